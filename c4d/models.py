@@ -1,0 +1,311 @@
+"""The vocabulary of a campaign: pydantic models with messages a facilitator understands.
+
+These models are what the store saves, what the backup file holds and what the pages
+edit. Validation lives here so every way in (page, sign-in sheet, backup, command line)
+gets the same rules and the same wording.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+NAME_MAX = 200
+TEXT_MAX = 5000
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _clean(text: str) -> str:
+    """Trim and fold runs of white space; keep every script as typed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _required_text(value: str) -> str:
+    value = _clean(value)
+    if not value:
+        raise ValueError("cannot be empty")
+    return value
+
+
+def _optional_text(value: str | None) -> str:
+    return _clean(value or "")
+
+
+def _long_text(value: str | None) -> str:
+    return unicodedata.normalize("NFC", value or "").strip()
+
+
+RequiredName = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_required_text)]
+OptionalName = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_optional_text)]
+LongText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_long_text)]
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names are the same when they differ only by case or spacing."""
+    return _clean(a).casefold() == _clean(b).casefold()
+
+
+def slugify(text: str) -> str:
+    """A short, URL-safe name. Latin letters are kept; other scripts are transliterated
+    where Unicode allows and otherwise dropped, so a fallback is always returned."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].strip("-") or "campaign"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(validate_assignment=True, extra="forbid", str_strip_whitespace=False)
+
+
+class SessionKind(str, Enum):
+    ppcd = "ppcd"
+    media_camp_1 = "media_camp_1"
+    media_camp_2 = "media_camp_2"
+    pretest_fgd = "pretest_fgd"
+    showcase = "showcase"
+
+    @property
+    def label(self) -> str:
+        return SESSION_KIND_LABELS[self]
+
+
+SESSION_KIND_LABELS = {
+    SessionKind.ppcd: "PPCD workshop",
+    SessionKind.media_camp_1: "Media Camp 1",
+    SessionKind.media_camp_2: "Media Camp 2",
+    SessionKind.pretest_fgd: "Pre-test focus group",
+    SessionKind.showcase: "Showcase and launch",
+}
+
+
+class OrgType(str, Enum):
+    government = "government"
+    law_enforcement = "law_enforcement"
+    judiciary = "judiciary"
+    ngo = "ngo"
+    private_sector = "private_sector"
+    media = "media"
+    academia = "academia"
+    community = "community"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return ORG_TYPE_LABELS[self]
+
+
+ORG_TYPE_LABELS = {
+    OrgType.government: "Government",
+    OrgType.law_enforcement: "Law enforcement",
+    OrgType.judiciary: "Judiciary",
+    OrgType.ngo: "NGO / service provider",
+    OrgType.private_sector: "Private sector",
+    OrgType.media: "Media",
+    OrgType.academia: "Academia",
+    OrgType.community: "Community / target audience",
+    OrgType.other: "Other",
+}
+
+
+class Sex(str, Enum):
+    woman = "woman"
+    man = "man"
+    another = "another"
+    undisclosed = "undisclosed"
+
+    @property
+    def label(self) -> str:
+        return SEX_LABELS[self]
+
+
+SEX_LABELS = {
+    Sex.woman: "Woman",
+    Sex.man: "Man",
+    Sex.another: "Another",
+    Sex.undisclosed: "Prefer not to say",
+}
+
+
+class Campaign(Model):
+    id: str = Field(default_factory=new_id)
+    slug: str = ""
+    name: RequiredName
+    country: OptionalName = ""
+    summary: LongText = ""
+    organisers: list[RequiredName] = Field(default_factory=list, max_length=50)
+    participant_language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+    archived: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("participant_language", mode="before")
+    @classmethod
+    def _language_hint(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", value):
+            raise ValueError("use a language code such as 'en', 'mn' or 'km'")
+        return value
+
+
+class AgendaItem(Model):
+    day: int = Field(default=1, ge=1, le=14)
+    time: OptionalName = ""
+    title: RequiredName
+    notes: LongText = ""
+
+
+class Session(Model):
+    id: str = Field(default_factory=new_id)
+    campaign_id: str
+    slug: str = ""
+    kind: SessionKind
+    title: RequiredName
+    start_date: date
+    end_date: date
+    place: OptionalName = ""
+    facilitators: list[RequiredName] = Field(default_factory=list, max_length=50)
+    agenda: list[AgendaItem] = Field(default_factory=list, max_length=200)
+    notes: LongText = ""
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Session":
+        if self.end_date < self.start_date:
+            raise ValueError(
+                f"the last day ({self.end_date:%d %b %Y}) is before the first day "
+                f"({self.start_date:%d %b %Y})"
+            )
+        if (self.end_date - self.start_date).days > 13:
+            raise ValueError("a workshop session lasts at most 14 days; split longer events")
+        for item in self.agenda:
+            if item.day > self.days:
+                raise ValueError(
+                    f"agenda item '{item.title}' is on day {item.day}, "
+                    f"but the session has {self.days} day(s)"
+                )
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    def day_dates(self) -> list[date]:
+        from datetime import timedelta
+
+        return [self.start_date + timedelta(days=i) for i in range(self.days)]
+
+    def dates_label(self) -> str:
+        if self.start_date == self.end_date:
+            return f"{self.start_date:%d %b %Y}"
+        if self.start_date.year == self.end_date.year and self.start_date.month == self.end_date.month:
+            return f"{self.start_date:%d}–{self.end_date:%d %b %Y}"
+        return f"{self.start_date:%d %b %Y} – {self.end_date:%d %b %Y}"
+
+
+class Participant(Model):
+    id: str = Field(default_factory=new_id)
+    session_id: str
+    name: OptionalName = ""
+    organisation: RequiredName
+    org_type: OrgType
+    sex: Sex
+    contact: OptionalName = ""
+    consent_to_list: bool = False
+    attendance: list[int] = Field(default_factory=list, description="days attended, 1-based")
+
+    @field_validator("attendance")
+    @classmethod
+    def _days(cls, days: list[int]) -> list[int]:
+        if any(d < 1 or d > 14 for d in days):
+            raise ValueError("attendance days run from day 1 to day 14")
+        return sorted(set(days))
+
+    def listed_name(self) -> str:
+        """The name as it may appear in a report: only with consent."""
+        return self.name if (self.name and self.consent_to_list) else "(not listed)"
+
+
+class Decision(Model):
+    """A key decision of the campaign, e.g. the primary audience chosen by vote."""
+
+    id: str = Field(default_factory=new_id)
+    campaign_id: str
+    session_id: str | None = None
+    topic: "DecisionTopic"
+    choice: RequiredName
+    method: OptionalName = ""
+    rationale: LongText = ""
+    breakdown: list["TallyRow"] = Field(default_factory=list, max_length=100)
+    turnout: int | None = Field(default=None, ge=0)
+    eligible: int | None = Field(default=None, ge=0)
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
+class DecisionTopic(str, Enum):
+    trend = "trend"
+    primary_audience = "primary_audience"
+    area = "area"
+    media = "media"
+    secondary_audience = "secondary_audience"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return DECISION_TOPIC_LABELS[self]
+
+
+DECISION_TOPIC_LABELS = {
+    DecisionTopic.trend: "Trafficking trend / type of exploitation",
+    DecisionTopic.primary_audience: "Primary target group",
+    DecisionTopic.area: "Area of dissemination",
+    DecisionTopic.media: "Type of media",
+    DecisionTopic.secondary_audience: "Secondary audience",
+    DecisionTopic.other: "Other decision",
+}
+
+
+class TallyRow(Model):
+    option: RequiredName
+    votes: float = Field(ge=0)
+
+
+Decision.model_rebuild()
+
+
+def friendly_errors(error: ValidationError) -> list[str]:
+    """Turn pydantic's errors into sentences a facilitator can act on."""
+    messages = []
+    for item in error.errors():
+        where = " ".join(str(p).replace("_", " ") for p in item["loc"] if not isinstance(p, int))
+        message = item["msg"]
+        message = re.sub(r"^(Value error|Assertion failed), ", "", message)
+        kind = item.get("type", "")
+        ctx = item.get("ctx") or {}
+        if kind == "string_too_long":
+            message = f"is too long (at most {ctx.get('max_length')} characters)"
+        elif kind == "missing":
+            message = "is required"
+        elif kind == "enum":
+            message = f"must be one of: {ctx.get('expected', '')}"
+        elif kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
+            message = "is not a date (use a date such as 2020-06-18)"
+        messages.append(f"{where}: {message}" if where else message)
+    return messages

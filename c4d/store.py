@@ -1,0 +1,502 @@
+"""Persistence: every edit is written and committed the moment it is made.
+
+SQLAlchemy 2 on SQLite (WAL) by default; any SQLAlchemy URL works, and no query here
+is SQLite-only, so PostgreSQL can serve an organisation later. The tables hold the
+pydantic models of `c4d.models`; worksheets keep their content as one JSON document
+per campaign and worksheet, validated by the worksheet's own model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from c4d import config
+from c4d.models import (
+    Campaign,
+    Decision,
+    Participant,
+    Session,
+    new_id,
+    same_name,
+    slugify,
+    utcnow,
+)
+
+
+class NotFound(LookupError):
+    """A campaign, session or participant that the facilitator named does not exist."""
+
+
+class Conflict(ValueError):
+    """The change would clash with what is already saved (e.g. a duplicate name)."""
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class CampaignRow(Base):
+    __tablename__ = "campaigns"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    organisers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    participant_language: Mapped[str] = mapped_column(String(16), default="en")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("campaign_id", "slug"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    facilitators: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    agenda: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participants"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200))
+    org_type: Mapped[str] = mapped_column(String(32))
+    sex: Mapped[str] = mapped_column(String(32))
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    consent_to_list: Mapped[bool] = mapped_column(Boolean, default=False)
+    attendance: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    choice: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(200), default="")
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    breakdown: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    turnout: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    eligible: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WorksheetRow(Base):
+    """One worksheet's content for one campaign, as the worksheet model's JSON."""
+
+    __tablename__ = "worksheets"
+    __table_args__ = (UniqueConstraint("campaign_id", "kind"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AttachmentRow(Base):
+    """A file a worksheet keeps (a draft poster, a logo): backed up in the zip form."""
+
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SettingRow(Base):
+    """Machine-wide settings (passcode hash, organisation logo, translations)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or config.database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - driver glue
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """The one way in and out of the database. Each public method is one transaction."""
+
+    def __init__(self, url: str | None = None, engine: Engine | None = None):
+        self.engine = engine or make_engine(url)
+        self.url = self.engine.url.render_as_string(hide_password=False)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self._lock, self._sessions.begin() as db:
+            yield db
+
+    # ---- campaigns -----------------------------------------------------------------
+    def _unique_slug(self, db: Any, wanted: str, table: Any = CampaignRow, **scope: str) -> str:
+        base = slugify(wanted)
+        candidate, n = base, 2
+        while db.scalar(select(table.id).filter_by(slug=candidate, **scope)) is not None:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def create_campaign(self, campaign: Campaign) -> Campaign:
+        with self.transaction() as db:
+            self._refuse_duplicate_campaign_name(db, campaign.name, except_id=None)
+            campaign = campaign.model_copy(update={"slug": self._unique_slug(db, campaign.slug or campaign.name)})
+            db.add(CampaignRow(**campaign.model_dump()))
+        return campaign
+
+    def _refuse_duplicate_campaign_name(self, db: Any, name: str, except_id: str | None) -> None:
+        for row_id, row_name in db.execute(select(CampaignRow.id, CampaignRow.name)):
+            if row_id != except_id and same_name(row_name, name):
+                raise Conflict(f"A campaign named '{row_name}' already exists; choose another name.")
+
+    def update_campaign(self, campaign: Campaign) -> Campaign:
+        with self.transaction() as db:
+            row = db.get(CampaignRow, campaign.id)
+            if row is None:
+                raise NotFound("That campaign no longer exists.")
+            self._refuse_duplicate_campaign_name(db, campaign.name, except_id=campaign.id)
+            for key, value in campaign.model_dump(exclude={"id", "slug", "created_at"}).items():
+                setattr(row, key, value)
+        return self.campaign(campaign.id)
+
+    def campaigns(self, include_archived: bool = False) -> list[Campaign]:
+        with self.transaction() as db:
+            query = select(CampaignRow).order_by(CampaignRow.created_at.desc(), CampaignRow.name)
+            if not include_archived:
+                query = query.where(CampaignRow.archived.is_(False))
+            return [_campaign(row) for row in db.scalars(query)]
+
+    def campaign(self, ref: str) -> Campaign:
+        """A campaign by its id or its slug."""
+        with self.transaction() as db:
+            row = db.get(CampaignRow, ref) or db.scalar(select(CampaignRow).where(CampaignRow.slug == ref))
+            if row is None:
+                raise NotFound(f"No campaign called '{ref}'. Run 'c4d campaigns' to see the names.")
+            return _campaign(row)
+
+    def find_campaign_by_name(self, name: str) -> Campaign | None:
+        return next((c for c in self.campaigns(include_archived=True) if same_name(c.name, name)), None)
+
+    def set_archived(self, campaign_id: str, archived: bool) -> Campaign:
+        with self.transaction() as db:
+            row = db.get(CampaignRow, campaign_id)
+            if row is None:
+                raise NotFound("That campaign no longer exists.")
+            row.archived = archived
+        return self.campaign(campaign_id)
+
+    def delete_campaign(self, campaign_id: str) -> None:
+        with self.transaction() as db:
+            row = db.get(CampaignRow, campaign_id)
+            if row is not None:
+                for table in (DecisionRow, WorksheetRow, AttachmentRow):
+                    for child in db.scalars(select(table).where(table.campaign_id == campaign_id)):
+                        db.delete(child)
+                for session_row in db.scalars(select(SessionRow).where(SessionRow.campaign_id == campaign_id)):
+                    for p in db.scalars(select(ParticipantRow).where(ParticipantRow.session_id == session_row.id)):
+                        db.delete(p)
+                    db.delete(session_row)
+                db.delete(row)
+
+    def duplicate_campaign(self, campaign_id: str, new_name: str) -> Campaign:
+        """A copy to plan a similar campaign: sessions, agenda, decisions and worksheets are
+        copied; participant registers are not (they belong to the workshops that happened)."""
+        from c4d import backup
+
+        document = backup.campaign_document(self, campaign_id)
+        document["campaign"]["name"] = new_name
+        for session in document["sessions"]:
+            session["participants"] = []
+        return backup.load_document(self, document, fresh_ids=True)
+
+    # ---- sessions ------------------------------------------------------------------
+    def add_session(self, session: Session) -> Session:
+        with self.transaction() as db:
+            if db.get(CampaignRow, session.campaign_id) is None:
+                raise NotFound("That campaign no longer exists.")
+            for existing in db.scalars(select(SessionRow.title).where(SessionRow.campaign_id == session.campaign_id)):
+                if same_name(existing, session.title):
+                    raise Conflict(f"This campaign already has a session called '{existing}'.")
+            slug = self._unique_slug(
+                db, session.slug or f"{session.kind.value.replace('_', '-')}-{session.start_date:%Y}",
+                SessionRow, campaign_id=session.campaign_id,
+            )
+            session = session.model_copy(update={"slug": slug})
+            db.add(SessionRow(**session.model_dump(mode="json") | _dates(session)))
+        return session
+
+    def update_session(self, session: Session) -> Session:
+        with self.transaction() as db:
+            row = db.get(SessionRow, session.id)
+            if row is None:
+                raise NotFound("That session no longer exists.")
+            for other in db.scalars(select(SessionRow).where(SessionRow.campaign_id == session.campaign_id)):
+                if other.id != session.id and same_name(other.title, session.title):
+                    raise Conflict(f"This campaign already has a session called '{other.title}'.")
+            last_day = max((p.attendance[-1] for p in self._participant_rows(db, session.id) if p.attendance), default=0)
+            if last_day > session.days:
+                raise Conflict(
+                    f"Participants are marked present on day {last_day}; "
+                    f"the session cannot be shorter than {last_day} day(s)."
+                )
+            values = session.model_dump(mode="json", exclude={"id", "campaign_id", "slug"}) | _dates(session)
+            for key, value in values.items():
+                setattr(row, key, value)
+        return session
+
+    def sessions(self, campaign_id: str) -> list[Session]:
+        with self.transaction() as db:
+            rows = db.scalars(
+                select(SessionRow).where(SessionRow.campaign_id == campaign_id).order_by(SessionRow.start_date, SessionRow.title)
+            )
+            return [_session(row) for row in rows]
+
+    def session(self, campaign_id: str, ref: str) -> Session:
+        """A session of this campaign by its id or slug."""
+        with self.transaction() as db:
+            row = db.scalar(
+                select(SessionRow).where(SessionRow.campaign_id == campaign_id, SessionRow.id == ref)
+            ) or db.scalar(select(SessionRow).where(SessionRow.campaign_id == campaign_id, SessionRow.slug == ref))
+            if row is None:
+                raise NotFound(f"No session called '{ref}' in this campaign.")
+            return _session(row)
+
+    def delete_session(self, session_id: str) -> None:
+        with self.transaction() as db:
+            for p in self._participant_rows(db, session_id):
+                db.delete(p)
+            row = db.get(SessionRow, session_id)
+            if row is not None:
+                db.delete(row)
+
+    # ---- participants ----------------------------------------------------------------
+    @staticmethod
+    def _participant_rows(db: Any, session_id: str) -> Iterable[ParticipantRow]:
+        return db.scalars(
+            select(ParticipantRow).where(ParticipantRow.session_id == session_id).order_by(ParticipantRow.position)
+        ).all()
+
+    def participants(self, session_id: str) -> list[Participant]:
+        with self.transaction() as db:
+            return [_participant(row) for row in self._participant_rows(db, session_id)]
+
+    def add_participants(self, participants: list[Participant]) -> list[Participant]:
+        """Adds all or nothing (a sign-in sheet is saved whole or not at all)."""
+        if not participants:
+            return []
+        with self.transaction() as db:
+            sessions = {p.session_id for p in participants}
+            rows = {sid: db.get(SessionRow, sid) for sid in sessions}
+            if any(row is None for row in rows.values()):
+                raise NotFound("That session no longer exists.")
+            for p in participants:
+                if p.attendance and p.attendance[-1] > _session(rows[p.session_id]).days:
+                    raise Conflict(f"{p.name or p.organisation}: attendance on a day the session does not have.")
+            positions = {sid: len(self._participant_rows(db, sid)) for sid in sessions}
+            for p in participants:
+                db.add(ParticipantRow(position=positions[p.session_id], **p.model_dump(mode="json")))
+                positions[p.session_id] += 1
+        return participants
+
+    def add_participant(self, participant: Participant) -> Participant:
+        return self.add_participants([participant])[0]
+
+    def update_participant(self, participant: Participant) -> Participant:
+        with self.transaction() as db:
+            row = db.get(ParticipantRow, participant.id)
+            if row is None:
+                raise NotFound("That participant is no longer in the register.")
+            for key, value in participant.model_dump(mode="json", exclude={"id", "session_id"}).items():
+                setattr(row, key, value)
+        return participant
+
+    def delete_participant(self, participant_id: str) -> None:
+        with self.transaction() as db:
+            row = db.get(ParticipantRow, participant_id)
+            if row is not None:
+                db.delete(row)
+
+    # ---- decisions -------------------------------------------------------------------
+    def add_decision(self, decision: Decision) -> Decision:
+        with self.transaction() as db:
+            db.add(DecisionRow(**decision.model_dump(mode="json") | {"decided_at": decision.decided_at}))
+        return decision
+
+    def update_decision(self, decision: Decision) -> Decision:
+        with self.transaction() as db:
+            row = db.get(DecisionRow, decision.id)
+            if row is None:
+                raise NotFound("That decision no longer exists.")
+            values = decision.model_dump(mode="json", exclude={"id", "campaign_id"}) | {"decided_at": decision.decided_at}
+            for key, value in values.items():
+                setattr(row, key, value)
+        return decision
+
+    def decisions(self, campaign_id: str) -> list[Decision]:
+        with self.transaction() as db:
+            rows = db.scalars(
+                select(DecisionRow).where(DecisionRow.campaign_id == campaign_id).order_by(DecisionRow.decided_at, DecisionRow.id)
+            )
+            return [_decision(row) for row in rows]
+
+    def delete_decision(self, decision_id: str) -> None:
+        with self.transaction() as db:
+            row = db.get(DecisionRow, decision_id)
+            if row is not None:
+                db.delete(row)
+
+    # ---- worksheets ------------------------------------------------------------------
+    def worksheet(self, campaign_id: str, kind: str) -> dict[str, Any] | None:
+        with self.transaction() as db:
+            row = db.scalar(select(WorksheetRow).where(WorksheetRow.campaign_id == campaign_id, WorksheetRow.kind == kind))
+            return None if row is None else dict(row.data)
+
+    def worksheets(self, campaign_id: str) -> dict[str, dict[str, Any]]:
+        with self.transaction() as db:
+            rows = db.scalars(select(WorksheetRow).where(WorksheetRow.campaign_id == campaign_id).order_by(WorksheetRow.kind))
+            return {row.kind: dict(row.data) for row in rows}
+
+    def save_worksheet(self, campaign_id: str, kind: str, data: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            row = db.scalar(select(WorksheetRow).where(WorksheetRow.campaign_id == campaign_id, WorksheetRow.kind == kind))
+            if row is None:
+                db.add(WorksheetRow(id=new_id(), campaign_id=campaign_id, kind=kind, data=data, updated_at=utcnow()))
+            else:
+                row.data = data
+                row.updated_at = utcnow()
+
+    # ---- attachments -------------------------------------------------------------------
+    def add_attachment(self, campaign_id: str | None, filename: str, media_type: str, content: bytes) -> str:
+        attachment_id = new_id()
+        with self.transaction() as db:
+            db.add(AttachmentRow(id=attachment_id, campaign_id=campaign_id, filename=filename,
+                                 media_type=media_type, content=content, created_at=utcnow()))
+        return attachment_id
+
+    def restore_attachment(self, attachment_id: str, campaign_id: str, filename: str, media_type: str,
+                           content: bytes, created_at: datetime) -> None:
+        with self.transaction() as db:
+            db.add(AttachmentRow(id=attachment_id, campaign_id=campaign_id, filename=filename,
+                                 media_type=media_type, content=content, created_at=created_at))
+
+    def attachment(self, attachment_id: str) -> tuple[str, str, bytes] | None:
+        with self.transaction() as db:
+            row = db.get(AttachmentRow, attachment_id)
+            return None if row is None else (row.filename, row.media_type, row.content)
+
+    def attachments(self, campaign_id: str) -> list[dict[str, Any]]:
+        with self.transaction() as db:
+            rows = db.scalars(select(AttachmentRow).where(AttachmentRow.campaign_id == campaign_id).order_by(AttachmentRow.created_at, AttachmentRow.id))
+            return [
+                {"id": r.id, "filename": r.filename, "media_type": r.media_type, "content": r.content,
+                 "created_at": _aware(r.created_at)}
+                for r in rows
+            ]
+
+    def delete_attachment(self, attachment_id: str) -> None:
+        with self.transaction() as db:
+            row = db.get(AttachmentRow, attachment_id)
+            if row is not None:
+                db.delete(row)
+
+    # ---- settings --------------------------------------------------------------------
+    def setting(self, key: str, default: Any = None) -> Any:
+        with self.transaction() as db:
+            row = db.get(SettingRow, key)
+            return default if row is None else row.value.get("value", default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as db:
+            row = db.get(SettingRow, key)
+            if row is None:
+                db.add(SettingRow(key=key, value={"value": value}))
+            else:
+                row.value = {"value": value}
+
+
+def _dates(session: Session) -> dict[str, date]:
+    return {"start_date": session.start_date, "end_date": session.end_date}
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+
+
+def _campaign(row: CampaignRow) -> Campaign:
+    return Campaign.model_validate(_columns(row) | {"created_at": _aware(row.created_at)})
+
+
+def _session(row: SessionRow) -> Session:
+    return Session.model_validate(_columns(row))
+
+
+def _participant(row: ParticipantRow) -> Participant:
+    values = _columns(row)
+    values.pop("position")
+    return Participant.model_validate(values)
+
+
+def _decision(row: DecisionRow) -> Decision:
+    return Decision.model_validate(_columns(row) | {"decided_at": _aware(row.decided_at)})
