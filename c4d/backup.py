@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -18,13 +19,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from c4d import __version__
-from c4d.models import Campaign, Decision, Participant, Session, friendly_errors, new_id, same_name
+from c4d.models import Campaign, Decision, Participant, Session, friendly_errors, new_id, same_name, utcnow
 from c4d.store import NotFound, Store
 
 FORMAT = "c4d-campaign"
 FORMAT_VERSION = 1
 DOCUMENT_NAME = "campaign.c4d.json"
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
+# What a zip may unpack to: attachments hardly compress, the document compresses well;
+# anything beyond this is not a campaign (a "zip bomb" or a damaged file).
+MAX_UNPACKED_FACTOR = 2
 
 
 class BackupError(ValueError):
@@ -60,6 +64,11 @@ def campaign_document(store: Store, campaign_ref: str) -> dict[str, Any]:
     }
 
 
+def backup_filename(store: Store, campaign_id: str) -> str:
+    campaign = store.campaign(campaign_id)
+    return f"{campaign.slug}.c4d.zip" if store.attachments(campaign.id) else f"{campaign.slug}.c4d.json"
+
+
 def export_campaign(store: Store, campaign_ref: str) -> tuple[str, bytes]:
     """The backup file's suggested name and its bytes."""
     document = campaign_document(store, campaign_ref)
@@ -76,10 +85,52 @@ def export_campaign(store: Store, campaign_ref: str) -> tuple[str, bytes]:
     return f"{slug}.c4d.zip", buffer.getvalue()
 
 
+def size_label(n: int) -> str:
+    """A byte count as a person reads it: '200 MB', '512 KB', '90 bytes'."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def check_size(n: int) -> None:
+    """Refuse a file that is too big to be a backup before reading it into memory."""
+    if n > MAX_BACKUP_BYTES:
+        raise BackupError(
+            f"The file is {size_label(n)}; a backup can be at most {size_label(MAX_BACKUP_BYTES)}."
+        )
+
+
+def _truncated(text: str) -> bool:
+    """True when the text is the beginning of a JSON object that stops part-way: a
+    bracket or a string is still open at the end."""
+    text = text.strip()
+    if not text.startswith("{"):
+        return False
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth < 0:
+                return False
+    return in_string or depth > 0
+
+
 def read_backup(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Parse and check a backup file; raises BackupError with a clear reason."""
-    if len(data) > MAX_BACKUP_BYTES:
-        raise BackupError(f"The file is {len(data) / 1e6:.0f} MB; a backup can be at most {MAX_BACKUP_BYTES // 10**6} MB.")
+    check_size(len(data))
     if not data.strip():
         raise BackupError("The file is empty.")
     files: dict[str, bytes] = {}
@@ -89,24 +140,41 @@ def read_backup(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
                 names = set(archive.namelist())
                 if DOCUMENT_NAME not in names:
                     raise BackupError("This zip file is not a campaign backup: it has no campaign.c4d.json inside.")
+                if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_FACTOR * MAX_BACKUP_BYTES:
+                    raise BackupError(
+                        f"This zip file unpacks to more than {size_label(MAX_UNPACKED_FACTOR * MAX_BACKUP_BYTES)}; "
+                        f"it is not a campaign backup."
+                    )
                 raw = archive.read(DOCUMENT_NAME)
                 files = {name.removeprefix("files/"): archive.read(name) for name in names if name.startswith("files/")}
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+        except BackupError:
+            raise
+        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, OSError, ValueError,
+                NotImplementedError, RuntimeError) as exc:
+            # RuntimeError: a password-protected zip; NotImplementedError: a compression
+            # method Python cannot read; zlib.error / OSError / ValueError: damaged data.
             raise BackupError("The zip file is damaged or incomplete; copy it again from the other laptop.") from exc
     else:
         raw = data
     try:
-        document = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BackupError("This is not a campaign backup file (it is not text made by the toolkit).") from exc
+        if exc.reason != "unexpected end of data":
+            raise BackupError("This is not a campaign backup file (it is not text made by the toolkit).") from exc
+        # Cut in the middle of a letter: read what is there and report where it stops.
+        text = raw[: exc.start].decode("utf-8-sig", errors="replace")
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(raw.rstrip()) - 1 and raw.lstrip()[:1] == b"{":
+        if _truncated(text):
             raise BackupError("The backup file is incomplete: it stops part-way. Copy it again from the other laptop.") from exc
         raise BackupError(f"This is not a campaign backup file (unreadable at character {exc.pos}).") from exc
+    except RecursionError as exc:
+        raise BackupError("This is not a campaign backup file (it is nested too deeply to read).") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError("This is not a campaign backup file made by the C4D toolkit.")
     version = document.get("format_version")
-    if not isinstance(version, int):
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise BackupError("The backup file does not say which version made it; it cannot be read safely.")
     if version > FORMAT_VERSION:
         raise BackupError(
@@ -118,25 +186,48 @@ def read_backup(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
 
 
 def _validate(document: dict[str, Any], files: dict[str, bytes]) -> None:
+    damaged = "The backup file is damaged: "
     try:
-        Campaign.model_validate(document["campaign"])
+        campaign = Campaign.model_validate(document["campaign"])
+        session_ids: set[str] = set()
         for session in document["sessions"]:
-            Session.model_validate({k: v for k, v in session.items() if k != "participants"})
+            checked = Session.model_validate({k: v for k, v in session.items() if k != "participants"})
+            if checked.campaign_id != campaign.id:
+                raise BackupError(damaged + f"the session '{checked.title}' belongs to another campaign.")
+            session_ids.add(checked.id)
             for participant in session["participants"]:
-                Participant.model_validate(participant)
+                person = Participant.model_validate(participant)
+                if person.session_id != checked.id:
+                    raise BackupError(damaged + f"a participant of '{checked.title}' belongs to another session.")
+                if person.attendance and person.attendance[-1] > checked.days:
+                    raise BackupError(
+                        damaged + f"a participant of '{checked.title}' attended day {person.attendance[-1]}, "
+                        f"but the session has {checked.days} day(s)."
+                    )
         for decision in document["decisions"]:
-            Decision.model_validate(decision)
-        if not isinstance(document["worksheets"], dict):
+            checked_decision = Decision.model_validate(decision)
+            if checked_decision.campaign_id != campaign.id or (
+                checked_decision.session_id is not None and checked_decision.session_id not in session_ids
+            ):
+                raise BackupError(damaged + f"the decision '{checked_decision.choice}' belongs to another campaign.")
+        if not isinstance(document["worksheets"], dict) or not all(
+            isinstance(value, dict) for value in document["worksheets"].values()
+        ):
             raise BackupError("The worksheets in this backup are damaged.")
         for item in document["attachments"]:
+            if not (isinstance(item["filename"], str) and isinstance(item["media_type"], str)):
+                raise BackupError(damaged + "an attached file has no name.")
+            datetime.fromisoformat(item["created_at"])
             if item["id"] not in files:
                 raise BackupError(f"The backup lists the file '{item['filename']}' but does not contain it.")
+    except BackupError:
+        raise
     except KeyError as exc:
         raise BackupError(f"The backup file is missing its '{exc.args[0]}' part; it may be damaged.") from exc
-    except (TypeError, AttributeError) as exc:
-        raise BackupError("The backup file is damaged: its parts are not in the expected shape.") from exc
     except ValidationError as exc:
         raise BackupError("The backup file has invalid content: " + "; ".join(friendly_errors(exc)[:5])) from exc
+    except (TypeError, AttributeError, ValueError) as exc:
+        raise BackupError("The backup file is damaged: its parts are not in the expected shape.") from exc
 
 
 def existing_match(store: Store, document: dict[str, Any]) -> Campaign | None:
@@ -148,20 +239,54 @@ def existing_match(store: Store, document: dict[str, Any]) -> Campaign | None:
 
 
 def import_campaign(store: Store, data: bytes, mode: ImportMode = ImportMode.refuse) -> Campaign:
+    """Import a backup. Either the whole campaign arrives or nothing on this laptop changes
+    (a campaign being replaced is put back if the import fails part-way)."""
     document, files = read_backup(data)
     existing = existing_match(store, document)
-    if existing is not None:
-        if mode is ImportMode.refuse:
+    if existing is None:
+        return _load_or_explain(store, document, files, fresh_ids=False)
+    if mode is ImportMode.refuse:
+        raise BackupError(
+            f"The campaign '{existing.name}' is already on this laptop. Choose to import it as a copy, "
+            f"or to replace the one here."
+        )
+    if mode is ImportMode.copy:
+        document["campaign"]["name"] = _copy_name(store, document["campaign"]["name"])
+        return _load_or_explain(store, document, files, fresh_ids=True)
+    # Replace: the name must not clash with a third campaign, and the one replaced is
+    # kept in memory until the new one is fully written.
+    for other in store.campaigns(include_archived=True):
+        if other.id != existing.id and same_name(other.name, document["campaign"]["name"]):
             raise BackupError(
-                f"The campaign '{existing.name}' is already on this laptop. Choose to import it as a copy, "
-                f"or to replace the one here."
+                f"Another campaign on this laptop is also called '{other.name}'; rename it, "
+                f"or import the backup as a copy."
             )
-        if mode is ImportMode.replace:
-            store.delete_campaign(existing.id)
-        else:
-            document["campaign"]["name"] = _copy_name(store, document["campaign"]["name"])
-            return load_document(store, document, files=files, fresh_ids=True)
-    return load_document(store, document, files=files, fresh_ids=False)
+    kept = campaign_document(store, existing.id)
+    kept_files = {a["id"]: a["content"] for a in store.attachments(existing.id)}
+    store.delete_campaign(existing.id)
+    try:
+        return _load_or_explain(store, document, files, fresh_ids=False)
+    except BaseException:
+        load_document(store, kept, files=kept_files, fresh_ids=False)
+        raise
+
+
+def _load_or_explain(store: Store, document: dict[str, Any], files: dict[str, bytes], fresh_ids: bool) -> Campaign:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from c4d.store import Conflict
+
+    try:
+        return load_document(store, document, files=files, fresh_ids=fresh_ids)
+    except Conflict as exc:
+        raise BackupError(f"The backup cannot be imported: {exc} Nothing was changed.") from exc
+    except ValidationError as exc:
+        raise BackupError("The backup file has invalid content: " + "; ".join(friendly_errors(exc)[:5])) from exc
+    except SQLAlchemyError as exc:
+        raise BackupError(
+            "The backup cannot be imported: some of its records clash with records already on this "
+            "laptop. Import it as a copy instead. Nothing was changed."
+        ) from exc
 
 
 def _copy_name(store: Store, name: str) -> str:
@@ -200,7 +325,7 @@ def load_document(store: Store, document: dict[str, Any], files: dict[str, bytes
         files = {ids.get(k, k): v for k, v in files.items()}
         document = _remap(document, ids)
         document["campaign"]["slug"] = ""
-        document["campaign"]["created_at"] = datetime.now().astimezone().isoformat()
+        document["campaign"]["created_at"] = utcnow().isoformat()
     campaign = Campaign.model_validate(document["campaign"])
     campaign = store.create_campaign(campaign)
     try:

@@ -44,7 +44,7 @@ def turnout_label(decision: Decision) -> str:
 
 class DecisionsWorksheet:
     key = "decisions"
-    title = "PPCD decisions"
+    title = "Key decisions"
     p_step = PStep.analysis
     roadshow_step = RoadshowStep.ppcd
     page = "worksheets/decisions.py"

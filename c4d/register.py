@@ -4,9 +4,11 @@ workshop report, so M&E staff see one set of numbers everywhere."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from c4d.models import OrgType, Participant, Sex
+from pydantic import ValidationError
+
+from c4d.models import ORG_TYPE_LABELS, SEX_LABELS, OrgType, Participant, Session, Sex, friendly_errors
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,105 @@ def count_register(participants: list[Participant], days: int) -> RegisterCounts
         for day in p.attendance:
             attendance.setdefault(day, {s: 0 for s in Sex})[p.sex] += 1
     return RegisterCounts(len(participants), by_sex, by_org, cross, attendance)
+
+
+# ---- the register as an editable table -------------------------------------------------
+# The page shows the register as a table a facilitator edits in place. These functions
+# turn participants into table rows and apply the table's edits to the store, row by row,
+# so one bad cell never blocks the rest and nothing half-valid is saved.
+
+NAME, ORGANISATION, ORG_TYPE, SEX, CONTACT, LISTED = (
+    "Name", "Organisation", "Organisation type", "Sex", "Contact", "May be listed")
+ORG_TYPE_BY_LABEL = {label: org for org, label in ORG_TYPE_LABELS.items()}
+SEX_BY_LABEL = {label: sex for sex, label in SEX_LABELS.items()}
+
+
+def day_column(day: int) -> str:
+    return f"Day {day}"
+
+
+def table_rows(participants: list[Participant], days: int) -> list[dict]:
+    rows = []
+    for p in participants:
+        row = {"id": p.id, NAME: p.name, ORGANISATION: p.organisation, ORG_TYPE: p.org_type.label,
+               SEX: p.sex.label, CONTACT: p.contact, LISTED: p.consent_to_list}
+        row.update({day_column(d): d in p.attendance for d in range(1, days + 1)})
+        rows.append(row)
+    return rows
+
+
+def participant_from_row(row: dict, session: Session, participant_id: str | None = None) -> Participant:
+    """Raises ValueError/ValidationError with the facilitator's wording."""
+    org_label, sex_label = row.get(ORG_TYPE), row.get(SEX)
+    if not org_label:
+        raise ValueError("choose the organisation type")
+    if not sex_label:
+        raise ValueError("choose the sex (or 'Prefer not to say')")
+    values = {
+        "session_id": session.id,
+        "name": row.get(NAME) or "",
+        "organisation": row.get(ORGANISATION) or "",
+        "org_type": ORG_TYPE_BY_LABEL.get(org_label, org_label),
+        "sex": SEX_BY_LABEL.get(sex_label, sex_label),
+        "contact": row.get(CONTACT) or "",
+        "consent_to_list": bool(row.get(LISTED)),
+        "attendance": [d for d in range(1, session.days + 1) if row.get(day_column(d))],
+    }
+    if participant_id:
+        values["id"] = participant_id
+    return Participant(**values)
+
+
+@dataclass
+class TableOutcome:
+    saved: int = 0
+    deleted: int = 0
+    errors: list[str] = field(default_factory=list)
+    pending_new_rows: int = 0  # new rows not complete yet: kept in the table, not saved
+
+
+def apply_table_edits(store, session: Session, base: list[dict], changes: dict,
+                      new_row_ids: dict[int, str]) -> TableOutcome:
+    """Apply a table editor's changes ({"edited_rows", "added_rows", "deleted_rows"}) to
+    the store. `new_row_ids` maps added-row positions to the participants already saved
+    for them, so a new row that is edited again updates rather than duplicates."""
+    outcome = TableOutcome()
+    deleted = set(changes.get("deleted_rows", []))
+    for index in sorted(deleted):
+        if index < len(base):
+            store.delete_participant(base[index]["id"])
+            outcome.deleted += 1
+    for index, edits in changes.get("edited_rows", {}).items():
+        index = int(index)
+        if index in deleted or index >= len(base):
+            continue
+        row = base[index] | edits
+        try:
+            store.update_participant(participant_from_row(row, session, base[index]["id"]))
+            outcome.saved += 1
+        except (ValidationError, ValueError) as exc:
+            outcome.errors.append(f"Row {index + 1}: {_reason(exc)}. The previous value is kept.")
+    for position, row in enumerate(changes.get("added_rows", [])):
+        if not any(value not in (None, "", False) for value in row.values()):
+            outcome.pending_new_rows += 1
+            continue
+        existing_id = new_row_ids.get(position)
+        try:
+            participant = participant_from_row(row, session, existing_id)
+        except (ValidationError, ValueError) as exc:
+            outcome.pending_new_rows += 1
+            outcome.errors.append(f"New row {len(base) + position + 1}: not saved yet — {_reason(exc)}.")
+            continue
+        if existing_id:
+            store.update_participant(participant)
+        else:
+            store.add_participant(participant)
+            new_row_ids[position] = participant.id
+        outcome.saved += 1
+    return outcome
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(friendly_errors(exc))
+    return str(exc)

@@ -1,0 +1,71 @@
+"""Facilitator access: a passcode, stored only as a salted scrypt hash.
+
+The laptop's own browser (loopback) may stay signed in; any other device on the
+Wi-Fi must type the passcode before it reaches a facilitator page. Participants use
+the separate phone pages and never need it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+
+from c4d.store import Store
+
+SETTING = "facilitator_passcode"
+MIN_LENGTH = 6
+_N, _R, _P = 2**14, 8, 1
+
+
+class PasscodeError(ValueError):
+    pass
+
+
+def check_new_passcode(passcode: str, repeated: str) -> None:
+    if len(passcode) < MIN_LENGTH:
+        raise PasscodeError(f"Use at least {MIN_LENGTH} characters.")
+    if passcode != repeated:
+        raise PasscodeError("The two passcodes are not the same; type them again.")
+    if passcode.isdigit() and len(set(passcode)) == 1:
+        raise PasscodeError("A passcode of one repeated digit is too easy to guess.")
+
+
+def hash_passcode(passcode: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(passcode.encode(), salt=salt, n=_N, r=_R, p=_P)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_passcode(passcode: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        candidate = hashlib.scrypt(passcode.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def has_passcode(store: Store) -> bool:
+    return bool(store.setting(SETTING))
+
+
+def set_passcode(store: Store, passcode: str, repeated: str) -> None:
+    check_new_passcode(passcode, repeated)
+    store.set_setting(SETTING, hash_passcode(passcode))
+
+
+def sign_in(store: Store, passcode: str) -> bool:
+    stored = store.setting(SETTING)
+    return bool(stored) and verify_passcode(passcode, stored)
+
+
+def is_this_laptop(remote_ip: str | None) -> bool:
+    """True for the laptop's own browser (loopback). Streamlit reports None for loopback."""
+    if remote_ip is None:
+        return True
+    try:
+        return ipaddress.ip_address(remote_ip).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,203 @@
+"""The one Streamlit adapter: the shared store, the open campaign, facilitator sign-in,
+projector mode and the way errors are shown. Pages call these; domain code never does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+import re
+
+import streamlit as st
+from pydantic import ValidationError
+
+from c4d import access, config
+from c4d.models import Campaign, friendly_errors
+from c4d.store import Conflict, NotFound, Store
+
+PROJECTOR_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+footer, .projector-hide { display: none !important; }
+.stApp { background: #ffffff; }
+.block-container { max-width: 100% !important; padding: 1.5rem 3rem !important; }
+.stApp, .stApp p, .stApp li, .stApp td, .stApp th, .stApp label, .stApp span { color: #000000; font-size: 1.55rem; }
+.stApp h1 { font-size: 3.2rem !important; font-weight: 800; color: #000 !important; }
+.stApp h2 { font-size: 2.4rem !important; font-weight: 800; color: #000 !important; }
+.stApp h3 { font-size: 2rem !important; font-weight: 700; color: #000 !important; }
+[data-testid="stMetricValue"] { font-size: 4rem !important; font-weight: 800; color: #000 !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
+[data-testid="stCaptionContainer"] p { color: #222 !important; font-size: 1.3rem !important; }
+</style>
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    return _store(config.database_url())
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+
+
+def plain(text: str) -> str:
+    """User text made safe for Streamlit's markdown: every ASCII punctuation mark is
+    backslash-escaped, so names show exactly as typed and never become links, HTML,
+    formatting or icons."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+# ---- facilitator access --------------------------------------------------------------
+def require_facilitator() -> None:
+    """Stop the page unless the person may use facilitator pages."""
+    db = store()
+    remote_ip = st.context.ip_address
+    local = access.is_this_laptop(remote_ip if isinstance(remote_ip, str) else None)
+    if not access.has_passcode(db):
+        if not local:
+            st.title("Not ready yet")
+            st.write("The facilitator has not finished setting up the toolkit on the laptop. "
+                     "Ask the facilitator for the page you should open.")
+            st.stop()
+        _first_run(db)
+        st.stop()
+    # A sign-in lasts until the passcode changes: it remembers the hash it was checked against.
+    if local or st.session_state.get("signed_in") == db.setting(access.SETTING):
+        return
+    _sign_in(db)
+    st.stop()
+
+
+def _first_run(db: Store) -> None:
+    st.title("Welcome to the C4D workshop toolkit")
+    st.write(
+        "Set a facilitator passcode. This laptop's own browser stays signed in; anyone opening the "
+        "toolkit from another device (a co-facilitator's laptop, a phone on the Wi-Fi) must type it "
+        "before they can see or change campaign data. Participants never need it."
+    )
+    with st.form("set-passcode"):
+        first = st.text_input("New passcode", type="password")
+        second = st.text_input("Type it again", type="password")
+        if st.form_submit_button("Set passcode", type="primary"):
+            try:
+                access.set_passcode(db, first, second)
+            except access.PasscodeError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+
+def _sign_in(db: Store) -> None:
+    st.title("Facilitator sign-in")
+    st.write("This page is for the workshop's facilitators. Participants: use the link or QR code on the projector.")
+    failures = st.session_state.get("sign_in_failures", 0)
+    with st.form("sign-in"):
+        passcode = st.text_input("Passcode", type="password")
+        if st.form_submit_button("Sign in", type="primary", disabled=failures >= 10):
+            if access.sign_in(db, passcode):
+                st.session_state["signed_in"] = db.setting(access.SETTING)
+                st.session_state["sign_in_failures"] = 0
+                st.rerun()
+            st.session_state["sign_in_failures"] = failures + 1
+            st.error("That passcode is not right.")
+    if failures >= 10:
+        st.error("Too many wrong passcodes from this browser. Reload the page to try again.")
+
+
+# ---- the open campaign ----------------------------------------------------------------
+def current_campaign() -> Campaign | None:
+    ref = st.session_state.get("campaign_id") or st.query_params.get("campaign")
+    if not ref:
+        return None
+    try:
+        campaign = store().campaign(ref)
+    except NotFound:
+        st.session_state.pop("campaign_id", None)
+        return None
+    st.session_state["campaign_id"] = campaign.id
+    return campaign
+
+
+def set_campaign(campaign: Campaign | None) -> None:
+    if campaign is None:
+        st.session_state.pop("campaign_id", None)
+        st.query_params.pop("campaign", None)
+    else:
+        st.session_state["campaign_id"] = campaign.id
+        st.query_params["campaign"] = campaign.slug
+
+
+def require_campaign() -> Campaign:
+    campaign = current_campaign()
+    if campaign is None:
+        st.info("Open a campaign on the home page first.")
+        st.stop()
+    st.query_params["campaign"] = campaign.slug
+    return campaign
+
+
+# ---- projector mode ----------------------------------------------------------------------
+def projector_on() -> bool:
+    if "projector" not in st.session_state:
+        st.session_state["projector"] = st.query_params.get("projector") == "1"
+    return bool(st.session_state["projector"])
+
+
+def _sync_projector_param() -> None:
+    if st.session_state.get("projector"):
+        st.query_params["projector"] = "1"
+    else:
+        st.query_params.pop("projector", None)
+
+
+def projector_controls() -> None:
+    """The switch in the sidebar, and in projector mode a small way back on the page."""
+    on = projector_on()
+    st.sidebar.toggle("Projector mode", key="projector", on_change=_sync_projector_param,
+                      help="Large type and high contrast, with no sidebar: for the room to read.")
+    if on:
+        st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+        # Placed at the bottom of the page so the room sees the content first.
+        st.session_state["_projector_exit_pending"] = True
+
+
+def projector_exit_button() -> None:
+    if projector_on():
+        st.divider()
+        if st.button("Leave projector mode", key="leave-projector"):
+            st.session_state["projector"] = False
+            st.query_params.pop("projector", None)
+            st.rerun()
+
+
+# ---- showing problems ----------------------------------------------------------------------
+def explain(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return friendly_errors(exc)
+    if isinstance(exc, (Conflict, NotFound, ValueError)):
+        return [str(exc)]
+    raise exc
+
+
+@contextmanager
+def saving(what: str = "") -> Iterator[None]:
+    """Show a clear message instead of a traceback when a save is refused."""
+    try:
+        yield
+    except (ValidationError, Conflict, NotFound, ValueError) as exc:
+        lines = explain(exc)
+        st.error(("Not saved: " if not what else f"{what} not saved: ") + "; ".join(lines))
+        st.session_state["_save_failed"] = True
+
+
+def flash(message: str) -> None:
+    st.session_state.setdefault("_flash", []).append(message)
+
+
+def show_flash() -> None:
+    for message in st.session_state.pop("_flash", []):
+        st.success(message)

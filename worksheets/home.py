@@ -1,0 +1,84 @@
+"""Campaigns: the list of this laptop's campaigns, and where a new one starts."""
+
+import streamlit as st
+
+from c4d import ui
+from c4d.demo import load_demo
+from c4d.models import Campaign
+
+db = ui.store()
+
+st.title("Campaigns")
+st.caption("Plan a Communication for Development campaign with the community it serves: "
+           "the five steps of the P-Process, workshop by workshop, as in the IOM X Roadshow.")
+ui.show_flash()
+
+
+def open_campaign(campaign: Campaign) -> None:
+    ui.set_campaign(campaign)
+    st.switch_page("worksheets/overview.py")
+
+
+left, right = st.columns([3, 2], gap="large")
+
+with right:
+    with st.container(border=True):
+        st.subheader("New campaign")
+        with st.form("new-campaign", clear_on_submit=False):
+            name = st.text_input("Campaign name", max_chars=200,
+                                 placeholder="e.g. Dream Umbrella — Мөрөөдлийн шүхэр")
+            country = st.text_input("Country or area", max_chars=200)
+            organisers = st.text_area("Organisers (one per line)", height=90)
+            language = st.text_input("Participants' language (code)", value="en", max_chars=16,
+                                     help="Used for the words on participants' phones: en, mn, km, my, bn, th ...")
+            if st.form_submit_button("Create campaign", type="primary"):
+                with ui.saving("Campaign"):
+                    campaign = db.create_campaign(Campaign(
+                        name=name, country=country, participant_language=language.strip().lower(),
+                        organisers=[line for line in organisers.splitlines() if line.strip()],
+                    ))
+                    ui.flash(f"Campaign '{ui.plain(campaign.name)}' created.")
+                    open_campaign(campaign)
+    with st.container(border=True):
+        st.subheader("Learn from an example")
+        st.write("The Dream Umbrella campaign (Mongolia, 2020–2021), filled in from public reports: "
+                 "the PPCD workshop with its 39 participants and the decisions they voted on.")
+        if st.button("Load the Dream Umbrella example"):
+            open_campaign(load_demo(db))
+
+with left:
+    show_archived = st.toggle("Show archived campaigns", value=False)
+    campaigns = db.campaigns(include_archived=show_archived)
+    if not campaigns:
+        st.info("No campaign yet. Create one, or load the Dream Umbrella example to see a filled-in campaign.")
+    for campaign in campaigns:
+        sessions = db.sessions(campaign.id)
+        with st.container(border=True):
+            st.subheader(ui.plain(campaign.name) + (" (archived)" if campaign.archived else ""), anchor=False)
+            facts = [campaign.country or "No country set", f"{len(sessions)} workshop session(s)"]
+            if sessions:
+                facts.append(f"latest: {sessions[-1].title}, {sessions[-1].dates_label()}")
+            st.caption(ui.plain(" · ".join(facts)))
+            b1, b2, b3 = st.columns(3)
+            if b1.button("Open", key=f"open-{campaign.id}", type="primary"):
+                open_campaign(campaign)
+            with b2.popover("Duplicate"):
+                copy_name = st.text_input("Name of the copy", value=f"{campaign.name} (copy)",
+                                          key=f"copy-name-{campaign.id}", max_chars=200)
+                st.caption("Sessions, agendas, decisions and worksheets are copied; participant registers are not.")
+                if st.button("Make the copy", key=f"copy-{campaign.id}"):
+                    with ui.saving("Copy"):
+                        copy = db.duplicate_campaign(campaign.id, copy_name)
+                        ui.flash(f"Copied as '{ui.plain(copy.name)}'.")
+                        st.rerun()
+            if campaign.archived:
+                if b3.button("Restore", key=f"restore-{campaign.id}"):
+                    db.set_archived(campaign.id, False)
+                    st.rerun()
+            elif b3.button("Archive", key=f"archive-{campaign.id}",
+                           help="Hide it from this list; nothing is deleted and it can be restored."):
+                db.set_archived(campaign.id, True)
+                ui.flash(f"'{ui.plain(campaign.name)}' archived. Turn on 'Show archived campaigns' to restore it.")
+                if ui.current_campaign() and ui.current_campaign().id == campaign.id:
+                    ui.set_campaign(None)
+                st.rerun()

@@ -1,0 +1,48 @@
+"""Workshop report: a session's report as a Word document, ready for partners and donors."""
+
+import streamlit as st
+
+from c4d import ui
+from c4d.export.workshop_report import build_workshop_report, report_filename
+from c4d.register import count_register
+from c4d.worksheet import registered
+
+campaign = ui.require_campaign()
+db = ui.store()
+
+st.title("Workshop report")
+st.caption("A Word document per workshop session: cover, agenda, participants with the breakdown by sex and "
+           "organisation type, and a section from every worksheet that has content for the session.")
+sessions = db.sessions(campaign.id)
+if not sessions:
+    st.info("Add a workshop session first, on the 'Workshop sessions' page.")
+    st.stop()
+
+by_id = {s.id: s for s in sessions}
+session_id = st.selectbox("Workshop session", list(by_id),
+                          format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})")
+session = by_id[session_id]
+participants = db.participants(session.id)
+counts = count_register(participants, session.days)
+listed = sum(1 for p in participants if p.name and p.consent_to_list)
+
+st.subheader("What the report contains", anchor=False)
+contents = [
+    f"Cover: {ui.plain(campaign.name)}, {ui.plain(session.title)}, {ui.plain(session.dates_label())}"
+    + (f", {ui.plain(session.place)}" if session.place else ""),
+    f"Agenda: {len(session.agenda)} item(s)" if session.agenda else "Agenda: none recorded yet",
+    f"Participants: {ui.plain(counts.sex_summary())}; {listed} listed by name (with their consent)",
+]
+for worksheet in registered():
+    contents.append(f"{ui.plain(worksheet.title)} ({worksheet.roadshow_step.value})")
+st.markdown("\n".join(f"- {line}" for line in contents))
+st.caption("Contacts are never printed, and names only of participants who agreed to be listed. "
+           "Worksheets without content for this session are left out.")
+
+st.download_button(
+    "Download the workshop report (.docx)",
+    data=lambda: build_workshop_report(db, campaign.id, session.id),
+    file_name=report_filename(campaign, session),
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    type="primary", icon=":material/download:",
+)
