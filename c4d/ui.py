@@ -21,13 +21,13 @@ PROJECTOR_CSS = """
 footer, .projector-hide { display: none !important; }
 .stApp { background: #ffffff; }
 .block-container { max-width: 100% !important; padding: 1.5rem 3rem !important; }
-.stApp, .stApp p, .stApp li, .stApp td, .stApp th, .stApp label, .stApp span { color: #000000; font-size: 1.55rem; }
-.stApp h1 { font-size: 3.2rem !important; font-weight: 800; color: #000 !important; }
-.stApp h2 { font-size: 2.4rem !important; font-weight: 800; color: #000 !important; }
-.stApp h3 { font-size: 2rem !important; font-weight: 700; color: #000 !important; }
+.stApp, .stApp p, .stApp li, .stApp td, .stApp th, .stApp label { color: #000000; font-size: 1.55rem; }
+.stApp h1, .stApp h1 * { font-size: 3.2rem !important; font-weight: 800; color: #000 !important; }
+.stApp h2, .stApp h2 * { font-size: 2.4rem !important; font-weight: 800; color: #000 !important; }
+.stApp h3, .stApp h3 * { font-size: 2rem !important; font-weight: 700; color: #000 !important; }
 [data-testid="stMetricValue"] { font-size: 4rem !important; font-weight: 800; color: #000 !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
-[data-testid="stCaptionContainer"] p { color: #222 !important; font-size: 1.3rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #222 !important; font-size: 1.3rem !important; }
 </style>
 """
 
@@ -161,17 +161,18 @@ def projector_controls() -> None:
                       help="Large type and high contrast, with no sidebar: for the room to read.")
     if on:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
-        # Placed at the bottom of the page so the room sees the content first.
-        st.session_state["_projector_exit_pending"] = True
+
+
+def _leave_projector() -> None:
+    st.session_state["projector"] = False
+    st.query_params.pop("projector", None)
 
 
 def projector_exit_button() -> None:
+    """At the bottom of the page, so the room sees the content first."""
     if projector_on():
         st.divider()
-        if st.button("Leave projector mode", key="leave-projector"):
-            st.session_state["projector"] = False
-            st.query_params.pop("projector", None)
-            st.rerun()
+        st.button("Leave projector mode", key="leave-projector", on_click=_leave_projector)
 
 
 # ---- showing problems ----------------------------------------------------------------------

@@ -53,5 +53,5 @@ with col_decisions:
         st.write("No decision taken yet. The PPCD decides the trend, the primary target group, "
                  "the area and the type of media.")
     for decision in trip.decisions:
-        how = f" ({ui.plain(decision.method)})" if decision.method else ""
+        how = f"  \n*{ui.plain(decision.method)}*" if decision.method else ""
         st.markdown(f"**{ui.plain(decision.topic.label)}**  \n{ui.plain(decision.choice)}{how}")

@@ -1,0 +1,113 @@
+"""A facilitator's first workshop day, in a real Chromium: set up, load the example,
+project the overview, check the register on a phone, download the workshop report."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, PROJECTOR
+
+pytestmark = pytest.mark.browser
+
+PASSCODE = "first-day-2020"
+
+
+def ink_share(png: bytes) -> float:
+    """Share of pixels that differ from the page's dominant colour: 0 for a blank screen."""
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((320, 180))
+    colours = image.getcolors(image.width * image.height)
+    _, dominant = max(colours)
+    inked = sum(n for n, c in colours if sum(abs(a - b) for a, b in zip(c, dominant)) > 60)
+    return inked / (image.width * image.height)
+
+
+def wait_for_app(page) -> None:
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+
+
+def test_first_workshop_day(browser, running_app, artifacts):
+    base, data_dir = running_app
+    laptop = browser.new_context(viewport=PROJECTOR, accept_downloads=True)
+    page = laptop.new_page()
+    page.goto(base)
+
+    # First run on this laptop: a passcode for other devices.
+    expect(page.get_by_role("heading", name="Welcome to the C4D workshop toolkit")).to_be_visible(timeout=30_000)
+    page.get_by_label("New passcode").fill(PASSCODE)
+    page.get_by_label("Type it again").fill(PASSCODE)
+    page.get_by_role("button", name="Set passcode").click()
+    expect(page.get_by_role("heading", name="Campaigns")).to_be_visible(timeout=30_000)
+
+    # The example campaign opens on its overview.
+    page.get_by_role("button", name="Load the Dream Umbrella example").click()
+    expect(page.get_by_role("heading", name="Dream Umbrella — Мөрөөдлийн шүхэр")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Young women aged 18–27")).to_be_visible()
+
+    # Projector mode: no sidebar, large type, the journey readable from the back.
+    page.get_by_text("Projector mode").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden(timeout=15_000)
+    wait_for_app(page)
+    heading_size = page.get_by_role("heading", name="Dream Umbrella — Мөрөөдлийн шүхэр").get_by_text(
+        "Dream Umbrella — Мөрөөдлийн шүхэр").evaluate(
+        "el => parseFloat(getComputedStyle(el).fontSize)")
+    body_size = page.get_by_text("Ulaanbaatar and Darkhan-Uul").first.evaluate(
+        "el => parseFloat(getComputedStyle(el).fontSize)")
+    assert heading_size >= 48 and body_size >= 24, (heading_size, body_size)
+    shot = page.screenshot(path=str(artifacts / "overview-projector-1280x720.png"))
+    assert ink_share(shot) > 0.02
+    expect(page.get_by_text("Ulaanbaatar and Darkhan-Uul").first).to_be_visible()
+    page.get_by_role("button", name="Leave projector mode").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=15_000)
+
+    # The workshop report, downloaded as a person would.
+    page.get_by_role("link", name="Workshop report").click()
+    expect(page.get_by_role("heading", name="Workshop report", exact=True)).to_be_visible(timeout=30_000)
+    with page.expect_download(timeout=30_000) as download_info:
+        page.get_by_role("button", name="Download the workshop report (.docx)").click()
+    path = download_info.value.path()
+    assert download_info.value.suggested_filename.endswith(".docx")
+    document = docx.Document(path)
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "Dream Umbrella — Мөрөөдлийн шүхэр" in text
+    assert "Participatory Planning and Capacity Development workshop" in text
+    assert "Decisions taken" in text
+    assert "Young women aged 18–27" in cells
+    assert re.search(r"\b39\b", cells) and re.search(r"\b29\b", cells)
+    assert any(p.style.name.startswith("Heading") for p in document.paragraphs)
+    laptop.close()
+
+    # On a phone-sized screen (this laptop's browser, so no passcode): the register's counts.
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{base}/participants?campaign=dream-umbrella")
+    expect(page.get_by_role("heading", name="Participants", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("39 participants: 29 women, 10 men")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("29", timeout=30_000)
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 2, f"the page is {width}px wide on a {PHONE['width']}px phone"
+    shot = page.screenshot(path=str(artifacts / "participants-phone-360x740.png"))
+    assert ink_share(shot) > 0.02
+    phone.close()
+
+
+def test_another_device_needs_the_passcode(browser, running_app):
+    """Reached through a non-loopback address the facilitator pages ask for the passcode.
+    Loopback is all a test may use, so this checks the laptop path stays open and the
+    data location is the one the README names."""
+    base, data_dir = running_app
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    page.goto(base)
+    expect(page.get_by_role("heading", name="Welcome to the C4D workshop toolkit")).to_be_visible(timeout=30_000)
+    context.close()
+    assert (data_dir / "c4d.sqlite3").exists()
