@@ -33,7 +33,7 @@ def navigation() -> None:
     for worksheet in registered():
         pages.setdefault(worksheet.p_step.label, []).append(
             st.Page(worksheet.page, title=f"{worksheet.title} · {worksheet.roadshow_step.value}",
-                    url_path=worksheet.key, visibility=shown)
+                    icon=worksheet.icon, url_path=worksheet.key, visibility=shown)
         )
     pages["Toolkit"] = [st.Page("worksheets/settings.py", title="Settings and backup", icon=":material/settings:")]
     page = st.navigation(pages)

@@ -69,6 +69,7 @@ class Worksheet(Protocol):
     p_step: PStep
     roadshow_step: RoadshowStep
     page: str  # path of the Streamlit page, relative to the project root
+    icon: str  # a Material icon name for the navigation, e.g. ":material/how_to_vote:"
 
     def progress(self, store: "Store", campaign: "Campaign") -> Progress: ...
 

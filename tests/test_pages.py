@@ -254,3 +254,14 @@ def test_settings_change_passcode_needs_the_current_one(app, ready_store):
     fields["Type the new passcode again"].input("new-passcode-1")
     button(at, "Change passcode").click().run()
     assert access.sign_in(ready_store, "new-passcode-1")
+
+
+def test_report_page_lists_only_sections_with_content(app, demo, ready_store):
+    at = app("worksheets/report.py", campaign=demo)
+    assert "Key decisions (PPCD)" in texts(at)
+    launch = ready_store.session(demo.id, "launch-2021")
+    at.selectbox[0].set_value(launch.id).run()
+    body = texts(at)
+    assert "Campaign launch" in body
+    assert "Key decisions (PPCD)" not in body
+    assert "0 participants" in body

@@ -42,8 +42,8 @@ for topic in (*PPCD_TOPICS, DecisionTopic.secondary_audience, DecisionTopic.othe
     if decision is None:
         continue
     with st.container(border=True):
-        st.subheader(ui.plain(topic.label), anchor=False)
-        st.markdown(f"### {ui.plain(decision.choice)}")
+        st.markdown(f"**{ui.plain(topic.label)}**")
+        st.subheader(ui.plain(decision.choice), anchor=False)
         facts = [decision.method, turnout_label(decision)]
         if decision.session_id in sessions:
             facts.append(sessions[decision.session_id].title)

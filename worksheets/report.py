@@ -3,6 +3,7 @@
 import streamlit as st
 
 from c4d import ui
+from c4d.export.docx_writer import ReportWriter
 from c4d.export.workshop_report import build_workshop_report, report_filename
 from c4d.register import count_register
 from c4d.worksheet import registered
@@ -33,7 +34,9 @@ contents = [
     f"Agenda: {len(session.agenda)} item(s)" if session.agenda else "Agenda: none recorded yet",
     f"Participants: {ui.plain(counts.sex_summary())}; {listed} listed by name (with their consent)",
 ]
-for worksheet in registered():
+scratch = ReportWriter()
+sections = [w for w in registered() if w.report_section(db, campaign, session, scratch)]
+for worksheet in sections:
     contents.append(f"{ui.plain(worksheet.title)} ({worksheet.roadshow_step.value})")
 st.markdown("\n".join(f"- {line}" for line in contents))
 st.caption("Contacts are never printed, and names only of participants who agreed to be listed. "

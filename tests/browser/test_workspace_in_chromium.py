@@ -30,6 +30,7 @@ def ink_share(png: bytes) -> float:
 def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    expect(page.locator("[data-testid^='stSkeleton']")).to_have_count(0, timeout=30_000)
 
 
 def test_first_workshop_day(browser, running_app, artifacts):

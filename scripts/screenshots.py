@@ -1,0 +1,65 @@
+"""Take the screenshots the README and user guide show, from the real app with the
+Dream Umbrella example, at projector and phone sizes.
+
+    .venv/bin/python scripts/screenshots.py      # writes docs/images/*.png
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from c4d import access  # noqa: E402
+from c4d.demo import load_demo  # noqa: E402
+from c4d.store import Store  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, PROJECTOR, start_app, stop_app  # noqa: E402
+
+OUT = ROOT / "docs" / "images"
+SHOTS = [
+    # name, path, viewport, text to wait for, projector mode
+    ("campaigns", "/", PROJECTOR, "Load the Dream Umbrella example", False),
+    ("overview", "/overview?campaign=dream-umbrella", PROJECTOR, "Next suggested action", False),
+    ("overview-projector", "/overview?campaign=dream-umbrella&projector=1", PROJECTOR, "Next suggested action", True),
+    ("sessions", "/sessions?campaign=dream-umbrella", PROJECTOR, "Workshop sessions", False),
+    ("participants", "/participants?campaign=dream-umbrella", PROJECTOR, "Register", False),
+    ("decisions", "/decisions?campaign=dream-umbrella", PROJECTOR, "Trafficking for sexual exploitation", False),
+    ("report", "/report?campaign=dream-umbrella", PROJECTOR, "What the report contains", False),
+    ("participants-phone", "/participants?campaign=dream-umbrella", PHONE, "29 women", False),
+]
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = Path(tempfile.mkdtemp())
+    store = Store(f"sqlite:///{data / 'c4d.sqlite3'}")
+    access.set_passcode(store, "screenshots", "screenshots")
+    load_demo(store)
+    process, base = start_app(data)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            for name, path, viewport, wait_text, _ in SHOTS:
+                page = browser.new_page(viewport=viewport)
+                page.goto(base + path)
+                expect(page.get_by_text(wait_text).first).to_be_visible(timeout=30_000)
+                expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+                expect(page.locator("[data-testid^='stSkeleton']")).to_have_count(0, timeout=30_000)
+                page.wait_for_timeout(800)  # let charts finish their entry animation
+                page.screenshot(path=str(OUT / f"{name}.png"))
+                page.close()
+                print("wrote", OUT / f"{name}.png")
+            browser.close()
+    finally:
+        stop_app(process)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
