@@ -265,3 +265,21 @@ def test_report_page_lists_only_sections_with_content(app, demo, ready_store):
     assert "Campaign launch" in body
     assert "Key decisions (PPCD)" not in body
     assert "0 participants" in body
+
+
+def test_participants_page_previews_a_pasted_sheet_then_adds_ready_rows(app, demo, ready_store):
+    at = app("worksheets/participants.py", campaign=demo)
+    pasted = ("Name\tOrganisation\tOrganisation type\tSex\tDay 1\tDay 2\n"
+              "Saran Example-90\tDarkhan youth centre\tCommunity\tF\tx\tx\n"
+              "Bad Row\t\tMedia\tM\tx\t\n"
+              "<b>Tuul</b>\tRadio Darkhan\tMedia\tэмэгтэй\t\tx\n")
+    [t for t in at.text_area if t.label.startswith("Copy the rows")][0].input(pasted).run()
+    body = texts(at)
+    assert "2 rows ready to add, 1 row with errors" in body
+    ppcd = ready_store.session(demo.id, "ppcd-2020")
+    assert len(ready_store.participants(ppcd.id)) == 39  # nothing saved by the preview
+    button(at, "Add the 2 ready rows (rows with errors are left out)").click().run()
+    people = ready_store.participants(ppcd.id)
+    assert len(people) == 41
+    assert people[-1].name == "<b>Tuul</b>" and people[-1].attendance == [2]
+    assert "41 participants: 31 women, 10 men" in texts(at)

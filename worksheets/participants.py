@@ -5,7 +5,8 @@ import streamlit as st
 
 from c4d import register, ui
 from c4d.models import ORG_TYPE_LABELS, SEX_LABELS, OrgType, Participant, Sex
-from c4d.signin import MAX_SHEET_BYTES, SigninError, parse_signin_sheet, template_csv, template_xlsx
+from c4d.signin import (MAX_SHEET_BYTES, SigninError, parse_signin_sheet, parse_signin_text, template_csv,
+                        template_xlsx)
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -114,34 +115,53 @@ with st.expander("Add one participant", expanded=not participants):
                 st.rerun()
 
 # ---- a whole sign-in sheet ------------------------------------------------------------
-with st.expander("Upload a sign-in sheet (CSV or Excel)"):
+def preview_and_add(read) -> None:
+    """Show a sign-in sheet's rows with their problems; add the ready ones on request."""
+    try:
+        preview = read()
+    except SigninError as exc:
+        st.error(ui.plain(str(exc)))
+        return
+    st.markdown(f"**{ui.plain(preview.summary())}**")
+    for note in preview.notes:
+        st.caption(ui.plain(note))
+    st.dataframe(
+        pd.DataFrame([{"Row": r.line, "Status": "error" if r.errors else "ready",
+                       "Problems": "; ".join(r.errors), **r.values} for r in preview.rows]),
+        hide_index=True, width="stretch",
+    )
+    if preview.ignored_columns:
+        st.caption("Columns not used: " + ui.plain(", ".join(preview.ignored_columns)))
+    label = f"Add the {len(preview.valid)} ready rows" + (" (rows with errors are left out)" if preview.invalid else "")
+    if st.button(label, type="primary", disabled=not preview.valid, key=f"add-sheet-{session.id}"):
+        with ui.saving("Sign-in sheet"):
+            db.add_participants(preview.valid)
+            st.session_state[version_key] = version + 1
+            ui.flash(f"Added {len(preview.valid)} participants from the sign-in sheet.")
+            st.rerun()
+
+
+with st.expander("Add many at once: a sign-in sheet (Excel or CSV)"):
     st.write("Columns: Name, Organisation, Organisation type, Sex, Contact, Consent, and one column per day. "
-             f"At most {MAX_SHEET_BYTES // 2**20} MB. You see every row before anything is saved.")
+             "You see every row, with its problems, before anything is saved.")
     t1, t2 = st.columns(2)
     t1.download_button("Blank sign-in sheet (Excel)", template_xlsx(session),
                        file_name=f"sign-in-{session.slug}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    t2.download_button("Blank sign-in sheet (CSV)", template_csv(), file_name=f"sign-in-{session.slug}.csv",
+    t2.download_button("Blank sign-in sheet (CSV)", template_csv(session), file_name=f"sign-in-{session.slug}.csv",
                        mime="text/csv")
-    upload = st.file_uploader("Sign-in sheet", type=["csv", "txt", "xlsx", "xls"], key=f"sheet-{session.id}-{version}")
-    if upload is not None:
-        try:
-            preview = parse_signin_sheet(upload.name, upload.getvalue(), session, participants)
-        except SigninError as exc:
-            st.error(ui.plain(str(exc)))
-        else:
-            st.markdown(f"**{ui.plain(preview.summary())}**")
-            st.dataframe(
-                pd.DataFrame([{"Row": r.line, "Status": "error" if r.errors else "ready",
-                               "Problems": "; ".join(r.errors), **r.values} for r in preview.rows]),
-                hide_index=True, width="stretch",
-            )
-            if preview.ignored_columns:
-                st.caption("Columns not used: " + ui.plain(", ".join(preview.ignored_columns)))
-            label = f"Add the {len(preview.valid)} ready rows" + (" (rows with errors are left out)" if preview.invalid else "")
-            if st.button(label, type="primary", disabled=not preview.valid):
-                with ui.saving("Sign-in sheet"):
-                    db.add_participants(preview.valid)
-                    st.session_state[version_key] = version + 1
-                    ui.flash(f"Added {len(preview.valid)} participants from the sign-in sheet.")
-                    st.rerun()
+    upload_tab, paste_tab = st.tabs(["Upload the file", "Paste from a spreadsheet"])
+    with upload_tab:
+        upload = st.file_uploader(f"Sign-in sheet (at most {MAX_SHEET_BYTES // 2**20} MB)",
+                                  type=["csv", "txt", "xlsx", "xls"], key=f"sheet-{session.id}-{version}")
+        if upload is not None:
+            if upload.size > MAX_SHEET_BYTES:
+                st.error(f"The file is {upload.size / 2**20:.1f} MB; a sign-in sheet can be at most "
+                         f"{MAX_SHEET_BYTES // 2**20} MB. Remove other sheets or pictures from it, or save it as CSV.")
+            else:
+                preview_and_add(lambda: parse_signin_sheet(upload.name, upload.getvalue(), session, participants))
+    with paste_tab:
+        pasted = st.text_area("Copy the rows with their headings from Excel or Google Sheets and paste them here",
+                              key=f"paste-{session.id}-{version}", height=160)
+        if pasted.strip():
+            preview_and_add(lambda: parse_signin_text(pasted, session, participants))
