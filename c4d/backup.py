@@ -12,7 +12,7 @@ import io
 import json
 import zipfile
 import zlib
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
@@ -79,10 +79,22 @@ def export_campaign(store: Store, campaign_ref: str) -> tuple[str, bytes]:
         return f"{slug}.c4d.json", payload
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(DOCUMENT_NAME, payload)
+        # Each member is dated from the campaign's own data, not the clock, so exporting
+        # the same campaign twice gives the same bytes.
+        created = datetime.fromisoformat(document["campaign"]["created_at"])
+        archive.writestr(_member(DOCUMENT_NAME, created), payload)
         for item in files:
-            archive.writestr(f"files/{item['id']}", item["content"])
+            archive.writestr(_member(f"files/{item['id']}", item["created_at"]), item["content"])
     return f"{slug}.c4d.zip", buffer.getvalue()
+
+
+def _member(name: str, when: datetime) -> zipfile.ZipInfo:
+    # Zip dates run from 1980 to 2107.
+    stamp = min(max(when.astimezone(timezone.utc).replace(tzinfo=None), datetime(1980, 1, 1)), datetime(2107, 12, 31))
+    info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def size_label(n: int) -> str:
@@ -253,22 +265,17 @@ def import_campaign(store: Store, data: bytes, mode: ImportMode = ImportMode.ref
     if mode is ImportMode.copy:
         document["campaign"]["name"] = _copy_name(store, document["campaign"]["name"])
         return _load_or_explain(store, document, files, fresh_ids=True)
-    # Replace: the name must not clash with a third campaign, and the one replaced is
-    # kept in memory until the new one is fully written.
+    # Replace: the name must not clash with a third campaign; removing the old one and
+    # writing the new one happen in one transaction, so a failure changes nothing.
     for other in store.campaigns(include_archived=True):
         if other.id != existing.id and same_name(other.name, document["campaign"]["name"]):
             raise BackupError(
                 f"Another campaign on this laptop is also called '{other.name}'; rename it, "
                 f"or import the backup as a copy."
             )
-    kept = campaign_document(store, existing.id)
-    kept_files = {a["id"]: a["content"] for a in store.attachments(existing.id)}
-    store.delete_campaign(existing.id)
-    try:
+    with store.transaction():
+        store.delete_campaign(existing.id)
         return _load_or_explain(store, document, files, fresh_ids=False)
-    except BaseException:
-        load_document(store, kept, files=kept_files, fresh_ids=False)
-        raise
 
 
 def _load_or_explain(store: Store, document: dict[str, Any], files: dict[str, bytes], fresh_ids: bool) -> Campaign:
@@ -327,8 +334,8 @@ def load_document(store: Store, document: dict[str, Any], files: dict[str, bytes
         document["campaign"]["slug"] = ""
         document["campaign"]["created_at"] = utcnow().isoformat()
     campaign = Campaign.model_validate(document["campaign"])
-    campaign = store.create_campaign(campaign)
-    try:
+    with store.transaction():  # all of it, or nothing
+        campaign = store.create_campaign(campaign)
         for item in document["sessions"]:
             participants = item.pop("participants")
             store.add_session(Session.model_validate(item))
@@ -342,7 +349,4 @@ def load_document(store: Store, document: dict[str, Any], files: dict[str, bytes
                 item["id"], campaign.id, item["filename"], item["media_type"], files[item["id"]],
                 datetime.fromisoformat(item["created_at"]),
             )
-    except Exception:
-        store.delete_campaign(campaign.id)
-        raise
     return store.campaign(campaign.id)

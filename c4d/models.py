@@ -26,6 +26,7 @@ from pydantic import (
 
 NAME_MAX = 200
 TEXT_MAX = 5000
+PEOPLE_MAX = 1_000_000  # head counts (turnout, eligible voters); fits every database's integer
 
 
 def new_id() -> str:
@@ -36,9 +37,14 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+# Control characters other than tab and line breaks cannot be shown, printed or stored
+# in XML (DOCX, XLSX) and PostgreSQL refuses NUL: they are dropped as text comes in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def _clean(text: str) -> str:
     """Trim and fold runs of white space; keep every script as typed."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", _CONTROL.sub("", text))).strip()
 
 
 def _required_text(value: str) -> str:
@@ -53,12 +59,26 @@ def _optional_text(value: str | None) -> str:
 
 
 def _long_text(value: str | None) -> str:
-    return unicodedata.normalize("NFC", value or "").strip()
+    return unicodedata.normalize("NFC", _CONTROL.sub("", value or "")).strip()
 
 
-RequiredName = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_required_text)]
-OptionalName = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_optional_text)]
-LongText = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_long_text)]
+def _utc(value: datetime) -> datetime:
+    """Every moment is kept in UTC (a naive value is taken to be UTC already), so the
+    database, which may not keep offsets, gives back what was saved."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01 00:00 at UTC+5 has no UTC equivalent
+        raise ValueError("is not a moment the toolkit can store") from None
+
+
+# The length limit applies to the cleaned text: Unicode normalisation may lengthen a
+# name, and what is saved must pass the same check when a backup is read back.
+RequiredName = Annotated[str, AfterValidator(_required_text), Field(max_length=NAME_MAX)]
+OptionalName = Annotated[str, AfterValidator(_optional_text), Field(max_length=NAME_MAX)]
+LongText = Annotated[str, AfterValidator(_long_text), Field(max_length=TEXT_MAX)]
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 def same_name(a: str, b: str) -> bool:
@@ -156,7 +176,7 @@ class Campaign(Model):
     organisers: list[RequiredName] = Field(default_factory=list, max_length=50)
     participant_language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
     archived: bool = False
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: UtcDatetime = Field(default_factory=utcnow)
 
     @field_validator("participant_language", mode="before")
     @classmethod
@@ -254,9 +274,9 @@ class Decision(Model):
     method: OptionalName = ""
     rationale: LongText = ""
     breakdown: list["TallyRow"] = Field(default_factory=list, max_length=100)
-    turnout: int | None = Field(default=None, ge=0)
-    eligible: int | None = Field(default=None, ge=0)
-    decided_at: datetime = Field(default_factory=utcnow)
+    turnout: int | None = Field(default=None, ge=0, le=PEOPLE_MAX)
+    eligible: int | None = Field(default=None, ge=0, le=PEOPLE_MAX)
+    decided_at: UtcDatetime = Field(default_factory=utcnow)
 
 
 class DecisionTopic(str, Enum):
@@ -284,7 +304,7 @@ DECISION_TOPIC_LABELS = {
 
 class TallyRow(Model):
     option: RequiredName
-    votes: float = Field(ge=0)
+    votes: float = Field(ge=0, allow_inf_nan=False)
 
 
 Decision.model_rebuild()
@@ -299,8 +319,10 @@ def friendly_errors(error: ValidationError) -> list[str]:
         message = re.sub(r"^(Value error|Assertion failed), ", "", message)
         kind = item.get("type", "")
         ctx = item.get("ctx") or {}
-        if kind == "string_too_long":
+        if kind == "string_too_long" or (kind == "too_long" and ctx.get("field_type") == "Value"):
             message = f"is too long (at most {ctx.get('max_length')} characters)"
+        elif kind == "too_long":
+            message = f"has too many entries (at most {ctx.get('max_length')})"
         elif kind == "missing":
             message = "is required"
         elif kind == "enum":

@@ -27,8 +27,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
@@ -185,11 +187,27 @@ class Store:
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._lock = threading.RLock()
+        self._local = threading.local()
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
+        """One database transaction. Calls made inside an open transaction (on the same
+        thread) join it, so a caller can make several store calls all-or-nothing:
+
+            with store.transaction():
+                store.delete_campaign(old.id)
+                store.create_campaign(new)
+        """
+        current = getattr(self._local, "db", None)
+        if current is not None:
+            yield current
+            return
         with self._lock, self._sessions.begin() as db:
-            yield db
+            self._local.db = db
+            try:
+                yield db
+            finally:
+                self._local.db = None
 
     # ---- campaigns -----------------------------------------------------------------
     def _unique_slug(self, db: Any, wanted: str, table: Any = CampaignRow, **scope: str) -> str:
@@ -204,6 +222,7 @@ class Store:
             self._refuse_duplicate_campaign_name(db, campaign.name, except_id=None)
             campaign = campaign.model_copy(update={"slug": self._unique_slug(db, campaign.slug or campaign.name)})
             db.add(CampaignRow(**campaign.model_dump()))
+            db.flush()  # parents reach the database first inside a longer transaction
         return campaign
 
     def _refuse_duplicate_campaign_name(self, db: Any, name: str, except_id: str | None) -> None:
@@ -248,17 +267,14 @@ class Store:
         return self.campaign(campaign_id)
 
     def delete_campaign(self, campaign_id: str) -> None:
+        # Explicit statements, children first: the order does not depend on the ORM's
+        # flush order nor on the database enforcing ON DELETE CASCADE.
         with self.transaction() as db:
-            row = db.get(CampaignRow, campaign_id)
-            if row is not None:
-                for table in (DecisionRow, WorksheetRow, AttachmentRow):
-                    for child in db.scalars(select(table).where(table.campaign_id == campaign_id)):
-                        db.delete(child)
-                for session_row in db.scalars(select(SessionRow).where(SessionRow.campaign_id == campaign_id)):
-                    for p in db.scalars(select(ParticipantRow).where(ParticipantRow.session_id == session_row.id)):
-                        db.delete(p)
-                    db.delete(session_row)
-                db.delete(row)
+            session_ids = select(SessionRow.id).where(SessionRow.campaign_id == campaign_id)
+            db.execute(delete(ParticipantRow).where(ParticipantRow.session_id.in_(session_ids)))
+            for table in (DecisionRow, WorksheetRow, AttachmentRow, SessionRow):
+                db.execute(delete(table).where(table.campaign_id == campaign_id))
+            db.execute(delete(CampaignRow).where(CampaignRow.id == campaign_id))
 
     def duplicate_campaign(self, campaign_id: str, new_name: str) -> Campaign:
         """A copy to plan a similar campaign: sessions, agenda, decisions and worksheets are
@@ -267,6 +283,7 @@ class Store:
 
         document = backup.campaign_document(self, campaign_id)
         document["campaign"]["name"] = new_name
+        document["campaign"]["archived"] = False
         for session in document["sessions"]:
             session["participants"] = []
         return backup.load_document(self, document, fresh_ids=True)
@@ -285,6 +302,7 @@ class Store:
             )
             session = session.model_copy(update={"slug": slug})
             db.add(SessionRow(**session.model_dump(mode="json") | _dates(session)))
+            db.flush()
         return session
 
     def update_session(self, session: Session) -> Session:
@@ -324,12 +342,11 @@ class Store:
             return _session(row)
 
     def delete_session(self, session_id: str) -> None:
+        """The session and its register go; decisions taken there stay with the campaign."""
         with self.transaction() as db:
-            for p in self._participant_rows(db, session_id):
-                db.delete(p)
-            row = db.get(SessionRow, session_id)
-            if row is not None:
-                db.delete(row)
+            db.execute(delete(ParticipantRow).where(ParticipantRow.session_id == session_id))
+            db.execute(update(DecisionRow).where(DecisionRow.session_id == session_id).values(session_id=None))
+            db.execute(delete(SessionRow).where(SessionRow.id == session_id))
 
     # ---- participants ----------------------------------------------------------------
     @staticmethod
@@ -368,6 +385,11 @@ class Store:
             row = db.get(ParticipantRow, participant.id)
             if row is None:
                 raise NotFound("That participant is no longer in the register.")
+            session_row = db.get(SessionRow, row.session_id)
+            if participant.attendance and participant.attendance[-1] > _session(session_row).days:
+                raise Conflict(
+                    f"{participant.name or participant.organisation}: attendance on a day the session does not have."
+                )
             for key, value in participant.model_dump(mode="json", exclude={"id", "session_id"}).items():
                 setattr(row, key, value)
         return participant

@@ -1,0 +1,399 @@
+"""The `c4d` command: what facilitators and IT staff run from a terminal or a script.
+
+    c4d serve [--host HOST] [--port PORT] [--open]
+    c4d campaigns [--all]
+    c4d sessions CAMPAIGN
+    c4d demo
+    c4d backup export CAMPAIGN [-o FILE]
+    c4d backup import FILE [--as-copy | --replace]
+    c4d export report CAMPAIGN --session SESSION [-o FILE.docx]
+
+CAMPAIGN is a campaign's slug or id (see `c4d campaigns`); SESSION is a session's slug
+or id (see `c4d sessions CAMPAIGN`). Mistakes are reported in one line on stderr with
+exit code 1, never as a traceback. The data location follows `C4D_DATA_DIR` and
+`C4D_DATABASE_URL` (see `c4d.config`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import c4d
+from c4d import config
+
+PROG = "c4d"
+DEFAULT_HOST = "0.0.0.0"  # phones on the laptop's Wi-Fi reach the participant pages
+DEFAULT_PORT = 8501
+
+
+class CommandError(Exception):
+    """A mistake the person running the command can fix; shown as one line."""
+
+
+# ---- helpers ------------------------------------------------------------------------
+
+def app_path() -> Path:
+    """The Streamlit entry point that ships beside the package."""
+    return Path(c4d.__file__).resolve().parent.parent / "app.py"
+
+
+def streamlit_command(host: str, port: int, open_browser: bool) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app_path()),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "false" if open_browser else "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+
+
+def _absolute_data_env(env: dict[str, str]) -> dict[str, str]:
+    """The server runs from the project folder (so its settings and images are found);
+    a relative data location given by the caller must keep meaning the caller's folder."""
+    env = dict(env)
+    if env.get("C4D_DATA_DIR"):
+        env["C4D_DATA_DIR"] = str(Path(env["C4D_DATA_DIR"]).expanduser().resolve())
+    url = env.get("C4D_DATABASE_URL", "")
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:" and not Path(path).is_absolute():
+            env["C4D_DATABASE_URL"] = "sqlite:///" + str(Path(path).resolve())
+    return env
+
+
+def run_streamlit(command: list[str], cwd: Path, env: dict[str, str]) -> int:
+    """Run the server until it stops; its exit code becomes ours. Ctrl-C reaches the
+    server too (same terminal), so we wait for it to shut down cleanly."""
+    process = subprocess.Popen(command, cwd=cwd, env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        try:
+            return process.wait(timeout=15)
+        except (KeyboardInterrupt, subprocess.TimeoutExpired):
+            process.terminate()
+            try:
+                return process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                return process.wait()
+
+
+def _open_store():
+    from c4d.store import Store
+
+    return Store()
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing: an existing file is only replaced once the new
+    one is complete."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise CommandError(f"There is no folder '{folder}' to save '{path.name}' in.")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _target(output: str | None, suggested: str) -> Path:
+    """-o FILE as given, or the suggested name inside -o FOLDER (or the current folder)."""
+    if not output:
+        return Path.cwd() / suggested
+    path = Path(output).expanduser()
+    return path / suggested if path.is_dir() else path
+
+
+def _size(n: int) -> str:
+    from c4d.backup import size_label
+
+    return size_label(n)
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Columns padded to the widest entry; the last column is left as it is."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join([cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]).rstrip()
+            for row in rows]
+
+
+# ---- commands -------------------------------------------------------------------------
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = app_path()
+    if not app.is_file():
+        raise CommandError(f"The app file {app} is missing; reinstall the toolkit.")
+    print(f"C4D workshop toolkit · data: {config.describe_location()}", flush=True)
+    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+        print("Other devices on this network can connect; facilitator pages ask them for the passcode.",
+              flush=True)
+    command = streamlit_command(args.host, args.port, args.open)
+    return run_streamlit(command, cwd=app.parent, env=_absolute_data_env(dict(os.environ)))
+
+
+def cmd_campaigns(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        campaigns = store.campaigns(include_archived=args.all)
+    finally:
+        store.engine.dispose()
+    if not campaigns:
+        print("No campaigns yet. Run 'c4d demo' to load the example, or create one in the app.")
+        return 0
+    rows = [[c.slug, c.name + (" (archived)" if c.archived else "")] for c in campaigns]
+    print("\n".join(_aligned(rows)))
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        campaign = store.campaign(args.campaign)
+        sessions = store.sessions(campaign.id)
+    finally:
+        store.engine.dispose()
+    if not sessions:
+        print(f"'{campaign.name}' has no workshop sessions yet.")
+        return 0
+    rows = [[s.slug, s.kind.label, s.dates_label(), s.title] for s in sessions]
+    print("\n".join(_aligned(rows)))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from c4d.demo import DEMO_ID, load_demo
+    from c4d.store import NotFound
+
+    store = _open_store()
+    try:
+        try:
+            campaign = store.campaign(DEMO_ID)
+        except NotFound:
+            campaign = load_demo(store)
+            print(f"Loaded the example campaign '{campaign.name}' (slug: {campaign.slug}).")
+        else:
+            print(f"The example campaign '{campaign.name}' is already here (slug: {campaign.slug}); "
+                  f"nothing was added.")
+    finally:
+        store.engine.dispose()
+    return 0
+
+
+def cmd_backup_export(args: argparse.Namespace) -> int:
+    from c4d.backup import export_campaign
+
+    store = _open_store()
+    try:
+        name, data = export_campaign(store, args.campaign)
+    finally:
+        store.engine.dispose()
+    path = _target(args.output, name)
+    _write_file(path, data)
+    if name.endswith(".zip") and path.suffix.lower() == ".json":
+        print(f"{PROG}: note: this campaign has attached files, so the backup is a zip file "
+              f"even though its name ends in .json.", file=sys.stderr)
+    print(f"Saved the backup to {path} ({_size(len(data))}).")
+    return 0
+
+
+def cmd_backup_import(args: argparse.Namespace) -> int:
+    from c4d.backup import ImportMode, check_size, existing_match, import_campaign, read_backup
+
+    path = Path(args.file).expanduser()
+    if not path.exists():
+        raise CommandError(f"There is no file '{path}'.")
+    if not path.is_file():
+        raise CommandError(f"'{path}' is a folder, not a backup file.")
+    check_size(path.stat().st_size)
+    data = path.read_bytes()
+    mode = ImportMode.copy if args.as_copy else ImportMode.replace if args.replace else ImportMode.refuse
+    store = _open_store()
+    try:
+        existing = existing_match(store, read_backup(data)[0])
+        if existing is not None and mode is ImportMode.refuse:
+            raise CommandError(
+                f"The campaign '{existing.name}' is already here (slug: {existing.slug}); nothing was changed. "
+                f"Add --as-copy to keep both, or --replace to replace it with the backup's version."
+            )
+        campaign = import_campaign(store, data, mode)
+    finally:
+        store.engine.dispose()
+    if existing is None:
+        print(f"Imported '{campaign.name}' (slug: {campaign.slug}).")
+    elif mode is ImportMode.copy:
+        print(f"Imported as a copy: '{campaign.name}' (slug: {campaign.slug}); "
+              f"'{existing.name}' is unchanged.")
+    else:
+        print(f"Replaced '{existing.name}' with the backup's version (slug: {campaign.slug}).")
+    return 0
+
+
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from c4d.store import NotFound
+
+    try:
+        from c4d.export import workshop_report
+        build_workshop_report = workshop_report.build_workshop_report
+    except (ImportError, AttributeError) as exc:
+        raise CommandError(
+            f"The workshop report is not available in this installation of the toolkit ({exc})."
+        ) from exc
+    store = _open_store()
+    try:
+        campaign = store.campaign(args.campaign)
+        try:
+            session = store.session(campaign.id, args.session)
+        except NotFound:
+            raise CommandError(
+                f"No session called '{args.session}' in '{campaign.name}'. "
+                f"Run 'c4d sessions {campaign.slug}' to see the sessions."
+            ) from None
+        data = build_workshop_report(store, campaign.id, session.id)
+    finally:
+        store.engine.dispose()
+    naming = getattr(workshop_report, "report_filename", None)
+    suggested = naming(campaign, session) if naming else f"{campaign.slug}_{session.slug}_workshop-report.docx"
+    path = _target(args.output, suggested)
+    _write_file(path, data)
+    print(f"Saved the workshop report to {path} ({_size(len(data))}).")
+    return 0
+
+
+# ---- parser ---------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="C4D workshop toolkit: plan counter-trafficking campaigns with the P-Process "
+                    "and the IOM X Roadshow.",
+        epilog="CAMPAIGN is a campaign's slug or id (see 'c4d campaigns'). "
+               "Data location: C4D_DATA_DIR or C4D_DATABASE_URL.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {c4d.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the toolkit in the browser",
+                                description="Start the toolkit. Phones on the same network can join "
+                                            "participant pages; facilitator pages ask for the passcode.")
+    serve.add_argument("--host", default=DEFAULT_HOST,
+                       help=f"address to listen on (default {DEFAULT_HOST}: reachable from the local "
+                            f"network; 127.0.0.1 for this laptop only)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument("--open", action="store_true", help="open the toolkit in this laptop's browser")
+    serve.set_defaults(handler=cmd_serve)
+
+    campaigns = commands.add_parser("campaigns", help="list the campaigns (slug and name)")
+    campaigns.add_argument("--all", action="store_true", help="include archived campaigns")
+    campaigns.set_defaults(handler=cmd_campaigns)
+
+    sessions = commands.add_parser("sessions", help="list a campaign's workshop sessions")
+    sessions.add_argument("campaign", metavar="CAMPAIGN", help="campaign slug or id")
+    sessions.set_defaults(handler=cmd_sessions)
+
+    demo = commands.add_parser("demo", help="load the Dream Umbrella example campaign (once)")
+    demo.set_defaults(handler=cmd_demo)
+
+    backup = commands.add_parser("backup", help="save a campaign to one file, or bring one in")
+    backup_commands = backup.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
+    export = backup_commands.add_parser("export", help="save a whole campaign to a backup file")
+    export.add_argument("campaign", metavar="CAMPAIGN", help="campaign slug or id")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="file to write, or a folder to write it in under its suggested name "
+                             "(default: the current folder)")
+    export.set_defaults(handler=cmd_backup_export)
+    imp = backup_commands.add_parser("import", help="bring in a campaign from a backup file")
+    imp.add_argument("file", metavar="FILE", help="a .c4d.json or .c4d.zip backup")
+    how = imp.add_mutually_exclusive_group()
+    how.add_argument("--as-copy", action="store_true",
+                     help="when the campaign is already here, keep both (the import gets a new name)")
+    how.add_argument("--replace", action="store_true",
+                     help="when the campaign is already here, replace it with the backup's version")
+    imp.set_defaults(handler=cmd_backup_import)
+
+    exports = commands.add_parser("export", help="write documents (the workshop report)")
+    export_commands = exports.add_subparsers(dest="export_command", metavar="DOCUMENT", required=True)
+    report = export_commands.add_parser("report", help="a session's workshop report (.docx)")
+    report.add_argument("campaign", metavar="CAMPAIGN", help="campaign slug or id")
+    report.add_argument("--session", required=True, metavar="SESSION", help="session slug or id")
+    report.add_argument("-o", "--output", metavar="FILE.docx",
+                        help="file to write, or a folder to write it in (default: the current folder)")
+    report.set_defaults(handler=cmd_export_report)
+    return parser
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _explain(exc: BaseException) -> str | None:
+    """The one-line message for a mistake we expect; None for a real bug."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import OperationalError
+
+    from c4d.backup import BackupError
+    from c4d.models import friendly_errors
+    from c4d.store import Conflict, NotFound
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(friendly_errors(exc))
+    if isinstance(exc, (CommandError, NotFound, Conflict, BackupError)):
+        return str(exc)
+    if isinstance(exc, OperationalError):
+        return f"Cannot use the database at {config.describe_location()}: {exc.orig}"
+    if isinstance(exc, OSError):
+        where = f" '{exc.filename}'" if exc.filename else ""
+        return f"Cannot use{where}: {exc.strerror or exc}"
+    return None
+
+
+def _safe_output() -> None:
+    """A terminal that cannot show some script (Mongolian, Khmer, ...) gets a '?' rather
+    than a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure: Callable | None = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding != "utf8":
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - exotic streams
+                pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _safe_output()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a usage mistake (code 2)
+        return exit_.code if isinstance(exit_.code, int) else 1
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message = _explain(exc)
+        if message is None:
+            raise
+        print(f"{PROG}: {_one_line(message)}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""Persistence: every change is committed the moment it is made, refusals change nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timezone
+
+import pytest
+
+from c4d.models import AgendaItem, Campaign, DecisionTopic, SessionKind
+from c4d.store import Conflict, NotFound, Store
+from tests.fixtures_store import add_campaign, add_session, decision, person, row_counts
+
+
+def sqlite_path(url: str) -> str:
+    return url.removeprefix("sqlite:///")
+
+
+# ---- campaigns ----------------------------------------------------------------------------
+
+def test_a_campaign_is_found_by_slug_or_id_and_can_be_edited(store):
+    created = add_campaign(store, "Dream Umbrella — Мөрөөдлийн шүхэр", country="Mongolia", participant_language="mn")
+    assert created.slug == "dream-umbrella"
+    assert store.campaign("dream-umbrella") == store.campaign(created.id) == created
+
+    edited = store.update_campaign(created.model_copy(update={"country": "Mongolia (Ulaanbaatar)",
+                                                              "organisers": ["IOM Mongolia"]}))
+    again = store.campaign(created.id)
+    assert again == edited
+    assert again.country == "Mongolia (Ulaanbaatar)"
+    assert again.organisers == ["IOM Mongolia"]
+    assert again.slug == "dream-umbrella"
+
+
+def test_an_unknown_campaign_says_how_to_find_the_names(store):
+    with pytest.raises(NotFound) as caught:
+        store.campaign("nope")
+    assert str(caught.value) == "No campaign called 'nope'. Run 'c4d campaigns' to see the names."
+    with pytest.raises(NotFound):
+        store.update_campaign(Campaign(name="Ghost"))
+
+
+@pytest.mark.parametrize("again", ["Safe Migration", "safe migration", "  SAFE   Migration "])
+def test_a_duplicate_campaign_name_is_refused_and_nothing_changes(store, again):
+    first = add_campaign(store, "Safe Migration")
+    before = row_counts(store)
+    with pytest.raises(Conflict) as caught:
+        add_campaign(store, again)
+    assert "already exists" in str(caught.value)
+    assert row_counts(store) == before
+    assert store.campaigns() == [first]
+
+
+def test_renaming_onto_another_campaigns_name_is_refused_but_recasing_ones_own_is_not(store):
+    add_campaign(store, "Safe Migration")
+    other = add_campaign(store, "Dream Umbrella")
+    with pytest.raises(Conflict):
+        store.update_campaign(other.model_copy(update={"name": "SAFE MIGRATION"}))
+    assert store.campaign(other.id).name == "Dream Umbrella"
+    assert store.update_campaign(other.model_copy(update={"name": "DREAM umbrella"})).name == "DREAM umbrella"
+
+
+def test_slugs_are_unique_and_every_name_gets_one(store):
+    assert add_campaign(store, "Dream Umbrella").slug == "dream-umbrella"
+    assert add_campaign(store, "Dream Umbrella!").slug == "dream-umbrella-2"
+    assert add_campaign(store, "Мөрөөдлийн шүхэр").slug == "campaign"
+    assert add_campaign(store, "ក្តីសុបិន").slug == "campaign-2"
+
+
+def test_archived_campaigns_are_hidden_from_the_list_until_asked_for(store):
+    kept = add_campaign(store, "Kept")
+    old = add_campaign(store, "Old")
+    assert store.set_archived(old.id, True).archived
+    assert [c.id for c in store.campaigns()] == [kept.id]
+    assert {c.id for c in store.campaigns(include_archived=True)} == {kept.id, old.id}
+    assert store.campaign(old.slug).archived  # still reachable by name
+    store.set_archived(old.id, False)
+    assert {c.id for c in store.campaigns()} == {kept.id, old.id}
+
+
+def test_deleting_a_campaign_removes_everything_it_owns_and_nothing_else(store):
+    doomed, kept = add_campaign(store, "Doomed"), add_campaign(store, "Kept")
+    for campaign in (doomed, kept):
+        s = add_session(store, campaign)
+        store.add_participants([person(s), person(s, "Radio station")])
+        store.add_decision(decision(campaign, s))
+        store.save_worksheet(campaign.id, "audience", {"primary": "young women"})
+        store.add_attachment(campaign.id, "poster.png", "image/png", b"\x89PNG")
+    store.delete_campaign(doomed.id)
+    assert row_counts(store) == {"campaigns": 1, "sessions": 1, "participants": 2, "decisions": 1,
+                                 "worksheets": 1, "attachments": 1}
+    with pytest.raises(NotFound):
+        store.campaign(doomed.id)
+    assert store.sessions(doomed.id) == [] and store.decisions(doomed.id) == []
+    assert len(store.participants(store.sessions(kept.id)[0].id)) == 2
+
+
+# ---- duplicate ---------------------------------------------------------------------------------
+
+def test_duplicating_copies_the_plan_but_not_the_people(store):
+    source = add_campaign(store, "Dream Umbrella", country="Mongolia")
+    ppcd = add_session(store, source, agenda=[AgendaItem(day=1, title="Welcome")], place="Ulaanbaatar")
+    launch = add_session(store, source, "Launch", start=date(2021, 3, 5), kind=SessionKind.showcase)
+    store.add_participants([person(ppcd), person(ppcd, "TV channel")])
+    store.add_decision(decision(source, ppcd))
+    store.save_worksheet(source.id, "audience", {"session": ppcd.id, "notes": "rural young women"})
+    store.set_archived(source.id, True)
+
+    copy = store.duplicate_campaign(source.id, "Dream Umbrella 2022")
+
+    assert copy.id != source.id and copy.name == "Dream Umbrella 2022" and copy.country == "Mongolia"
+    assert not copy.archived  # a new plan starts active
+    sessions = store.sessions(copy.id)
+    assert [(s.title, s.slug, s.place, s.agenda) for s in sessions] == [
+        (ppcd.title, ppcd.slug, "Ulaanbaatar", ppcd.agenda), (launch.title, launch.slug, "", [])]
+    assert not {s.id for s in sessions} & {ppcd.id, launch.id}
+    assert all(store.participants(s.id) == [] for s in sessions)
+    [copied_decision] = store.decisions(copy.id)
+    assert copied_decision.session_id == sessions[0].id  # points at the copy's session
+    assert store.worksheet(copy.id, "audience") == {"session": sessions[0].id, "notes": "rural young women"}
+    # The source is untouched.
+    assert len(store.participants(ppcd.id)) == 2
+    assert store.worksheet(source.id, "audience")["session"] == ppcd.id
+
+
+def test_duplicating_under_an_existing_name_is_refused(store):
+    source = add_campaign(store, "Dream Umbrella")
+    add_campaign(store, "Other")
+    before = row_counts(store)
+    with pytest.raises(Conflict):
+        store.duplicate_campaign(source.id, "other")
+    assert row_counts(store) == before
+
+
+# ---- sessions ------------------------------------------------------------------------------------
+
+def test_session_slugs_are_unique_within_a_campaign_only(store):
+    one, two = add_campaign(store, "One"), add_campaign(store, "Two")
+    first = add_session(store, one, "PPCD Ulaanbaatar")
+    second = add_session(store, one, "PPCD Darkhan")
+    elsewhere = add_session(store, two, "PPCD Ulaanbaatar")
+    assert (first.slug, second.slug, elsewhere.slug) == ("ppcd-2020", "ppcd-2020-2", "ppcd-2020")
+    assert store.session(one.id, "ppcd-2020-2") == second
+    assert store.session(one.id, second.id) == second
+    with pytest.raises(NotFound) as caught:
+        store.session(two.id, second.id)  # another campaign's session is not reachable
+    assert str(caught.value) == f"No session called '{second.id}' in this campaign."
+
+
+def test_a_session_title_is_unique_within_a_campaign(store):
+    campaign = add_campaign(store)
+    add_session(store, campaign, "Media Camp 1")
+    with pytest.raises(Conflict):
+        add_session(store, campaign, "media  camp 1", kind=SessionKind.media_camp_1)
+    assert len(store.sessions(campaign.id)) == 1
+
+
+def test_sessions_are_listed_by_date_and_can_be_edited(store):
+    campaign = add_campaign(store)
+    late = add_session(store, campaign, "Launch", start=date(2021, 3, 5), kind=SessionKind.showcase)
+    early = add_session(store, campaign, "PPCD", start=date(2020, 6, 18))
+    assert [s.id for s in store.sessions(campaign.id)] == [early.id, late.id]
+    store.update_session(early.model_copy(update={"place": "Darkhan", "end_date": date(2020, 6, 19)}))
+    again = store.session(campaign.id, early.id)
+    assert (again.place, again.days) == ("Darkhan", 2)
+
+
+def test_a_session_cannot_be_shortened_below_a_day_someone_attended(store):
+    campaign = add_campaign(store)
+    three_days = add_session(store, campaign, end=date(2020, 6, 20))
+    store.add_participant(person(three_days, attendance=[1, 3]))
+    with pytest.raises(Conflict) as caught:
+        store.update_session(three_days.model_copy(update={"end_date": date(2020, 6, 19)}))
+    assert "marked present on day 3" in str(caught.value)
+    assert store.session(campaign.id, three_days.id).days == 3
+    store.update_session(three_days.model_copy(update={"place": "Ulaanbaatar"}))  # same length is fine
+
+
+def test_deleting_a_session_removes_its_register_and_keeps_its_decisions(store):
+    campaign = add_campaign(store)
+    s = add_session(store, campaign)
+    store.add_participants([person(s), person(s)])
+    kept = store.add_decision(decision(campaign, s))
+    store.delete_session(s.id)
+    assert store.sessions(campaign.id) == []
+    assert row_counts(store)["participants"] == 0
+    assert store.decisions(campaign.id) == [kept.model_copy(update={"session_id": None})]
+
+
+# ---- participants -------------------------------------------------------------------------------------
+
+def test_participants_keep_their_order_and_can_be_edited_and_removed(store):
+    s = add_session(store, add_campaign(store), end=date(2020, 6, 19))
+    added = store.add_participants([person(s, "A"), person(s, "B"), person(s, "C", attendance=[1, 2])])
+    store.add_participant(person(s, "D"))
+    assert [p.organisation for p in store.participants(s.id)] == ["A", "B", "C", "D"]
+    store.update_participant(added[1].model_copy(update={"name": "Bold Example", "consent_to_list": True}))
+    store.delete_participant(added[0].id)
+    assert [(p.organisation, p.listed_name()) for p in store.participants(s.id)] == [
+        ("B", "Bold Example"), ("C", "(not listed)"), ("D", "(not listed)")]
+
+
+def test_a_sign_in_sheet_is_saved_whole_or_not_at_all(store):
+    s = add_session(store, add_campaign(store), end=date(2020, 6, 19))
+    store.add_participant(person(s, "Already here"))
+    sheet = [person(s, "A"), person(s, "B"), person(s, "C", attendance=[3])]  # the session has 2 days
+    with pytest.raises(Conflict):
+        store.add_participants(sheet)
+    assert [p.organisation for p in store.participants(s.id)] == ["Already here"]
+    with pytest.raises(NotFound):
+        store.add_participants([person(s, "A"), person(s.model_copy(update={"id": "gone"}), "B")])
+    assert len(store.participants(s.id)) == 1
+
+
+def test_editing_attendance_onto_a_day_the_session_lacks_is_refused(store):
+    s = add_session(store, add_campaign(store))
+    one = store.add_participant(person(s, attendance=[1]))
+    with pytest.raises(Conflict):
+        store.update_participant(one.model_copy(update={"attendance": [1, 2]}))
+    assert store.participants(s.id)[0].attendance == [1]
+
+
+# ---- decisions, worksheets, settings, attachments ----------------------------------------
+
+def test_decisions_are_listed_in_the_order_they_were_taken(store):
+    campaign = add_campaign(store)
+    later = store.add_decision(decision(campaign, topic=DecisionTopic.area, choice="Ulaanbaatar",
+                                        when=datetime(2020, 6, 19, 9, tzinfo=timezone.utc)))
+    earlier = store.add_decision(decision(campaign, choice="Sexual exploitation", turnout=35, eligible=39,
+                                          breakdown=[{"option": "Sexual exploitation", "votes": 20},
+                                                     {"option": "Forced labour", "votes": 15}]))
+    assert store.decisions(campaign.id) == [earlier, later]
+    store.update_decision(later.model_copy(update={"choice": "Ulaanbaatar and Darkhan-Uul"}))
+    assert store.decisions(campaign.id)[1].choice == "Ulaanbaatar and Darkhan-Uul"
+    store.delete_decision(earlier.id)
+    assert [d.id for d in store.decisions(campaign.id)] == [later.id]
+    with pytest.raises(NotFound):
+        store.update_decision(earlier)
+
+
+def test_worksheets_are_saved_whole_and_replaced_on_save(store):
+    campaign = add_campaign(store)
+    assert store.worksheet(campaign.id, "smart") is None
+    store.save_worksheet(campaign.id, "smart", {"objectives": [{"text": "Мэдлэг нэмэх", "measurable": True}]})
+    store.save_worksheet(campaign.id, "audience", {"primary": "young women"})
+    store.save_worksheet(campaign.id, "smart", {"objectives": []})
+    assert store.worksheet(campaign.id, "smart") == {"objectives": []}
+    assert store.worksheets(campaign.id) == {"audience": {"primary": "young women"}, "smart": {"objectives": []}}
+    assert list(store.worksheets(campaign.id)) == ["audience", "smart"]
+
+
+def test_settings_have_defaults_and_keep_any_json_value(store):
+    assert store.setting("passcode_hash") is None
+    assert store.setting("language", "en") == "en"
+    store.set_setting("translations", {"mn": {"Vote": "Санал өгөх"}})
+    store.set_setting("language", "mn")
+    store.set_setting("language", "km")
+    assert store.setting("language", "en") == "km"
+    assert store.setting("translations") == {"mn": {"Vote": "Санал өгөх"}}
+
+
+def test_attachments_keep_their_bytes(store):
+    campaign = add_campaign(store)
+    content = bytes(range(256)) * 10
+    attachment_id = store.add_attachment(campaign.id, "poster draft.png", "image/png", content)
+    assert store.attachment(attachment_id) == ("poster draft.png", "image/png", content)
+    [listed] = store.attachments(campaign.id)
+    assert (listed["id"], listed["content"]) == (attachment_id, content)
+    assert listed["created_at"].tzinfo is not None
+    store.delete_attachment(attachment_id)
+    assert store.attachment(attachment_id) is None and store.attachments(campaign.id) == []
+
+
+# ---- durability ------------------------------------------------------------------------------
+
+def test_the_database_is_in_wal_mode(store):
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
+
+
+def test_everything_survives_closing_and_reopening(db_url):
+    first = Store(db_url)
+    campaign = add_campaign(first, "Dream Umbrella — Мөрөөдлийн шүхэр")
+    s = add_session(first, campaign)
+    store_people = first.add_participants([person(s, name="Saraa Example", consent_to_list=True)])
+    first.add_decision(decision(campaign, s))
+    first.save_worksheet(campaign.id, "audience", {"primary": "young women"})
+    first.set_setting("language", "mn")
+    first.engine.dispose()
+
+    reopened = Store(db_url)
+    assert reopened.campaign(campaign.id) == campaign
+    assert reopened.sessions(campaign.id) == [s]
+    assert reopened.participants(s.id) == store_people
+    assert len(reopened.decisions(campaign.id)) == 1
+    assert reopened.worksheet(campaign.id, "audience") == {"primary": "young women"}
+    assert reopened.setting("language") == "mn"
+
+
+def test_every_change_is_committed_when_the_method_returns(db_url):
+    """What another process (a second server, or the one started after a crash) sees."""
+    store, other = Store(db_url), Store(db_url)
+    raw = sqlite3.connect(sqlite_path(db_url))  # outside SQLAlchemy altogether
+
+    def count(table: str) -> int:
+        return raw.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    try:
+        campaign = add_campaign(store)
+        assert count("campaigns") == 1 and other.campaign(campaign.slug) == campaign
+        s = add_session(store, campaign)
+        assert count("sessions") == 1 and other.sessions(campaign.id) == [s]
+        p = store.add_participant(person(s))
+        assert count("participants") == 1 and other.participants(s.id) == [p]
+        store.update_participant(p.model_copy(update={"name": "Edited Example"}))
+        assert other.participants(s.id)[0].name == "Edited Example"
+        store.add_decision(decision(campaign, s))
+        assert count("decisions") == 1
+        store.save_worksheet(campaign.id, "audience", {"a": 1})
+        assert count("worksheets") == 1 and other.worksheet(campaign.id, "audience") == {"a": 1}
+        store.set_setting("k", "v")
+        assert other.setting("k") == "v"
+        other.set_archived(campaign.id, True)  # and the other way round
+        assert store.campaigns() == []
+    finally:
+        raw.close()
