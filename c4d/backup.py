@@ -20,10 +20,13 @@ from pydantic import ValidationError
 
 from c4d import __version__
 from c4d.models import Campaign, Decision, Participant, Session, friendly_errors, new_id, same_name, utcnow
+from c4d.ideas import Idea
+from c4d.participation import LiveState, VoterCard
+from c4d.voting import Ballot, HandCount, Vote, validate_vote
 from c4d.store import NotFound, Store
 
 FORMAT = "c4d-campaign"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: adds live participation (ballots, votes, ideas); 1 is still read
 DOCUMENT_NAME = "campaign.c4d.json"
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
 # What a zip may unpack to: attachments hardly compress, the document compresses well;
@@ -61,6 +64,23 @@ def campaign_document(store: Store, campaign_ref: str) -> dict[str, Any]:
              "created_at": a["created_at"].isoformat()}
             for a in store.attachments(campaign.id)
         ],
+        "live": live_document(store, campaign.id),
+    }
+
+
+def live_document(store: Store, campaign_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Ballots, votes, show-of-hands counts, ideas, join codes and voter cards."""
+    sessions = store.sessions(campaign_id)
+    ballots = store.campaign_ballots(campaign_id)
+    hands = [h for b in ballots if (h := store.hand_count(b.id)) is not None]
+    states = [s for s in store.live_states() if s.session_id in {x.id for x in sessions}]
+    return {
+        "ballots": [b.model_dump(mode="json") for b in ballots],
+        "votes": [v.model_dump(mode="json") for v in store.campaign_votes(campaign_id)],
+        "hand_counts": [h.model_dump(mode="json") for h in hands],
+        "ideas": [i.model_dump(mode="json") for s in sessions for i in store.ideas(s.id)],
+        "states": [s.model_dump(mode="json") for s in sorted(states, key=lambda s: s.session_id)],
+        "cards": [c.model_dump(mode="json") for s in sessions for c in store.cards(s.id)],
     }
 
 
@@ -226,6 +246,7 @@ def _validate(document: dict[str, Any], files: dict[str, bytes]) -> None:
             isinstance(value, dict) for value in document["worksheets"].values()
         ):
             raise BackupError("The worksheets in this backup are damaged.")
+        _validate_live(document.get("live", {}), campaign.id, session_ids)
         for item in document["attachments"]:
             if not (isinstance(item["filename"], str) and isinstance(item["media_type"], str)):
                 raise BackupError(damaged + "an attached file has no name.")
@@ -240,6 +261,32 @@ def _validate(document: dict[str, Any], files: dict[str, bytes]) -> None:
         raise BackupError("The backup file has invalid content: " + "; ".join(friendly_errors(exc)[:5])) from exc
     except (TypeError, AttributeError, ValueError) as exc:
         raise BackupError("The backup file is damaged: its parts are not in the expected shape.") from exc
+
+
+def _validate_live(live: dict[str, Any], campaign_id: str, session_ids: set[str]) -> None:
+    damaged = "The backup file is damaged: "
+    ballots = {}
+    for item in live.get("ballots", []):
+        ballot = Ballot.model_validate(item)
+        if ballot.campaign_id != campaign_id or ballot.session_id not in session_ids:
+            raise BackupError(damaged + f"the ballot '{ballot.question}' belongs to another campaign.")
+        ballots[ballot.id] = ballot
+    for item in live.get("votes", []):
+        vote = Vote.model_validate(item)
+        if vote.ballot_id not in ballots:
+            raise BackupError(damaged + "a vote refers to a ballot that is not in the file.")
+        validate_vote(ballots[vote.ballot_id], vote, require_open=False)
+    for item in live.get("hand_counts", []):
+        hands = HandCount.model_validate(item)
+        if hands.ballot_id not in ballots:
+            raise BackupError(damaged + "a show-of-hands count refers to a ballot that is not in the file.")
+    for item in live.get("ideas", []):
+        if Idea.model_validate(item).session_id not in session_ids:
+            raise BackupError(damaged + "an idea belongs to another campaign.")
+    for key, model in (("states", LiveState), ("cards", VoterCard)):
+        for item in live.get(key, []):
+            if model.model_validate(item).session_id not in session_ids:
+                raise BackupError(damaged + "live participation data belongs to another campaign.")
 
 
 def existing_match(store: Store, document: dict[str, Any]) -> Campaign | None:
@@ -328,6 +375,8 @@ def load_document(store: Store, document: dict[str, Any], files: dict[str, bytes
         old_ids += [p["id"] for s in document["sessions"] for p in s["participants"]]
         old_ids += [d["id"] for d in document["decisions"]]
         old_ids += [a["id"] for a in document["attachments"]]
+        live = document.get("live", {})
+        old_ids += [x["id"] for key in ("ballots", "votes", "hand_counts", "ideas") for x in live.get(key, [])]
         ids = {old: new_id() for old in old_ids}
         files = {ids.get(k, k): v for k, v in files.items()}
         document = _remap(document, ids)
@@ -349,4 +398,19 @@ def load_document(store: Store, document: dict[str, Any], files: dict[str, bytes
                 item["id"], campaign.id, item["filename"], item["media_type"], files[item["id"]],
                 datetime.fromisoformat(item["created_at"]),
             )
+        _load_live(store, document.get("live", {}))
     return store.campaign(campaign.id)
+
+
+def _load_live(store: Store, live: dict[str, Any]) -> None:
+    for item in live.get("ballots", []):
+        store.save_ballot(Ballot.model_validate(item))
+    for item in live.get("votes", []):
+        store.restore_vote(Vote.model_validate(item))
+    for item in live.get("hand_counts", []):
+        store.save_hand_count(HandCount.model_validate(item))
+    for item in live.get("ideas", []):
+        store.save_idea(Idea.model_validate(item))
+    for item in live.get("states", []):
+        store.restore_live_state(LiveState.model_validate(item))
+    store.add_cards([VoterCard.model_validate(item) for item in live.get("cards", [])])

@@ -29,6 +29,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     select,
     update,
 )
@@ -36,6 +37,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from c4d import config
+from c4d.ideas import Idea
+from c4d.participation import LiveState, VoterCard, new_code
+from c4d.voting import Ballot, HandCount, Vote, VotingError, validate_hand_count, validate_vote
 from c4d.models import (
     Campaign,
     Decision,
@@ -150,6 +154,66 @@ class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# ---- live participation ---------------------------------------------------------------
+class BallotRow(Base):
+    __tablename__ = "ballots"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class VoteRow(Base):
+    """The one standing vote of a voter on a ballot: a new vote replaces it."""
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("ballot_id", "voter_key"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
+    voter_key: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HandCountRow(Base):
+    __tablename__ = "hand_counts"
+    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class IdeaRow(Base):
+    __tablename__ = "ideas"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LiveRow(Base):
+    __tablename__ = "live_sessions"
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CardRow(Base):
+    __tablename__ = "voter_cards"
+    __table_args__ = (UniqueConstraint("session_id", "code"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+LIVE_TABLES = (VoteRow, HandCountRow, IdeaRow, CardRow, LiveRow, BallotRow)  # children first
 
 
 def _aware(value: datetime) -> datetime:
@@ -271,6 +335,8 @@ class Store:
         # flush order nor on the database enforcing ON DELETE CASCADE.
         with self.transaction() as db:
             session_ids = select(SessionRow.id).where(SessionRow.campaign_id == campaign_id)
+            for table in LIVE_TABLES:
+                db.execute(delete(table).where(table.campaign_id == campaign_id))
             db.execute(delete(ParticipantRow).where(ParticipantRow.session_id.in_(session_ids)))
             for table in (DecisionRow, WorksheetRow, AttachmentRow, SessionRow):
                 db.execute(delete(table).where(table.campaign_id == campaign_id))
@@ -286,6 +352,7 @@ class Store:
         document["campaign"]["archived"] = False
         for session in document["sessions"]:
             session["participants"] = []
+        document["live"] = {}  # ballots, votes and ideas belong to the workshops that happened
         return backup.load_document(self, document, fresh_ids=True)
 
     # ---- sessions ------------------------------------------------------------------
@@ -344,6 +411,11 @@ class Store:
     def delete_session(self, session_id: str) -> None:
         """The session and its register go; decisions taken there stay with the campaign."""
         with self.transaction() as db:
+            ballot_ids = select(BallotRow.id).where(BallotRow.session_id == session_id)
+            db.execute(delete(VoteRow).where(VoteRow.ballot_id.in_(ballot_ids)))
+            db.execute(delete(HandCountRow).where(HandCountRow.ballot_id.in_(ballot_ids)))
+            for table in (IdeaRow, CardRow, LiveRow, BallotRow):
+                db.execute(delete(table).where(table.session_id == session_id))
             db.execute(delete(ParticipantRow).where(ParticipantRow.session_id == session_id))
             db.execute(update(DecisionRow).where(DecisionRow.session_id == session_id).values(session_id=None))
             db.execute(delete(SessionRow).where(SessionRow.id == session_id))
@@ -482,6 +554,208 @@ class Store:
             row = db.get(AttachmentRow, attachment_id)
             if row is not None:
                 db.delete(row)
+
+    # ---- live participation: ballots and votes ----------------------------------------
+    def _session_row(self, db: Any, session_id: str) -> SessionRow:
+        row = db.get(SessionRow, session_id)
+        if row is None:
+            raise NotFound("That session no longer exists.")
+        return row
+
+    def save_ballot(self, ballot: Ballot) -> Ballot:
+        """Create or update a ballot. Its method and options cannot change once votes exist."""
+        with self.transaction() as db:
+            session = self._session_row(db, ballot.session_id)
+            if session.campaign_id != ballot.campaign_id:
+                raise Conflict("That session belongs to another campaign.")
+            row = db.get(BallotRow, ballot.id)
+            data = ballot.model_dump(mode="json")
+            if row is None:
+                position = db.scalar(select(func.count()).select_from(BallotRow).where(
+                    BallotRow.session_id == ballot.session_id)) or 0
+                db.add(BallotRow(id=ballot.id, campaign_id=ballot.campaign_id, session_id=ballot.session_id,
+                                 position=position, status=ballot.status.value, data=data))
+                db.flush()
+            else:
+                row.status, row.data = ballot.status.value, data
+        return ballot
+
+    def ballot(self, ballot_id: str) -> Ballot:
+        with self.transaction() as db:
+            row = db.get(BallotRow, ballot_id)
+            if row is None:
+                raise NotFound("That ballot no longer exists.")
+            return Ballot.model_validate(row.data)
+
+    def ballots(self, session_id: str) -> list[Ballot]:
+        with self.transaction() as db:
+            rows = db.scalars(select(BallotRow).where(BallotRow.session_id == session_id).order_by(BallotRow.position))
+            return [Ballot.model_validate(row.data) for row in rows]
+
+    def campaign_ballots(self, campaign_id: str) -> list[Ballot]:
+        with self.transaction() as db:
+            rows = db.scalars(select(BallotRow).where(BallotRow.campaign_id == campaign_id)
+                              .order_by(BallotRow.session_id, BallotRow.position))
+            return [Ballot.model_validate(row.data) for row in rows]
+
+    def delete_ballot(self, ballot_id: str) -> None:
+        with self.transaction() as db:
+            for table in (VoteRow, HandCountRow):
+                db.execute(delete(table).where(table.ballot_id == ballot_id))
+            db.execute(delete(BallotRow).where(BallotRow.id == ballot_id))
+
+    def cast_vote(self, vote: Vote) -> bool:
+        """Check the vote against the ballot as it stands in the database and save it, in
+        one transaction, so a vote can never land on a closed ballot. Returns True when it
+        replaced the voter's earlier vote. Raises VotingError with the participant's reason."""
+        with self.transaction() as db:
+            row = db.get(BallotRow, vote.ballot_id)
+            if row is None:
+                raise VotingError("This vote is no longer open.")
+            vote = validate_vote(Ballot.model_validate(row.data), vote)
+            existing = db.scalar(select(VoteRow).where(VoteRow.ballot_id == vote.ballot_id,
+                                                       VoteRow.voter_key == vote.voter_key))
+            data = vote.model_dump(mode="json")
+            if existing is None:
+                db.add(VoteRow(id=vote.id, campaign_id=row.campaign_id, ballot_id=vote.ballot_id,
+                               voter_key=vote.voter_key, data=data, cast_at=vote.cast_at))
+                return False
+            existing.data, existing.cast_at = data | {"id": existing.id}, vote.cast_at
+            return True
+
+    def restore_vote(self, vote: Vote) -> None:
+        """Bring back a vote exactly as saved (from a backup), whatever the ballot's status."""
+        with self.transaction() as db:
+            row = db.get(BallotRow, vote.ballot_id)
+            if row is None:
+                raise NotFound("A vote refers to a ballot that is not there.")
+            db.add(VoteRow(id=vote.id, campaign_id=row.campaign_id, ballot_id=vote.ballot_id,
+                           voter_key=vote.voter_key, data=vote.model_dump(mode="json"), cast_at=vote.cast_at))
+
+    def campaign_votes(self, campaign_id: str) -> list[Vote]:
+        with self.transaction() as db:
+            rows = db.scalars(select(VoteRow).where(VoteRow.campaign_id == campaign_id).order_by(VoteRow.id))
+            return [Vote.model_validate(row.data) for row in rows]
+
+    def votes(self, ballot_id: str) -> list[Vote]:
+        with self.transaction() as db:
+            rows = db.scalars(select(VoteRow).where(VoteRow.ballot_id == ballot_id).order_by(VoteRow.cast_at, VoteRow.id))
+            return [Vote.model_validate(row.data) for row in rows]
+
+    def vote_count(self, ballot_id: str) -> int:
+        with self.transaction() as db:
+            return db.scalar(select(func.count()).select_from(VoteRow).where(VoteRow.ballot_id == ballot_id)) or 0
+
+    def save_hand_count(self, hands: HandCount) -> HandCount:
+        with self.transaction() as db:
+            ballot_row = db.get(BallotRow, hands.ballot_id)
+            if ballot_row is None:
+                raise NotFound("That ballot no longer exists.")
+            validate_hand_count(Ballot.model_validate(ballot_row.data), hands)
+            row = db.get(HandCountRow, hands.ballot_id)
+            if row is None:
+                db.add(HandCountRow(ballot_id=hands.ballot_id, campaign_id=ballot_row.campaign_id,
+                                    data=hands.model_dump(mode="json")))
+            else:
+                row.data = hands.model_dump(mode="json")
+        return hands
+
+    def hand_count(self, ballot_id: str) -> HandCount | None:
+        with self.transaction() as db:
+            row = db.get(HandCountRow, ballot_id)
+            return None if row is None else HandCount.model_validate(row.data)
+
+    def delete_hand_count(self, ballot_id: str) -> None:
+        with self.transaction() as db:
+            db.execute(delete(HandCountRow).where(HandCountRow.ballot_id == ballot_id))
+
+    # ---- live participation: ideas -----------------------------------------------------
+    def save_idea(self, idea: Idea) -> Idea:
+        with self.transaction() as db:
+            row = db.get(IdeaRow, idea.id)
+            if row is None:
+                self._session_row(db, idea.session_id)
+                db.add(IdeaRow(id=idea.id, campaign_id=idea.campaign_id, session_id=idea.session_id,
+                               data=idea.model_dump(mode="json"), created_at=idea.created_at))
+            else:
+                row.data = idea.model_dump(mode="json")
+        return idea
+
+    def save_ideas(self, ideas: list[Idea]) -> None:
+        with self.transaction():
+            for idea in ideas:
+                self.save_idea(idea)
+
+    def ideas(self, session_id: str) -> list[Idea]:
+        with self.transaction() as db:
+            rows = db.scalars(select(IdeaRow).where(IdeaRow.session_id == session_id).order_by(IdeaRow.created_at, IdeaRow.id))
+            return [Idea.model_validate(row.data) for row in rows]
+
+    # ---- live participation: what the phones show ----------------------------------------
+    def live_state(self, session_id: str) -> LiveState:
+        """The session's live state, created (with a fresh join code) on first use."""
+        with self.transaction() as db:
+            row = db.get(LiveRow, session_id)
+            if row is not None:
+                return LiveState.model_validate(row.data)
+            session = self._session_row(db, session_id)
+            code = new_code()
+            while db.scalar(select(LiveRow.session_id).where(LiveRow.join_code == code)) is not None:
+                code = new_code()
+            state = LiveState(session_id=session_id, join_code=code)
+            db.add(LiveRow(session_id=session_id, campaign_id=session.campaign_id, join_code=code,
+                           data=state.model_dump(mode="json")))
+            return state
+
+    def save_live_state(self, state: LiveState) -> LiveState:
+        with self.transaction() as db:
+            row = db.get(LiveRow, state.session_id)
+            if row is None:
+                raise NotFound("That session has no live participation yet.")
+            state = state.model_copy(update={"updated_at": utcnow(), "join_code": row.join_code})
+            row.data = state.model_dump(mode="json")
+        return state
+
+    def restore_live_state(self, state: LiveState) -> LiveState:
+        """Bring back a saved live state (from a backup); a join code already used on this
+        laptop is replaced by a fresh one."""
+        with self.transaction() as db:
+            session = self._session_row(db, state.session_id)
+            code = state.join_code
+            while db.scalar(select(LiveRow.session_id).where(LiveRow.join_code == code)) is not None:
+                code = new_code()
+            state = state.model_copy(update={"join_code": code})
+            db.add(LiveRow(session_id=state.session_id, campaign_id=session.campaign_id, join_code=code,
+                           data=state.model_dump(mode="json")))
+        return state
+
+    def live_by_code(self, join_code: str) -> LiveState | None:
+        with self.transaction() as db:
+            row = db.scalar(select(LiveRow).where(LiveRow.join_code == join_code))
+            return None if row is None else LiveState.model_validate(row.data)
+
+    def live_states(self) -> list[LiveState]:
+        with self.transaction() as db:
+            return [LiveState.model_validate(row.data) for row in db.scalars(select(LiveRow))]
+
+    # ---- live participation: voter cards ----------------------------------------------------
+    def add_cards(self, cards: list[VoterCard]) -> list[VoterCard]:
+        with self.transaction() as db:
+            for card in cards:
+                session = self._session_row(db, card.session_id)
+                db.add(CardRow(id=new_id(), campaign_id=session.campaign_id, session_id=card.session_id,
+                               code=card.code, data=card.model_dump(mode="json")))
+        return cards
+
+    def cards(self, session_id: str) -> list[VoterCard]:
+        with self.transaction() as db:
+            rows = db.scalars(select(CardRow).where(CardRow.session_id == session_id).order_by(CardRow.code))
+            return [VoterCard.model_validate(row.data) for row in rows]
+
+    def card(self, session_id: str, code: str) -> VoterCard | None:
+        with self.transaction() as db:
+            row = db.scalar(select(CardRow).where(CardRow.session_id == session_id, CardRow.code == code))
+            return None if row is None else VoterCard.model_validate(row.data)
 
     # ---- settings --------------------------------------------------------------------
     def setting(self, key: str, default: Any = None) -> Any:

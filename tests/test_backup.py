@@ -52,7 +52,7 @@ def test_the_example_campaign_survives_export_import_export_byte_for_byte(demo_b
     assert imported == campaign
     assert export_campaign(other, campaign.id) == (name, data)
     document = json.loads(data)
-    assert document["format"] == "c4d-campaign" and document["format_version"] == 1
+    assert document["format"] == "c4d-campaign" and document["format_version"] == 2
     assert len(document["sessions"][0]["participants"]) == 39
 
 
@@ -215,7 +215,7 @@ BAD_FILES = {
                    "The backup file does not say which version made it; it cannot be read safely."),
     "format version 99": (lambda d: document_with(d, format_version=99),
                           "This backup was made by a newer version of the toolkit (backup format 99; this toolkit "
-                          "reads up to format 1). Update the toolkit, then import it again."),
+                          "reads up to format 2). Update the toolkit, then import it again."),
     "missing part": (lambda d: json.dumps({k: v for k, v in json.loads(d).items() if k != "decisions"}).encode(),
                      "The backup file is missing its 'decisions' part; it may be damaged."),
     "sessions in the wrong shape": (lambda d: document_with(d, sessions="none"),
@@ -421,3 +421,17 @@ def test_a_replace_that_fails_part_way_puts_the_original_back(store, demo_backup
     assert row_counts(store) == before
     assert export_campaign(store, campaign.id) == snapshot
     assert store.decisions(unrelated.id) == [clash]
+
+
+def test_a_format_1_backup_without_live_participation_is_still_read(store, tmp_path):
+    from c4d.demo import load_demo
+
+    demo = load_demo(store)
+    _, data = export_campaign(store, demo.id)
+    document = json.loads(data)
+    document["format_version"] = 1
+    document.pop("live")
+    other = Store(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    imported = import_campaign(other, json.dumps(document).encode())
+    assert imported.name == demo.name
+    assert len(other.participants(other.session(imported.id, "ppcd-2020").id)) == 39

@@ -209,7 +209,7 @@ def test_backup_import_on_another_laptop(run, data_dir, tmp_path, monkeypatch):
     (b"", "The file is empty."),
     (b"name,organisation\nA,B\n", "This is not a campaign backup file (unreadable at character 0)."),
     (b'{"format": "c4d-campaign", "format_version": 99}',
-     "This backup was made by a newer version of the toolkit (backup format 99; this toolkit reads up to format 1). "
+     "This backup was made by a newer version of the toolkit (backup format 99; this toolkit reads up to format 2). "
      "Update the toolkit, then import it again."),
 ])
 def test_backup_import_of_a_bad_file_gives_the_reason(run, data_dir, tmp_path, content, reason):
