@@ -7,9 +7,12 @@ and marked as examples; vote counts are illustrative and say so.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from c4d import voting
+from c4d.ideas import Idea
+from c4d.participation import LiveState
 from c4d.models import Campaign, Decision, Participant, Session
 from c4d.store import NotFound, Store
 
@@ -56,5 +59,58 @@ def load_demo(store: Store) -> Campaign:
     ppcd = sessions[0]
     store.add_participants(_register(ppcd, data["ppcd_register"]))
     for n, item in enumerate(data["decisions"], start=1):
-        store.add_decision(Decision(id=_ids(500 + n), campaign_id=campaign.id, session_id=ppcd.id, **item))
+        decision = Decision(id=_ids(500 + n), campaign_id=campaign.id, session_id=ppcd.id, **item)
+        if decision.breakdown:
+            ballot = _voted_ballot(store, decision, n)
+            decision = decision.model_copy(update={"ballot_id": ballot.id})
+        store.add_decision(decision)
+    _idea_board(store, campaign, ppcd, data["ppcd_live"])
     return campaign
+
+
+def _voted_ballot(store: Store, decision: Decision, n: int) -> voting.Ballot:
+    """The PPCD ballot behind a voted decision: closed, revealed, and holding one anonymous
+    vote per voter that reproduces the decision's breakdown exactly."""
+    template = voting.TEMPLATES.get(decision.topic.value)
+    opened = decision.decided_at - timedelta(minutes=20)
+    ballot = voting.Ballot(
+        id=_ids(600 + n), campaign_id=decision.campaign_id, session_id=decision.session_id,
+        question=template.question if template else decision.topic.label,
+        method=voting.VotingMethod.single, topic=decision.topic, template=decision.topic.value,
+        options=[voting.BallotOption(id=f"opt{i}", label=row.option) for i, row in enumerate(decision.breakdown, 1)],
+        created_at=opened - timedelta(minutes=30),
+    )
+    ballot = voting.open_ballot(ballot, at=opened)
+    store.save_ballot(ballot)
+    voter = 0
+    for option, row in zip(ballot.options, decision.breakdown):
+        for _ in range(int(row.votes)):
+            voter += 1
+            store.cast_vote(voting.Vote(
+                id=_ids(10_000 * n + voter), ballot_id=ballot.id, voter_key=f"demo:{voter:02d}",
+                selections=[option.id], cast_at=opened + timedelta(seconds=20 * voter),
+            ))
+    ballot = voting.reveal_results(voting.close_ballot(ballot, at=decision.decided_at - timedelta(minutes=1)))
+    return store.save_ballot(ballot)
+
+
+def _idea_board(store: Store, campaign: Campaign, session: Session, spec: dict) -> None:
+    """The ideas participants sent for the primary target group, tidied as a facilitator
+    would: duplicates merged, the ones put to the vote promoted."""
+    store.restore_live_state(LiveState(session_id=session.id, join_code=spec["join_code"],
+                                       idea_prompt=spec["idea_prompt"]))
+    audience_ballot = next((b for b in store.ballots(session.id)
+                            if b.topic is not None and b.topic.value == "primary_audience"), None)
+    start = datetime.fromisoformat("2020-06-18T07:00:00+00:00")
+    ideas = []
+    for n, item in enumerate(spec["ideas"]):
+        merged = item.get("merged_into")
+        status = "merged" if merged is not None else item.get("status", "new")
+        ideas.append(Idea(
+            id=_ids(700 + n), campaign_id=campaign.id, session_id=session.id, text=item["text"],
+            voter_key=f"demo:{n + 1:02d}", status=status,
+            merged_into=_ids(700 + merged) if merged is not None else None,
+            ballot_id=audience_ballot.id if status == "promoted" and audience_ballot else None,
+            created_at=start + timedelta(minutes=n),
+        ))
+    store.save_ideas(ideas)

@@ -81,9 +81,14 @@ LongText = Annotated[str, AfterValidator(_long_text), Field(max_length=TEXT_MAX)
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
+def name_key(text: str) -> str:
+    """The form under which two names are compared: case and spacing do not count."""
+    return _clean(text).casefold()
+
+
 def same_name(a: str, b: str) -> bool:
     """Two names are the same when they differ only by case or spacing."""
-    return _clean(a).casefold() == _clean(b).casefold()
+    return name_key(a) == name_key(b)
 
 
 def slugify(text: str) -> str:
@@ -274,6 +279,7 @@ class Decision(Model):
     method: OptionalName = ""
     rationale: LongText = ""
     breakdown: list["TallyRow"] = Field(default_factory=list, max_length=100)
+    ballot_id: str | None = None  # the ballot whose result was adopted, when it was voted on
     turnout: int | None = Field(default=None, ge=0, le=PEOPLE_MAX)
     eligible: int | None = Field(default=None, ge=0, le=PEOPLE_MAX)
     decided_at: UtcDatetime = Field(default_factory=utcnow)

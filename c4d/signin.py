@@ -42,6 +42,7 @@ from datetime import date, datetime, time, timedelta
 from pydantic import ValidationError
 
 from c4d.models import (
+    name_key,
     ORG_TYPE_LABELS,
     SEX_LABELS,
     OrgType,
@@ -150,11 +151,6 @@ def _folded(text: str) -> str:
 def _loose(text: str) -> str:
     """Case, space and punctuation removed: 'Org. type' -> 'orgtype', 'N/A' -> 'na'."""
     return re.sub(r"[\W_]+", "", _folded(text))
-
-
-def _name_key(text: str) -> str:
-    """Same folding as c4d.models.same_name (NFC, white space runs, case)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
 
 
 def _quote(value: str, limit: int = 40) -> str:
@@ -728,8 +724,8 @@ def _build_row(line: int, cells: list[str], header: _Header, session: Session) -
 
 def _mark_duplicates(rows: list[SheetRow], existing: Iterable[Participant]) -> None:
     def key(name: str, organisation: str) -> tuple[str, str] | None:
-        name = _name_key(name)
-        return (name, _name_key(organisation)) if name else None
+        name = name_key(name)
+        return (name, name_key(organisation)) if name else None
 
     registered = {k for p in existing if (k := key(p.name, p.organisation))}
     seen: dict[tuple[str, str], int] = {}

@@ -117,6 +117,7 @@ class DecisionRow(Base):
     method: Mapped[str] = mapped_column(String(200), default="")
     rationale: Mapped[str] = mapped_column(Text, default="")
     breakdown: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    ballot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     turnout: Mapped[int | None] = mapped_column(Integer, nullable=True)
     eligible: Mapped[int | None] = mapped_column(Integer, nullable=True)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -796,3 +797,17 @@ def _participant(row: ParticipantRow) -> Participant:
 
 def _decision(row: DecisionRow) -> Decision:
     return Decision.model_validate(_columns(row) | {"decided_at": _aware(row.decided_at)})
+
+
+_SHARED: dict[str, Store] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_store(url: str | None = None) -> Store:
+    """The process's one Store per database: the facilitator pages and the participant
+    routes share its engine and its write lock."""
+    url = url or config.database_url()
+    with _SHARED_LOCK:
+        if url not in _SHARED:
+            _SHARED[url] = Store(url)
+        return _SHARED[url]

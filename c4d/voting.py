@@ -1250,6 +1250,7 @@ def decision_from_result(
                      votes=round(row.normalised if row.normalised is not None else row.score, 2))
             for row in result.rows
         ],
+        ballot_id=ballot.id,
         turnout=result.turnout,
         eligible=eligible,
         **kwargs,

@@ -18,7 +18,6 @@ from c4d.signin import (
     MAX_SHEET_ROWS,
     SigninError,
     SigninPreview,
-    _name_key,
     field_label,
     parse_signin_sheet,
     parse_signin_text,
@@ -407,12 +406,6 @@ def test_duplicates_of_participants_already_registered(session):
         "row 2: looks like a duplicate of someone already in the register (same name and organisation)"]
     assert preview.rows[0].participant is None
     assert [p.name for p in preview.valid] == ["", "Officer"]
-
-
-@given(st.text(max_size=30), st.text(max_size=30))
-@settings(max_examples=200, deadline=None)
-def test_duplicate_key_agrees_with_same_name(a, b):
-    assert (_name_key(a) == _name_key(b)) == same_name(a, b)
 
 
 # ---- text is kept as typed ---------------------------------------------------------------
