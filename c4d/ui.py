@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from c4d import access, config
 from c4d.models import Campaign, friendly_errors
-from c4d.store import Conflict, NotFound, Store
+from c4d.store import Conflict, NotFound, Store, shared_store
 
 PROJECTOR_CSS = """
 <style>
@@ -32,13 +32,8 @@ footer, .projector-hide { display: none !important; }
 """
 
 
-@st.cache_resource(show_spinner=False)
-def _store(url: str) -> Store:
-    return Store(url)
-
-
 def store() -> Store:
-    return _store(config.database_url())
+    return shared_store(config.database_url())
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
