@@ -33,6 +33,14 @@ def wait_for_app(page) -> None:
     expect(page.locator("[data-testid^='stSkeleton']")).to_have_count(0, timeout=30_000)
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a Streamlit select box, as a person does: open it, click the option."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press("ArrowDown")  # the list opens on the arrow key as it does for a keyboard user
+    page.get_by_role("option", name=option, exact=True).click()
+
+
 def test_first_workshop_day(browser, running_app, artifacts):
     base, data_dir = running_app
     laptop = browser.new_context(viewport=PROJECTOR, accept_downloads=True)
@@ -112,3 +120,51 @@ def test_another_device_needs_the_passcode(browser, running_app):
     expect(page.get_by_role("heading", name="Welcome to the C4D workshop toolkit")).to_be_visible(timeout=30_000)
     context.close()
     assert (data_dir / "c4d.sqlite3").exists()
+
+
+def test_a_killed_server_loses_nothing_confirmed_on_screen(browser, tmp_path):
+    """Add a participant, see the confirmation, kill the server without warning (a laptop
+    running out of battery), start it again: the participant is there."""
+    import os
+    import signal
+
+    from c4d import access
+    from c4d.demo import load_demo
+    from c4d.store import Store
+    from tests.browser.conftest import start_app, stop_app
+
+    data = tmp_path / "data"
+    data.mkdir()
+    store = Store(f"sqlite:///{data / 'c4d.sqlite3'}")
+    access.set_passcode(store, PASSCODE, PASSCODE)
+    load_demo(store)
+    store.engine.dispose()
+
+    process, base = start_app(data)
+    try:
+        page = browser.new_page(viewport=PROJECTOR)
+        page.goto(f"{base}/participants?campaign=dream-umbrella")
+        expect(page.get_by_text("39 participants: 29 women, 10 men")).to_be_visible(timeout=30_000)
+        page.get_by_text("Add one participant").click()
+        page.get_by_label("Organisation", exact=True).fill("Darkhan-Uul police department")
+        page.get_by_label("Name (optional)").fill("Nomin Example-40")
+        choose(page, "Organisation type", "Law enforcement")
+        choose(page, "Sex", "Woman")
+        page.get_by_role("button", name="Add participant").click()
+        expect(page.get_by_text("40 participants: 30 women, 10 men")).to_be_visible(timeout=30_000)
+        page.close()
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    process, base = start_app(data)
+    try:
+        page = browser.new_page(viewport=PROJECTOR)
+        page.goto(f"{base}/participants?campaign=dream-umbrella")
+        expect(page.get_by_text("40 participants: 30 women, 10 men")).to_be_visible(timeout=30_000)
+        page.close()
+    finally:
+        stop_app(process)
+    reopened = Store(f"sqlite:///{data / 'c4d.sqlite3'}")
+    ppcd = reopened.session(reopened.campaign("dream-umbrella").id, "ppcd-2020")
+    assert [p.organisation for p in reopened.participants(ppcd.id)][-1] == "Darkhan-Uul police department"
