@@ -28,6 +28,7 @@ def navigation() -> None:
                 default=campaign is not None, visibility=shown),
         st.Page("worksheets/sessions.py", title="Workshop sessions", icon=":material/event:", visibility=shown),
         st.Page("worksheets/participants.py", title="Participants", icon=":material/groups:", visibility=shown),
+        st.Page("worksheets/live_screen.py", title="Live screen", icon=":material/cast:", visibility=shown),
         st.Page("worksheets/report.py", title="Workshop report", icon=":material/description:", visibility=shown),
     ]
     for worksheet in registered():
@@ -47,4 +48,6 @@ def navigation() -> None:
 if __name__ == "__main__":
     navigation()
 else:
-    app = st.App(__file__)
+    from c4d.live import participant_routes
+
+    app = st.App(__file__, routes=participant_routes())

@@ -7,6 +7,7 @@
     c4d backup export CAMPAIGN [-o FILE]
     c4d backup import FILE [--as-copy | --replace]
     c4d export report CAMPAIGN --session SESSION [-o FILE.docx]
+    c4d live [--port PORT] [--address ADDRESS]
 
 CAMPAIGN is a campaign's slug or id (see `c4d campaigns`); SESSION is a session's slug
 or id (see `c4d sessions CAMPAIGN`). Mistakes are reported in one line on stderr with
@@ -272,6 +273,52 @@ def cmd_export_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_live(args: argparse.Namespace) -> int:
+    """The sessions whose phones show a ballot or the idea board, with their join links:
+    for sharing in a group chat when the projector fails."""
+    from c4d import lan
+    from c4d.participation import Showing
+    from c4d.store import NotFound
+
+    if args.address is not None:
+        try:
+            lan.parse_override(args.address)
+        except lan.AddressError as exc:
+            raise CommandError(f"--address: {exc}.") from None
+    store = _open_store()
+    try:
+        address = lan.lan_address(store, override=args.address)
+        where = {}
+        for campaign in store.campaigns(include_archived=True):
+            for session in store.sessions(campaign.id):
+                where[session.id] = (campaign, session)
+        lines: list[str] = []
+        for state in sorted(store.live_states(), key=lambda s: s.join_code):
+            if state.showing not in (Showing.ballot, Showing.ideas) or state.session_id not in where:
+                continue
+            campaign, session = where[state.session_id]
+            if state.showing is Showing.ballot:
+                try:
+                    ballot = store.ballot(state.ballot_id or "")
+                except NotFound:
+                    continue
+                what = f"Vote: {ballot.question} ({ballot.status.label.lower()})"
+            else:
+                what = "Idea board" + (f": {state.idea_prompt}" if state.idea_prompt else "")
+            lines += [f"{campaign.name} · {session.title}", f"  {_one_line(what)}",
+                      f"  {lan.join_url(address, state.join_code, args.port)}  (code {state.join_code})", ""]
+    finally:
+        store.engine.dispose()
+    if not lines:
+        print("No session is taking votes or ideas right now. Open a ballot or the idea board in the app first.")
+        return 0
+    print("\n".join(lines).rstrip())
+    if not address.reachable_by_phones:
+        print(f"{PROG}: note: this laptop is on no network phones can reach, so these links work only on the "
+              "laptop itself. Connect to the Wi-Fi or start the hotspot, or give --address.", file=sys.stderr)
+    return 0
+
+
 # ---- parser ---------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -331,6 +378,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", metavar="FILE.docx",
                         help="file to write, or a folder to write it in (default: the current folder)")
     report.set_defaults(handler=cmd_export_report)
+
+    live = commands.add_parser("live", help="print the join links of sessions taking votes or ideas now",
+                               description="List the sessions whose phones show a ballot or the idea board, "
+                                           "with the link to open, e.g. to share in a group chat when the "
+                                           "projector fails.")
+    live.add_argument("--port", type=int, default=DEFAULT_PORT,
+                      help=f"the port the toolkit runs on (default {DEFAULT_PORT})")
+    live.add_argument("--address", metavar="ADDRESS",
+                      help="the laptop's address on the Wi-Fi, if the detected or saved one is wrong")
+    live.set_defaults(handler=cmd_live)
     return parser
 
 

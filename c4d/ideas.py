@@ -8,7 +8,7 @@ from enum import Enum
 
 from pydantic import Field
 
-from c4d.models import Model, RequiredName, new_id, same_name, utcnow
+from c4d.models import Model, new_id, required_text, same_name, utcnow
 from c4d.voting import Ballot, BallotOption, BallotStatus, VotingError
 
 IDEA_MAX = 280
@@ -25,7 +25,7 @@ class Idea(Model):
     id: str = Field(default_factory=new_id)
     campaign_id: str
     session_id: str
-    text: RequiredName = Field(max_length=IDEA_MAX)
+    text: required_text(IDEA_MAX)  # type: ignore[valid-type]
     voter_key: str = Field(default="", max_length=200)
     status: IdeaStatus = IdeaStatus.new
     merged_into: str | None = None

@@ -75,7 +75,12 @@ def _utc(value: datetime) -> datetime:
 
 # The length limit applies to the cleaned text: Unicode normalisation may lengthen a
 # name, and what is saved must pass the same check when a backup is read back.
-RequiredName = Annotated[str, AfterValidator(_required_text), Field(max_length=NAME_MAX)]
+def required_text(max_length: int) -> Any:
+    """A required one-line text of at most `max_length` characters (after cleaning)."""
+    return Annotated[str, AfterValidator(_required_text), Field(max_length=max_length)]
+
+
+RequiredName = required_text(NAME_MAX)
 OptionalName = Annotated[str, AfterValidator(_optional_text), Field(max_length=NAME_MAX)]
 LongText = Annotated[str, AfterValidator(_long_text), Field(max_length=TEXT_MAX)]
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]

@@ -409,6 +409,11 @@ class Store:
                 raise NotFound(f"No session called '{ref}' in this campaign.")
             return _session(row)
 
+    def session_by_id(self, session_id: str) -> Session:
+        """A session by its id alone, whatever its campaign."""
+        with self.transaction() as db:
+            return _session(self._session_row(db, session_id))
+
     def delete_session(self, session_id: str) -> None:
         """The session and its register go; decisions taken there stay with the campaign."""
         with self.transaction() as db:

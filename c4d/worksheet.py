@@ -81,7 +81,7 @@ class Worksheet(Protocol):
 
 
 # Modules that register a worksheet when imported, in journey order.
-BUILT_IN = ("c4d.decisions",)
+BUILT_IN = ("c4d.ideas_worksheet", "c4d.ballot_worksheet", "c4d.decisions")
 
 _REGISTRY: dict[str, Worksheet] = {}
 
@@ -97,5 +97,6 @@ def registered() -> list[Worksheet]:
 
     for module in BUILT_IN:
         importlib.import_module(module)
-    order = list(_REGISTRY)
-    return sorted(_REGISTRY.values(), key=lambda w: (w.p_step.value, order.index(w.key)))
+    modules = {w.key: type(w).__module__ for w in _REGISTRY.values()}
+    position = {m: i for i, m in enumerate(BUILT_IN)}
+    return sorted(_REGISTRY.values(), key=lambda w: (w.p_step.value, position.get(modules[w.key], len(BUILT_IN))))

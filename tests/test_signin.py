@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from c4d.models import OrgType, Participant, Session, SessionKind, Sex, same_name
+from c4d.models import OrgType, Participant, Session, SessionKind, Sex
 from c4d.signin import (
     MAX_SHEET_BYTES,
     MAX_SHEET_ROWS,

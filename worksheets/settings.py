@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from c4d import access, backup, config, ui
+from c4d import access, backup, config, lan, phrases, ui
 from c4d.models import Campaign
 
 db = ui.store()
@@ -96,6 +96,60 @@ with st.expander("Organisation logo (for reports and briefs)"):
                 db.delete_attachment(logo_id)
             db.set_setting("logo_attachment_id", new_id)
             st.rerun()
+
+with st.expander("Network address for phones"):
+    st.write("Phones open the join link shown on the live screen, which carries this laptop's address on the "
+             "Wi-Fi or hotspot. It is detected on its own; type it here only when the live screen shows the wrong "
+             "one (for example when the laptop is on a cable and a hotspot at once).")
+    detected = lan.lan_address(None)
+    st.caption(f"Detected now: {detected.host}" if detected.reachable_by_phones
+               else "No network detected: connect the laptop to the Wi-Fi or turn on its hotspot.")
+    saved_address = db.setting(lan.SETTING) or ""
+    with st.form("lan-address"):
+        typed_address = st.text_input("Address phones use (leave empty to detect it)", value=saved_address,
+                                      max_chars=200, placeholder="e.g. 192.168.137.1 or 192.168.1.20:8501")
+        if st.form_submit_button("Save address"):
+            typed_address = typed_address.strip()
+            try:
+                if typed_address:
+                    lan.parse_override(typed_address)
+            except lan.AddressError as exc:
+                st.error(f"Not saved: {ui.plain(str(exc))}.")
+            else:
+                db.set_setting(lan.SETTING, typed_address or None)
+                ui.flash(f"Phones will use {ui.plain(typed_address)}." if typed_address
+                         else "The address will be detected.")
+                st.rerun()
+
+with st.expander("Participants' phone words"):
+    st.write("The few sentences participants see on their phones (buttons, thank-you and closed pages) in their "
+             "language. English is built in; a phrase left empty shows in English.")
+    default_language = campaign.participant_language if campaign is not None else ""
+    phrase_language = st.text_input("Language (code)", value=default_language, max_chars=16, key="phrases-language",
+                                    help="e.g. mn, km, my, bn, th; the campaign's participants' language is set "
+                                         "under 'This campaign'.").strip()
+    if phrase_language and not phrases.LANGUAGE_PATTERN.fullmatch(phrase_language):
+        st.error("Use a language code such as 'mn', 'km' or 'pt-BR'.")
+    elif phrase_language:
+        current_words = phrases.load_translations(db).get(phrase_language, {})
+        st.caption(f"{len(current_words)} of {len(phrases.PHRASE_KEYS)} phrases translated for "
+                   f"'{ui.plain(phrase_language)}'.")
+        with st.form(f"phrases-{phrase_language}"):
+            typed_words = {
+                key: st.text_input(ui.plain(english), value=current_words.get(key, ""), help=purpose,
+                                   max_chars=phrases.TEXT_MAX, key=f"phrase-{phrase_language}-{key}")
+                for key, (english, purpose) in phrases.PHRASE_KEYS.items()
+            }
+            if st.form_submit_button("Save translations"):
+                try:
+                    for key, text in typed_words.items():
+                        if text.strip() != current_words.get(key, ""):
+                            phrases.save_translation(db, phrase_language, key, text)
+                except ValueError as exc:
+                    st.error(f"Not saved: {ui.plain(str(exc))}")
+                else:
+                    ui.flash("Translations saved; phones show them from their next page.")
+                    st.rerun()
 
 with st.expander("Change the facilitator passcode"):
     with st.form("change-passcode", clear_on_submit=True):

@@ -1,0 +1,967 @@
+"""The participant side of live participation: plain HTML pages for phones.
+
+`participant_routes()` gives the Starlette routes that `app.py` hands to
+`st.App(routes=...)`, so the phones talk to the same process as the facilitator's
+pages, without Streamlit's JavaScript:
+
+    GET  /j                 a box to type the workshop code (?code=... jumps to it)
+    GET  /j/{code}          whatever the facilitator has open in that session: a ballot
+                            form, the idea board, or a "please wait" page; the thank-you
+                            and closed pages, with the results once they are revealed
+    POST /j/{code}          a vote or an idea, as an ordinary urlencoded form
+
+The rules that shape the code:
+
+- A vote is committed (`Store.cast_vote`, in the same transaction as the checks) before
+  the phone is answered; the answer is a 303 redirect to `GET /j/{code}?sent=...`, so a
+  reload never sends the vote again (post/redirect/get). `sent` is signed and names
+  whether the vote was new or replaced an earlier one.
+- One ballot per phone: a signed random device id in the `c4d_device` cookie; the vote
+  is keyed by a hash of it. Formal votes (cards required) are keyed by the code on the
+  participant's printed card instead, and carry the card's participant, so results can
+  be split by sex and organisation type. A card typed on an ordinary ballot only links
+  the vote to the register entry; the phone still holds one vote.
+- Every form carries the ballot id and a nonce signed for this phone, this ballot and
+  its options. A form for a ballot that is no longer showing or open is refused
+  ("your vote was not counted"); a nonce that does not check out asks for a reload. The
+  nonce also recognises a double tap: the same form sent twice with the same answers is
+  counted once and answered the same way both times.
+- Form fields name options by their position on the ballot (`o`, `d3`, `r3`, `s3_1`):
+  that keeps a big scoring matrix small, and it is safe because an open ballot's options
+  cannot change and the nonce is signed over the option ids.
+- Bad input never reaches the count and never shows a traceback: bodies over 16 KB
+  (413), damaged forms (400), votes that break the ballot's rules (422, the form comes
+  back with the answers kept and the reason on top), late votes (409), too many sends
+  from one phone (429), anything unexpected (500, logged). Every piece of text from a
+  person — question, options, criteria, prompt, campaign name, translations, the typed
+  code — goes through `html.escape`.
+- Pages are HTML5 with inline CSS and no JavaScript, readable at 360 px, 18 px type,
+  48 px touch targets. The PPCD ballots (up to 12 options; a scoring matrix up to
+  8 options × 4 criteria) stay under 20 KB; a scoring matrix near the model's maximum
+  (30 options × 10 criteria) does not (about 110 KB) and still works.
+- The paths are absolute (`/j/...`): the toolkit is served at the root of its address.
+
+Kept in memory, per process: the device secret (read once), each session's campaign
+name and language and the translations (refreshed every few seconds), revealed
+results (a couple of seconds), recent form nonces (for double taps) and the rate
+limiter. Losing any of them on a restart loses no vote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import logging
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from c4d import phrases as phrase_book
+from c4d.ideas import IDEA_MAX, Idea
+from c4d.participation import (
+    CARD_CODE_LENGTH,
+    CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    LiveState,
+    RateLimiter,
+    Showing,
+    new_device_token,
+    normalise_code,
+    verify_device,
+    voter_key_for_card,
+    voter_key_for_device,
+)
+from c4d.store import NotFound, Store, shared_store
+from c4d.voting import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Ballot,
+    BallotStatus,
+    Vote,
+    VotingError,
+    VotingMethod,
+    count,
+    describe_result,
+    validate_vote,
+)
+
+log = logging.getLogger("c4d.live")
+
+COOKIE = "c4d_device"
+COOKIE_MAX_AGE = 180 * 24 * 3600  # half a year: the same phone at the next workshop day
+SECRET_SETTING = "device_secret"
+BODY_LIMIT = 16 * 1024
+PAGE_BUDGET = 20 * 1024  # what a phone page should weigh at most (see the module notes)
+NONCE_TTL = 12 * 3600  # a form stays valid for a workshop day
+SENT_TTL = 15 * 60  # the "thank you" link works for a quarter of an hour
+CONTEXT_TTL = 5.0  # campaign name, language, translations, "has cards": re-read this often
+RESULT_TTL = 2.0
+MAX_FIELDS = 400  # a 30 × 10 scoring matrix has 300 score fields
+RECENT_NONCES = 5000
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+_JOIN_CODE = re.compile(f"^[{CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}$")
+_CARD_CODE = re.compile(f"^[{CODE_ALPHABET}]{{{CARD_CODE_LENGTH}}}$")
+_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+_LANGUAGE = phrase_book.LANGUAGE_PATTERN
+
+
+IDEA_LIMIT = IDEA_MAX
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def join_url(base_url: str, code: str) -> str:
+    """The address participants open, e.g. join_url("http://192.168.1.5:8501", "abc-de")
+    → "http://192.168.1.5:8501/j/ABCDE"."""
+    return base_url.strip().rstrip("/") + "/j/" + quote(normalise_code(code), safe="")
+
+
+def client_ip(request: Request) -> str:
+    """The phone's address as the socket reports it. Forwarding headers are ignored: the
+    toolkit is not behind a proxy, so they would only let a phone pretend to be another."""
+    client = request.client
+    return client.host if client and client.host else "unknown"
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def _mac(secret: str, message: str, length: int = 22) -> str:
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()[:length]
+
+
+def _one(fields: Mapping[str, list[str]], name: str) -> str | None:
+    """The field's value when it was sent exactly once, else None."""
+    values = fields.get(name)
+    return values[0] if values and len(values) == 1 else None
+
+
+def _subject(ballot: Ballot) -> str:
+    """What a ballot form is signed over: the ballot and the meaning of its positions."""
+    return "|".join([ballot.id, ballot.method.value, ",".join(ballot.option_ids),
+                     ",".join(c.id for c in ballot.criteria)])
+
+
+def _ideas_subject(session_id: str) -> str:
+    return "ideas:" + session_id
+
+
+class _Invalid(Exception):
+    """A vote or idea that cannot be taken; the message is already in the phone's language."""
+
+
+# --------------------------------------------------------------------------- page shell
+
+CSS = (
+    "*{box-sizing:border-box}"
+    "body{margin:0;font:18px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#fff;color:#111}"
+    "main{max-width:36rem;margin:0 auto;padding:12px 16px 32px}"
+    "h1{font-size:1.45rem;line-height:1.25;margin:.4em 0 .5em}"
+    "h2{font-size:1.2rem;margin:1.2em 0 .4em}"
+    ".w{color:#333;font-size:1rem;margin:0}"
+    "p{margin:.6em 0}"
+    "fieldset{border:0;padding:0;margin:0 0 14px;min-width:0}"
+    "legend{font-weight:700;padding:0;margin:10px 0 4px}"
+    "label{display:flex;align-items:center;gap:12px;min-height:48px;padding:8px 12px;margin:8px 0;"
+    "border:2px solid #555;border-radius:8px;background:#fff}"
+    "label:has(input:checked){background:#e3ecfb;border-color:#0b3d91}"
+    "input[type=radio],input[type=checkbox]{width:26px;height:26px;margin:0;flex:none;accent-color:#0b3d91}"
+    "input[type=number],input[type=text],select,textarea{font:inherit;min-height:48px;padding:6px 8px;"
+    "border:2px solid #555;border-radius:6px;background:#fff;color:#111}"
+    "input[type=number]{width:5.5em;margin-left:auto}select{min-width:4.5em}"
+    "textarea{width:100%;display:block}"
+    ".t{display:block;border:0;padding:0;margin:14px 0 4px;font-weight:700}"
+    ".t input{display:block;width:100%;margin-top:4px;font-weight:400;letter-spacing:.1em;text-transform:uppercase}"
+    ".r{margin:0 0 8px}.c{display:block;font-size:1rem}"
+    ".s{display:flex;gap:6px}.s label{flex:1;justify-content:center;gap:6px;margin:2px 0;padding:4px;min-width:48px}"
+    ".s input[type=radio]{width:20px;height:20px}"
+    "button,.b{display:block;width:100%;min-height:52px;margin:18px 0 8px;padding:10px;font:inherit;font-weight:700;"
+    "text-align:center;text-decoration:none;background:#0b3d91;color:#fff;border:0;border-radius:8px}"
+    ".e,.k{padding:10px 12px;margin:12px 0;border-radius:6px;border-left:6px solid}"
+    ".e{background:#fdecec;border-color:#b00020}.k{background:#e7f4ea;border-color:#137333}"
+    ".m{font-size:1rem;color:#333}"
+    "ol{padding:0;list-style:none}li{margin:10px 0}"
+    ".v{float:right;margin-left:10px;font-weight:700}"
+    ".g{height:14px;background:#e4e4e4;border-radius:7px;overflow:hidden;margin-top:4px}"
+    ".g i{display:block;height:100%;background:#0b3d91}"
+)
+
+
+def _document(title: str, body: str, lang: str, *, refresh: bool = False, header: str = "") -> str:
+    lang = lang if isinstance(lang, str) and _LANGUAGE.fullmatch(lang) else "en"
+    return (
+        f'<!doctype html><html lang="{_e(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        + ('<meta http-equiv="refresh" content="5">' if refresh else "")
+        + f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>"
+        + (f'<p class="w">{_e(header)}</p>' if header else "")
+        + body
+        + "</main></body></html>"
+    )
+
+
+def _response(text: str, status: int = 200, *, cookie: str | None = None,
+              headers: Mapping[str, str] | None = None) -> Response:
+    response = Response(text, status_code=status, media_type="text/html; charset=utf-8",
+                        headers={**SECURITY_HEADERS, **(headers or {})})
+    if cookie is not None:
+        response.set_cookie(COOKIE, cookie, max_age=COOKIE_MAX_AGE, path="/j", httponly=True, samesite="lax")
+    return response
+
+
+def _redirect(location: str, *, cookie: str | None = None) -> Response:
+    response = Response(status_code=303, headers={**SECURITY_HEADERS, "Location": location})
+    if cookie is not None:
+        response.set_cookie(COOKIE, cookie, max_age=COOKIE_MAX_AGE, path="/j", httponly=True, samesite="lax")
+    return response
+
+
+# --------------------------------------------------------------------------- what a page needs
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The session around a join code, as far as the phone pages need it."""
+
+    campaign_id: str
+    campaign_name: str
+    language: str
+    has_cards: bool
+    words: Mapping[str, str]
+
+
+def _instructions(ballot: Ballot, w: Mapping[str, str]) -> str:
+    f = phrase_book.fill
+    method = ballot.method
+    if method is VotingMethod.single:
+        return w["pick_one"]
+    if method is VotingMethod.multiple:
+        k = ballot.choice_limit
+        return w["pick_one"] if k == 1 else f(w["pick_up_to"], k=k)
+    if method is VotingMethod.dots:
+        return f(w["dots_stack" if ballot.allow_stacking else "dots_single"], n=ballot.dots or 0)
+    if method is VotingMethod.ranking_borda:
+        return f(w["rank_all"], n=len(ballot.options))
+    if method is VotingMethod.ranking_irv:
+        return w["rank_some"]
+    return f(w["score_each"], min=SCORE_MIN, max=SCORE_MAX)
+
+
+def _checked(values: list[str] | None, value: str) -> str:
+    return " checked" if values and value in values else ""
+
+
+def _ballot_fields(ballot: Ballot, posted: Mapping[str, list[str]] | None, w: Mapping[str, str]) -> str:
+    """The inputs of a ballot form, with the answers already sent when the form comes back."""
+    posted = posted or {}
+    method = ballot.method
+    parts: list[str] = []
+    chosen = posted.get("o")
+    if method in (VotingMethod.single, VotingMethod.multiple) or (
+            method is VotingMethod.dots and not ballot.allow_stacking):
+        kind = "radio" if method is VotingMethod.single else "checkbox"
+        for i, option in enumerate(ballot.options):
+            required = " required" if kind == "radio" and i == 0 else ""
+            parts.append(f'<label><input type={kind} name=o value={i}{_checked(chosen, str(i))}{required}>'
+                         f"{_e(option.label)}</label>")
+    elif method is VotingMethod.dots:
+        top = ballot.dots or 0
+        for i, option in enumerate(ballot.options):
+            value = (posted.get(f"d{i}") or ["0"])[0][:4]
+            parts.append(f"<label>{_e(option.label)}<input type=number name=d{i} min=0 max={top} "
+                         f'value="{_e(value)}" inputmode=numeric></label>')
+    elif method.is_ranking:
+        n = len(ballot.options)
+        required = " required" if method is VotingMethod.ranking_borda else ""
+        parts.append(f'<p class="m">{_e(w["place"])}</p>')
+        for i, option in enumerate(ballot.options):
+            held = (posted.get(f"r{i}") or [""])[0]
+            choices = "".join(f"<option{' selected' if held == str(p) else ''}>{p}" for p in range(1, n + 1))
+            parts.append(f'<label><select name=r{i}{required}><option value="">–{choices}</select>'
+                         f"{_e(option.label)}</label>")
+    else:
+        scores = range(SCORE_MIN, SCORE_MAX + 1)
+        for i, option in enumerate(ballot.options):
+            parts.append(f"<fieldset><legend>{_e(option.label)}</legend>")
+            for j, criterion in enumerate(ballot.criteria):
+                name = f"s{i}_{j}"
+                held = posted.get(name)
+                radios = "".join(
+                    f"<label><input type=radio name={name} value={v}{_checked(held, str(v))}"
+                    f"{' required' if v == SCORE_MIN else ''}>{v}</label>" for v in scores)
+                parts.append(f'<div class="r"><span class="c">{_e(criterion.label)}</span>'
+                             f'<span class="s">{radios}</span></div>')
+            parts.append("</fieldset>")
+    return "".join(parts)
+
+
+def _card_field(required: bool, posted: Mapping[str, list[str]] | None, w: Mapping[str, str]) -> str:
+    typed = ((posted or {}).get("card") or [""])[0][:20]
+    return (f'<label class="t">{_e(w["card_code"])}<input type=text name=card value="{_e(typed)}" '
+            f'maxlength=20 autocomplete=off autocapitalize=characters spellcheck=false'
+            f'{" required" if required else ""}></label>'
+            f'<p class="m">{_e(w["card_required_help" if required else "card_optional_help"])}</p>')
+
+
+# --------------------------------------------------------------------------- reading a vote
+
+
+def _read_vote(ballot: Ballot, fields: Mapping[str, list[str]], w: Mapping[str, str]) -> dict[str, Any]:
+    """The vote's content from the form, or _Invalid with the reason for the participant.
+    The store checks it once more against the ballot before it is saved."""
+    f = phrase_book.fill
+    options = ballot.options
+    method = ballot.method
+    positions = {str(i): option.id for i, option in enumerate(options)}
+
+    def number(raw: str, low: int, high: int, message: str) -> int:
+        if not _NUMBER.match(raw):
+            raise _Invalid(message)
+        value = int(raw)
+        if not low <= value <= high:
+            raise _Invalid(message)
+        return value
+
+    if method in (VotingMethod.single, VotingMethod.multiple) or (
+            method is VotingMethod.dots and not ballot.allow_stacking):
+        picked = fields.get("o", [])
+        if any(p not in positions for p in picked) or len(set(picked)) != len(picked):
+            raise _Invalid(w["option_unknown"])
+        if not picked:
+            raise _Invalid(w["dots_none"] if method is VotingMethod.dots else w["choose_option"])
+        ids = [positions[p] for p in picked]
+        if method is VotingMethod.single:
+            if len(ids) > 1:
+                raise _Invalid(w["choose_only_one"])
+            return {"selections": ids}
+        if method is VotingMethod.multiple:
+            if len(ids) > ballot.choice_limit:
+                raise _Invalid(f(w["choose_at_most"], k=ballot.choice_limit))
+            return {"selections": ids}
+        if len(ids) > (ballot.dots or 0):
+            raise _Invalid(f(w["dots_over"], n=ballot.dots or 0, placed=len(ids)))
+        return {"dots": {option_id: 1 for option_id in ids}}
+
+    if method is VotingMethod.dots:
+        top = ballot.dots or 0
+        dots: dict[str, int] = {}
+        for i, option in enumerate(options):
+            raw = fields.get(f"d{i}", [""])
+            if len(raw) != 1:
+                raise _Invalid(w["bad_form"])
+            if raw[0].strip():
+                n = number(raw[0], 0, top, f(w["dots_number"], n=top))
+                if n:
+                    dots[option.id] = n
+        placed = sum(dots.values())
+        if not placed:
+            raise _Invalid(w["dots_none"])
+        if placed > top:
+            raise _Invalid(f(w["dots_over"], n=top, placed=placed))
+        return {"dots": dots}
+
+    if method.is_ranking:
+        n = len(options)
+        places: dict[int, str] = {}
+        for i, option in enumerate(options):
+            raw = fields.get(f"r{i}", [""])
+            if len(raw) != 1:
+                raise _Invalid(w["bad_form"])
+            if not raw[0].strip():
+                continue
+            place = number(raw[0], 1, n, w["bad_form"])
+            if place in places:
+                raise _Invalid(f(w["rank_twice"], p=place))
+            places[place] = option.id
+        if not places:
+            raise _Invalid(w["rank_none"])
+        if method is VotingMethod.ranking_borda and len(places) != n:
+            raise _Invalid(f(w["rank_missing"], n=n))
+        return {"ranking": [places[p] for p in sorted(places)]}  # gaps in the places are harmless
+
+    scores: dict[str, dict[str, int]] = {}
+    for i, option in enumerate(options):
+        row: dict[str, int] = {}
+        for j, criterion in enumerate(ballot.criteria):
+            raw = fields.get(f"s{i}_{j}", [])
+            if not raw:
+                raise _Invalid(w["score_missing"])
+            if len(raw) != 1:
+                raise _Invalid(w["bad_form"])
+            row[criterion.id] = number(raw[0], SCORE_MIN, SCORE_MAX, w["score_missing"])
+        scores[option.id] = row
+    return {"scores": scores}
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- the routes
+
+
+class ParticipantSite:
+    """The participant pages of one process. `participant_routes()` builds one; tests and
+    benchmarks may pass their own store and rate limiter."""
+
+    def __init__(self, store: Store | None = None, limiter: RateLimiter | None = None):
+        self._fixed_store = store
+        self.limiter = limiter or RateLimiter(limit=12, window=10.0)
+        self._lock = threading.Lock()  # the double-tap memory
+        self._secret_lock = threading.Lock()
+        self._secrets: dict[str, str] = {}
+        self._campaign_of: dict[tuple[str, str], str] = {}  # (db, session) → campaign id; never changes
+        # (db, session) → (read at, campaign id, campaign name, language, session has cards)
+        self._sessions: dict[tuple[str, str], tuple[float, str, str, str, bool]] = {}
+        # db → (read at, phrases version, translations, {language: merged phrases})
+        self._translations: dict[str, tuple[float, int, dict[str, dict[str, str]], dict[str, dict[str, str]]]] = {}
+        self._languages: dict[tuple[str, str], str] = {}  # (db, join code) → language, for early errors
+        self._results: dict[tuple[str, str], tuple[float, str, str]] = {}
+        self._recent: OrderedDict[str, tuple[str, bool]] = OrderedDict()
+
+    # ---- routes
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/j", self._entry, methods=["GET"], name="c4d_join"),
+            Route("/j/", self._entry, methods=["GET"], name="c4d_join_slash"),
+            # `path`, so that anything under /j/ gets a participant page, even with a slash in it
+            Route("/j/{code:path}", self._join, methods=["GET", "POST"], name="c4d_join_code"),
+        ]
+
+    def store(self) -> Store:
+        return self._fixed_store or shared_store()
+
+    def forget_cached(self) -> None:
+        """Drop the remembered campaign names, languages, translations and results (not the
+        device secret), e.g. after a test changes them behind the pages' back."""
+        self._sessions.clear()
+        self._translations.clear()
+        self._results.clear()
+
+    # ---- entry points (every path ends in a page; nothing unexpected leaks out)
+
+    async def _entry(self, request: Request) -> Response:
+        try:
+            typed = request.query_params.get("code")
+            if typed is None:
+                return _response(self._entry_page(phrase_book.ENGLISH, "en"))
+            code = normalise_code(typed)
+            if _JOIN_CODE.fullmatch(code):
+                return _redirect("/j/" + code)
+            return _response(self._unknown_page(typed, phrase_book.ENGLISH), 404)
+        except Exception:
+            log.exception("participant page /j failed")
+            return self._error_page()
+
+    async def _join(self, request: Request) -> Response:
+        try:
+            if request.method == "POST":
+                return await self._post(request)
+            return await run_in_threadpool(self._get, request)
+        except Exception:
+            log.exception("participant page %s %s failed", request.method, request.url.path)
+            return self._error_page()
+
+    def _error_page(self) -> Response:
+        w = phrase_book.ENGLISH
+        return _response(_document(w["error"], f"<h1>{_e(w['error'])}</h1>", "en"), 500)
+
+    # ---- the device secret and the caches
+
+    def _secret(self, store: Store) -> str:
+        """This laptop's secret for signing device tokens: made once, kept in the settings,
+        read from the database only the first time."""
+        secret = self._secrets.get(store.url)
+        if secret is not None:
+            return secret
+        with self._secret_lock:
+            if store.url not in self._secrets:
+                with store.transaction():
+                    stored = store.setting(SECRET_SETTING)
+                    if not isinstance(stored, str) or len(stored) < 32:
+                        stored = secrets.token_hex(32)
+                        store.set_setting(SECRET_SETTING, stored)
+                self._secrets[store.url] = stored
+            return self._secrets[store.url]
+
+    def _words(self, store: Store, language: str) -> Mapping[str, str]:
+        """The phrases in `language`; translations are re-read every few seconds, and at
+        once after `phrases.save_translation` in this process."""
+        now = time.monotonic()
+        version = phrase_book.version()
+        held = self._translations.get(store.url)
+        if held is None or now - held[0] > CONTEXT_TTL or held[1] != version:
+            held = (now, version, phrase_book.load_translations(store), {})
+            self._translations[store.url] = held
+        merged = held[3].get(language)
+        if merged is None:
+            merged = held[3][language] = phrase_book.phrases(language, held[2])
+        return merged
+
+    def _context(self, store: Store, state: LiveState) -> _Context:
+        key = (store.url, state.session_id)
+        now = time.monotonic()
+        held = self._sessions.get(key)
+        if held is None or now - held[0] > CONTEXT_TTL:
+            campaign_id = self._campaign_of.get(key)
+            if campaign_id is None:
+                campaign_id = self._campaign_of[key] = store.session_by_id(state.session_id).campaign_id
+            campaign = store.campaign(campaign_id)
+            held = (now, campaign_id, campaign.name, campaign.participant_language,
+                    bool(store.cards(state.session_id)))
+            self._sessions[key] = held
+            self._languages[(store.url, state.join_code)] = campaign.participant_language
+        _, campaign_id, name, language, has_cards = held
+        return _Context(campaign_id=campaign_id, campaign_name=name, language=language, has_cards=has_cards,
+                        words=self._words(store, language))
+
+    def _early_words(self, store: Store, code: str) -> tuple[Mapping[str, str], str]:
+        """Words for a refusal made before the session is looked up (the language this
+        code was last seen with, else English), without touching the database."""
+        language = self._languages.get((store.url, code))
+        held = self._translations.get(store.url)
+        if language is None or held is None:
+            return phrase_book.ENGLISH, "en"
+        return held[3].get(language) or phrase_book.phrases(language, held[2]), language
+
+    # ---- nonces and thank-you flags
+
+    def _nonce(self, secret: str, device_id: str, subject: str) -> str:
+        t = _b36(int(time.time()))
+        rand = secrets.token_urlsafe(6)
+        return f"{t}.{rand}.{_mac(secret, f'form|{device_id}|{subject}|{t}|{rand}')}"
+
+    def _nonce_ok(self, secret: str, nonce: str, device_id: str, subject: str) -> bool:
+        parts = nonce.split(".")
+        if len(parts) != 3 or len(nonce) > 80:
+            return False
+        t, rand, mac = parts
+        try:
+            issued = int(t, 36)
+        except ValueError:
+            return False
+        if not 0 <= time.time() - issued <= NONCE_TTL:
+            return False
+        return hmac.compare_digest(mac, _mac(secret, f"form|{device_id}|{subject}|{t}|{rand}"))
+
+    def _sent_flag(self, secret: str, device_id: str, subject: str, kind: str) -> str:
+        t = _b36(int(time.time()))
+        return f"{kind}{t}.{_mac(secret, f'sent|{device_id}|{subject}|{kind}|{t}', 16)}"
+
+    def _sent_kind(self, secret: str, flag: str | None, device_id: str, subject: str) -> str | None:
+        """'counted', 'replaced' or 'idea' when the flag is genuine, recent and about this subject."""
+        if not flag or len(flag) > 40 or flag.count(".") != 1:
+            return None
+        head, mac = flag.split(".")
+        kind, t = head[:1], head[1:]
+        if kind not in ("c", "r", "i") or not t.isalnum():
+            return None
+        try:
+            issued = int(t, 36)
+        except ValueError:
+            return None
+        if not 0 <= time.time() - issued <= SENT_TTL:
+            return None
+        if not hmac.compare_digest(mac, _mac(secret, f"sent|{device_id}|{subject}|{kind}|{t}", 16)):
+            return None
+        return {"c": "counted", "r": "replaced", "i": "idea"}[kind]
+
+    def _remember(self, nonce: str, fingerprint: str, replaced: bool) -> None:
+        with self._lock:
+            self._recent[nonce] = (fingerprint, replaced)
+            self._recent.move_to_end(nonce)
+            while len(self._recent) > RECENT_NONCES:
+                self._recent.popitem(last=False)
+
+    def _forget(self, nonce: str) -> None:
+        with self._lock:
+            self._recent.pop(nonce, None)
+
+    # ---- GET
+
+    def _get(self, request: Request) -> Response:
+        store = self.store()
+        secret = self._secret(store)
+        code = normalise_code(request.path_params["code"])
+        token = request.cookies.get(COOKIE)
+        device_id = verify_device(secret, token)
+        new_cookie = None
+        if device_id is None:  # new phone, or a token this laptop did not sign: start afresh
+            new_cookie = new_device_token(secret)
+            device_id = verify_device(secret, new_cookie)
+            assert device_id is not None
+        if not _JOIN_CODE.fullmatch(code):
+            return _response(self._unknown_page(request.path_params["code"], phrase_book.ENGLISH), 404,
+                             cookie=new_cookie)
+
+        with store.transaction():
+            state = store.live_by_code(code)
+            if state is None:
+                return _response(self._unknown_page(code, phrase_book.ENGLISH), 404, cookie=new_cookie)
+            context = self._context(store, state)
+            ballot = self._showing_ballot(store, state)
+            results = ""
+            if ballot is not None and ballot.results_revealed and ballot.status is not BallotStatus.draft:
+                results = self._results_html(store, ballot, context.words)
+
+        flag = request.query_params.get("sent")
+        w = context.words
+        if ballot is not None and ballot.status is BallotStatus.open:
+            sent = self._sent_kind(secret, flag, device_id, ballot.id)
+            if sent in ("counted", "replaced"):
+                page = self._thanks_page(code, context, ballot, sent, results)
+            else:
+                nonce = self._nonce(secret, device_id, _subject(ballot))
+                page = self._ballot_page(code, context, ballot, nonce, state.cards_required)
+        elif ballot is not None and ballot.status is BallotStatus.closed:
+            sent = self._sent_kind(secret, flag, device_id, ballot.id)
+            page = self._closed_page(code, context, ballot, w["voting_closed"], results,
+                                     sent if sent in ("counted", "replaced") else None)
+        elif state.showing is Showing.ideas:
+            subject = _ideas_subject(state.session_id)
+            if self._sent_kind(secret, flag, device_id, subject) == "idea":
+                page = self._idea_thanks_page(code, context, state)
+            else:
+                page = self._idea_page(code, context, state, self._nonce(secret, device_id, subject))
+        else:
+            page = self._wait_page(code, context)
+        return _response(page, cookie=new_cookie)
+
+    @staticmethod
+    def _showing_ballot(store: Store, state: LiveState) -> Ballot | None:
+        if state.showing is not Showing.ballot or not state.ballot_id:
+            return None
+        try:
+            ballot = store.ballot(state.ballot_id)
+        except NotFound:
+            return None
+        return ballot if ballot.session_id == state.session_id else None
+
+    def _results_html(self, store: Store, ballot: Ballot, w: Mapping[str, str]) -> str:
+        key = (store.url, ballot.id)
+        now = time.monotonic()
+        version = f"{ballot.status.value}|{ballot.results_revealed}|{w['results']}"
+        held = self._results.get(key)
+        if held is not None and now - held[0] <= RESULT_TTL and held[1] == version:
+            return held[2]
+        try:
+            result = count(ballot, store.votes(ballot.id), store.hand_count(ballot.id))
+        except VotingError:
+            log.warning("results of ballot %s could not be counted for the phones", ballot.id)
+            return ""
+        rows = []
+        for row in result.rows:
+            if ballot.method is VotingMethod.matrix:
+                value = f"{row.normalised or 0:.0f}/100"
+            else:
+                score = f"{row.score:g}" if float(row.score).is_integer() else f"{row.score:.1f}"
+                value = f"{score} · {row.share:.0%}"
+            width = max(0.0, min(100.0, row.share * 100))
+            rows.append(f'<li><span class="v">{_e(value)}</span>{_e(row.label)}'
+                        f'<div class="g"><i style="width:{width:.0f}%"></i></div></li>')
+        text = (f"<h2>{_e(w['results'])}</h2><p>{_e(describe_result(result))}</p>"
+                f"<ol>{''.join(rows)}</ol>")
+        self._results[key] = (now, version, text)
+        return text
+
+    # ---- POST
+
+    async def _post(self, request: Request) -> Response:
+        store = self.store()
+        secret = await run_in_threadpool(self._secret, store) if store.url not in self._secrets \
+            else self._secrets[store.url]
+        code = normalise_code(request.path_params["code"])
+        device_id = verify_device(secret, request.cookies.get(COOKIE))
+        w, lang = self._early_words(store, code)
+
+        if not self.limiter.allow(f"{client_ip(request)}|{device_id or '-'}"):
+            return self._message(w, w["too_many_tries"], lang, 429, code=code, headers={"Retry-After": "5"})
+        body = await _read_body(request, BODY_LIMIT)
+        if body is None:
+            return self._message(w, w["too_long"], lang, 413, code=code)
+        if not _JOIN_CODE.fullmatch(code):
+            return _response(self._unknown_page(request.path_params["code"], phrase_book.ENGLISH), 404)
+        if device_id is None:
+            return self._message(w, w["reload_page"], lang, 400, code=code, cookie=new_device_token(secret))
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return self._message(w, w["bad_form"], lang, 415, code=code)
+        try:
+            pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                              errors="strict", max_num_fields=MAX_FIELDS)
+        except (ValueError, UnicodeError):
+            return self._message(w, w["bad_form"], lang, 400, code=code)
+        fields: dict[str, list[str]] = {}
+        for name, value in pairs:
+            fields.setdefault(name, []).append(value)
+        return await run_in_threadpool(self._take, store, secret, code, device_id, fields)
+
+    def _take(self, store: Store, secret: str, code: str, device_id: str,
+              fields: dict[str, list[str]]) -> Response:
+        taken: list[str] = []  # the nonce remembered for a double tap, forgotten if the commit fails
+        context: _Context | None = None
+        try:
+            with store.transaction():  # the checks and the vote: one transaction, committed before answering
+                state = store.live_by_code(code)
+                if state is None:
+                    return _response(self._unknown_page(code, phrase_book.ENGLISH), 404)
+                context = self._context(store, state)
+                kind = _one(fields, "kind")
+                if kind == "vote":
+                    return self._take_vote(store, secret, code, device_id, fields, state, context, taken)
+                if kind == "idea":
+                    return self._take_idea(store, secret, code, device_id, fields, state, context, taken)
+                return self._message(context.words, context.words["bad_form"], context.language, 400, code=code,
+                                     header=context.campaign_name)
+        except VotingError as error:
+            # The store refused what our own checks let through (e.g. the ballot changed in
+            # another process): nothing was saved; its reason is meant for the participant.
+            for nonce in taken:
+                self._forget(nonce)
+            w = context.words if context else phrase_book.ENGLISH
+            return self._message(w, f'{w["not_counted"]} {error}', context.language if context else "en", 409,
+                                 code=code, header=context.campaign_name if context else "")
+        except BaseException:
+            for nonce in taken:
+                self._forget(nonce)
+            raise
+
+    def _take_vote(self, store: Store, secret: str, code: str, device_id: str, fields: dict[str, list[str]],
+                   state: LiveState, context: _Context, taken: list[str]) -> Response:
+        w = context.words
+        ballot_id, nonce = _one(fields, "ballot"), _one(fields, "nonce")
+        if not ballot_id or not nonce:
+            return self._message(w, w["bad_form"], context.language, 400, code=code, header=context.campaign_name)
+        ballot = self._showing_ballot(store, state)
+        if ballot is None or ballot.id != ballot_id or ballot.status is not BallotStatus.open:
+            return self._message(w, w["vote_not_counted"], context.language, 409, code=code,
+                                 header=context.campaign_name)
+        if not self._nonce_ok(secret, nonce, device_id, _subject(ballot)):
+            return self._message(w, w["reload_page"], context.language, 400, code=code,
+                                 header=context.campaign_name)
+
+        def again(reason: str) -> Response:
+            fresh = self._nonce(secret, device_id, _subject(ballot))
+            return _response(self._ballot_page(code, context, ballot, fresh, state.cards_required,
+                                               posted=fields, error=reason), 422)
+
+        try:
+            content = _read_vote(ballot, fields, w)
+        except _Invalid as problem:
+            return again(str(problem))
+
+        typed = _one(fields, "card")
+        if typed is None and "card" in fields:
+            return again(w["bad_form"])
+        card_code = normalise_code(typed or "")
+        voter_key, participant_id = voter_key_for_device(device_id), None
+        if state.cards_required and not card_code:
+            return again(w["card_missing"])
+        if card_code:
+            card = store.card(state.session_id, card_code) if _CARD_CODE.fullmatch(card_code) else None
+            if card is None:
+                return again(w["card_unknown"])
+            participant_id = card.participant_id
+            if state.cards_required:  # a formal vote: one per card, whichever phone sends it
+                voter_key = voter_key_for_card(card_code)
+
+        try:
+            vote = validate_vote(ballot, Vote(ballot_id=ballot.id, voter_key=voter_key,
+                                              participant_id=participant_id, **content))
+        except ValidationError:
+            return again(w["bad_form"])
+        except VotingError as error:
+            return again(str(error))
+
+        fingerprint = hashlib.sha256(
+            repr((voter_key, participant_id, sorted(content.items(), key=lambda kv: kv[0]))).encode()
+        ).hexdigest()
+        held = self._recent.get(nonce)
+        if held is not None and held[0] == fingerprint:
+            replaced = held[1]  # the same form sent twice: it was counted the first time
+        else:
+            replaced = store.cast_vote(vote)
+            self._remember(nonce, fingerprint, replaced)
+            taken.append(nonce)
+        flag = self._sent_flag(secret, device_id, ballot.id, "r" if replaced else "c")
+        return _redirect(f"/j/{code}?sent={flag}")
+
+    def _take_idea(self, store: Store, secret: str, code: str, device_id: str, fields: dict[str, list[str]],
+                   state: LiveState, context: _Context, taken: list[str]) -> Response:
+        w = context.words
+        text, nonce = _one(fields, "idea"), _one(fields, "nonce")
+        if text is None or not nonce:
+            return self._message(w, w["bad_form"], context.language, 400, code=code, header=context.campaign_name)
+        if state.showing is not Showing.ideas:
+            return self._message(w, w["ideas_closed"], context.language, 409, code=code,
+                                 header=context.campaign_name)
+        subject = _ideas_subject(state.session_id)
+        if not self._nonce_ok(secret, nonce, device_id, subject):
+            return self._message(w, w["reload_page"], context.language, 400, code=code,
+                                 header=context.campaign_name)
+
+        def again(reason: str, keep: str) -> Response:
+            fresh = self._nonce(secret, device_id, subject)
+            return _response(self._idea_page(code, context, state, fresh, typed=keep, error=reason), 422)
+
+        collapsed = _collapse(text)
+        if not collapsed:
+            return again(w["idea_empty"], "")
+        if len(collapsed) > IDEA_LIMIT:
+            return again(phrase_book.fill(w["idea_too_long"], n=len(collapsed), max=IDEA_LIMIT),
+                         collapsed[:IDEA_LIMIT])
+        try:
+            idea = Idea(campaign_id=context.campaign_id, session_id=state.session_id, text=collapsed,
+                        voter_key=voter_key_for_device(device_id))
+        except ValidationError:
+            return again(w["bad_form"], collapsed[:IDEA_LIMIT])
+        fingerprint = hashlib.sha256(idea.text.encode()).hexdigest()
+        held = self._recent.get(nonce)
+        if held is None or held[0] != fingerprint:
+            store.save_idea(idea)
+            self._remember(nonce, fingerprint, False)
+            taken.append(nonce)
+        return _redirect(f"/j/{code}?sent={self._sent_flag(secret, device_id, subject, 'i')}")
+
+    # ---- pages
+
+    @staticmethod
+    def _message(w: Mapping[str, str], text: str, lang: str, status: int, *, code: str | None = None,
+                 header: str = "", cookie: str | None = None,
+                 headers: Mapping[str, str] | None = None) -> Response:
+        """A short page saying what happened, with a way back to the workshop page."""
+        back = ""
+        if code and _JOIN_CODE.fullmatch(code):
+            back = f'<a class="b" href="/j/{code}">{_e(w["reload"])}</a>'
+        body = f'<p class="e">{_e(text)}</p>{back}'
+        return _response(_document(text, body, lang, header=header), status, cookie=cookie, headers=headers)
+
+    @staticmethod
+    def _form(code: str, hidden: Mapping[str, str], inner: str, button: str) -> str:
+        fields = "".join(f'<input type=hidden name={name} value="{_e(value)}">' for name, value in hidden.items())
+        return f'<form method=post action="/j/{code}">{fields}{inner}<button type=submit>{_e(button)}</button></form>'
+
+    def _ballot_page(self, code: str, context: _Context, ballot: Ballot, nonce: str, cards_required: bool,
+                     posted: Mapping[str, list[str]] | None = None, error: str = "") -> str:
+        w = context.words
+        inner = _ballot_fields(ballot, posted, w)
+        if cards_required or context.has_cards:
+            inner += _card_field(cards_required, posted, w)
+        problem = f'<p class="e">{_e(w["not_counted"])} {_e(error)}</p>' if error else ""
+        body = (f"<h1>{_e(ballot.question)}</h1>{problem}<p>{_e(_instructions(ballot, w))}</p>"
+                + self._form(code, {"kind": "vote", "ballot": ballot.id, "nonce": nonce}, inner, w["submit_vote"])
+                + f'<p class="m">{_e(w["replace_note"])}</p>')
+        return _document(ballot.question, body, context.language, header=context.campaign_name)
+
+    def _thanks_page(self, code: str, context: _Context, ballot: Ballot, sent: str, results: str) -> str:
+        w = context.words
+        message = w["vote_replaced"] if sent == "replaced" else w["vote_counted"]
+        body = (f'<h1>{_e(ballot.question)}</h1><p class="k">{_e(message)}</p>'
+                f'<a class="b" href="/j/{code}">{_e(w["change_vote"])}</a>{results}')
+        return _document(message, body, context.language, header=context.campaign_name)
+
+    def _closed_page(self, code: str, context: _Context, ballot: Ballot, text: str, results: str,
+                     sent: str | None) -> str:
+        w = context.words
+        thanks = ""
+        if sent is not None:
+            thanks = f'<p class="k">{_e(w["vote_replaced" if sent == "replaced" else "vote_counted"])}</p>'
+        body = (f"<h1>{_e(ballot.question)}</h1>{thanks}<p>{_e(text)}</p>{results}"
+                f'<a class="b" href="/j/{code}">{_e(w["reload"])}</a>')
+        return _document(text, body, context.language, header=context.campaign_name)
+
+    def _idea_page(self, code: str, context: _Context, state: LiveState, nonce: str, *,
+                   typed: str = "", error: str = "") -> str:
+        w = context.words
+        prompt = state.idea_prompt.strip() or w["idea_prompt"]
+        problem = f'<p class="e">{_e(error)}</p>' if error else ""
+        inner = (f'<textarea name=idea rows=4 maxlength={IDEA_LIMIT} required aria-label="{_e(w["idea_prompt"])}">'
+                 f"{_e(typed)}</textarea>")
+        body = (f"<h1>{_e(prompt)}</h1>{problem}"
+                + self._form(code, {"kind": "idea", "nonce": nonce}, inner, w["submit_idea"]))
+        return _document(w["idea_prompt"], body, context.language, header=context.campaign_name)
+
+    def _idea_thanks_page(self, code: str, context: _Context, state: LiveState) -> str:
+        w = context.words
+        prompt = state.idea_prompt.strip() or w["idea_prompt"]
+        body = (f'<h1>{_e(prompt)}</h1><p class="k">{_e(w["idea_sent"])}</p>'
+                f'<a class="b" href="/j/{code}">{_e(w["another_idea"])}</a>')
+        return _document(w["idea_sent"], body, context.language, header=context.campaign_name)
+
+    def _wait_page(self, code: str, context: _Context) -> str:
+        w = context.words
+        body = (f'<h1>{_e(w["please_wait"])}</h1><p>{_e(w["wait_text"])}</p>'
+                f'<a class="b" href="/j/{code}">{_e(w["reload"])}</a>')
+        return _document(w["please_wait"], body, context.language, refresh=True, header=context.campaign_name)
+
+    def _entry_page(self, w: Mapping[str, str], lang: str, problem: str = "") -> str:
+        form = (f'<form method=get action="/j"><label class="t">{_e(w["join_code"])}'
+                f"<input type=text name=code maxlength=20 autocomplete=off autocapitalize=characters "
+                f"spellcheck=false required></label><button type=submit>{_e(w['join'])}</button></form>")
+        body = (f'<p class="e">{_e(problem)}</p>' if problem else f"<h1>{_e(w['join_code'])}</h1>") + form
+        return _document(problem or w["join_code"], body, lang)
+
+    def _unknown_page(self, typed: str, w: Mapping[str, str]) -> str:
+        shown = typed.strip()[:20] or "—"
+        return self._entry_page(w, "en", phrase_book.fill(w["unknown_code"], code=shown))
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is bigger than `limit` (read no further than that)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                return None
+        except ValueError:
+            return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def participant_routes(store: Store | None = None, limiter: RateLimiter | None = None) -> list[BaseRoute]:
+    """The phone pages, for `st.App(__file__, routes=participant_routes())`.
+
+    By default the pages use the process's shared store (`C4D_DATABASE_URL`) and allow each
+    phone 12 sends in 10 seconds."""
+    return ParticipantSite(store=store, limiter=limiter).routes()

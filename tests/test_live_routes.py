@@ -1,0 +1,822 @@
+"""The participant pages (c4d.live) driven in-process: each ballot method from form to
+count, replacing and double taps, late and stale votes, tampered tokens, bad and
+oversized input, escaping, rate limiting, voter cards, translations, page weight, and
+votes surviving a restart. One property test throws arbitrary form bodies at a ballot."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import warnings
+from html.parser import HTMLParser
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.applications import Starlette
+
+with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what the project installs
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from c4d import live, phrases
+from c4d.ideas import IDEA_MAX
+from c4d.models import Sex
+from c4d.participation import RateLimiter, Showing, VoterCard, normalise_code
+from c4d.store import Store
+from c4d.voting import (
+    TEMPLATES,
+    Ballot,
+    BallotOption,
+    Criterion,
+    VotingMethod,
+    ballot_from_template,
+    close_ballot,
+    count,
+    describe_result,
+    disaggregate,
+    open_ballot,
+    reveal_results,
+)
+from tests.fixtures_store import add_campaign, add_session
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class FormReader(HTMLParser):
+    """The fields of the page's forms, as a browser would see them."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._select: dict | None = None
+        self._textarea: dict | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"method": a.get("method"), "action": a.get("action"), "inputs": [],
+                               "selects": [], "textareas": []})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["inputs"].append(a)
+        elif tag == "select" and self.forms:
+            self._select = {**a, "options": []}
+            self.forms[-1]["selects"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(a)
+        elif tag == "textarea" and self.forms:
+            self._textarea = a
+            self.forms[-1]["textareas"].append(a)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    @property
+    def form(self) -> dict:
+        assert len(self.forms) == 1, self.forms
+        return self.forms[0]
+
+    def hidden(self) -> dict[str, str]:
+        return {i["name"]: i["value"] for i in self.form["inputs"] if i.get("type") == "hidden"}
+
+    def inputs(self, type_: str) -> list[dict]:
+        return [i for i in self.form["inputs"] if i.get("type") == type_]
+
+
+def make_client(**kwargs) -> TestClient:
+    return TestClient(Starlette(routes=live.participant_routes(**kwargs)), base_url="http://testserver")
+
+
+def open_and_show(store: Store, ballot: Ballot, *, cards_required: bool = False) -> Ballot:
+    ballot = open_ballot(ballot)
+    store.save_ballot(ballot)
+    state = store.live_state(ballot.session_id)
+    store.save_live_state(state.model_copy(update={"showing": Showing.ballot, "ballot_id": ballot.id,
+                                                   "cards_required": cards_required}))
+    return ballot
+
+
+def show(store: Store, session_id: str, showing: Showing, **changes) -> None:
+    state = store.live_state(session_id)
+    store.save_live_state(state.model_copy(update={"showing": showing, **changes}))
+
+
+def ballot(w, labels, method=VotingMethod.single, **extra) -> Ballot:
+    return Ballot(campaign_id=w.campaign.id, session_id=w.session.id, question=extra.pop("question", "Which one?"),
+                  method=method, options=[BallotOption(label=label) for label in labels], **extra)
+
+
+def post(client: TestClient, code: str, data, **kwargs):
+    body = data if isinstance(data, (str, bytes)) else urlencode(data, doseq=True)
+    return client.post(f"/j/{code}", content=body, headers={**FORM, **kwargs.pop("headers", {})},
+                       follow_redirects=False, **kwargs)
+
+
+def vote(client: TestClient, code: str, answer: dict):
+    """Load the ballot page as a phone would and send `answer` with its hidden fields."""
+    page = client.get(f"/j/{code}")
+    assert page.status_code == 200, page.text
+    return post(client, code, {**FormReader(page.text).hidden(), **answer})
+
+
+def assert_plain_page(response) -> None:
+    """What every participant page must be: safe headers, no script, phone-sized."""
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["cache-control"] == "no-store"
+    if response.status_code != 303:
+        text = response.text
+        assert "<script" not in text.lower()
+        assert '<meta name="viewport" content="width=device-width,initial-scale=1">' in text
+        assert "Traceback" not in text
+
+
+@pytest.fixture
+def w(store):
+    """A campaign with one session and its join code; `client` is a phone."""
+    campaign = add_campaign(store, "Safe Migration")
+    session = add_session(store, campaign)
+    code = store.live_state(session.id).join_code
+    return SimpleNamespace(store=store, campaign=campaign, session=session, code=code, client=make_client())
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_waiting_page_refreshes_itself_and_gives_the_phone_a_signed_token(w):
+    response = w.client.get(f"/j/{w.code}")
+    assert response.status_code == 200
+    assert_plain_page(response)
+    assert '<meta http-equiv="refresh" content="5">' in response.text
+    assert "Please wait" in response.text and "Safe Migration" in response.text
+    assert '<html lang="en">' in response.text
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{live.COOKIE}=")
+    for part in ("HttpOnly", "Path=/j", "SameSite=lax", f"Max-Age={live.COOKIE_MAX_AGE}"):
+        assert part in cookie
+    # The phone keeps its token: the next page does not hand out another.
+    assert "set-cookie" not in w.client.get(f"/j/{w.code}").headers
+    # The secret that signs tokens is made once and kept.
+    assert len(w.store.setting(live.SECRET_SETTING)) >= 32
+
+
+def test_a_draft_ballot_on_show_still_means_wait(w):
+    b = ballot(w, ["Radio", "TV"])
+    w.store.save_ballot(b)
+    show(w.store, w.session.id, Showing.ballot, ballot_id=b.id)
+    response = w.client.get(f"/j/{w.code}")
+    assert "Please wait" in response.text and "<form" not in response.text
+
+
+def test_unknown_code_gives_a_404_page_with_a_box_to_type_the_code(w):
+    response = w.client.get("/j/ABCDE" if w.code != "ABCDE" else "/j/ABCDF")
+    assert response.status_code == 404
+    assert_plain_page(response)
+    assert "No workshop with the code ABCD" in response.text
+    assert "check the code on the projector" in response.text
+    form = FormReader(response.text).form
+    assert form["method"] == "get" and form["action"] == "/j"
+    assert [i["name"] for i in form["inputs"]] == ["code"]
+
+    hostile = w.client.get("/j/" + SCRIPT)
+    assert hostile.status_code == 404
+    assert_plain_page(hostile)
+    assert "<script>" not in hostile.text and "&lt;script&gt;" in hostile.text
+
+    assert post(w.client, "ZZZZZZZZ", {"kind": "vote"}).status_code == 404
+
+
+def test_typing_the_code_in_any_case_finds_the_workshop(w):
+    typed = w.code.lower()[:2] + "-" + w.code.lower()[2:]
+    response = w.client.get("/j", params={"code": typed}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/j/{w.code}"
+    assert w.client.get("/j").status_code == 200
+    assert w.client.get(f"/j/{w.code.lower()}").status_code == 200
+
+
+def test_join_url_and_client_ip():
+    assert live.join_url("http://192.168.1.5:8501/", "ab-c d4") == "http://192.168.1.5:8501/j/ABCD4"
+    request = SimpleNamespace(client=SimpleNamespace(host="10.0.0.7", port=5000))
+    assert live.client_ip(request) == "10.0.0.7"
+    assert live.client_ip(SimpleNamespace(client=None)) == "unknown"
+
+
+# --------------------------------------------------------------------------- each method
+
+
+def answer_for(method: VotingMethod, b: Ballot) -> tuple[dict, object]:
+    """A form answer for the ballot, and a check of the count it must produce."""
+    ids = b.option_ids
+    if method is VotingMethod.single:
+        return {"o": "2"}, lambda r: r.winner_ids == [ids[2]] and r.row(ids[2]).score == 1
+    if method is VotingMethod.multiple:
+        return {"o": ["0", "3"]}, lambda r: {x.option_id for x in r.rows if x.score == 1} == {ids[0], ids[3]}
+    if method is VotingMethod.dots:
+        return ({"d0": "", "d1": "2", "d2": "0", "d3": "1"},
+                lambda r: r.row(ids[1]).score == 2 and r.row(ids[3]).score == 1 and r.total == 3)
+    if method is VotingMethod.ranking_borda:
+        return ({"r0": "3", "r1": "1", "r2": "4", "r3": "2"},
+                lambda r: [x.option_id for x in r.rows] == [ids[1], ids[3], ids[0], ids[2]])
+    if method is VotingMethod.ranking_irv:  # partial, with a gap in the places: the order is what counts
+        return {"r0": "", "r1": "3", "r2": "1", "r3": ""}, lambda r: r.winner_ids == [ids[2]]
+    scores = {f"s{i}_{j}": str(1 + (i + j) % 5) for i in range(4) for j in range(2)}
+    return scores, lambda r: r.row(ids[3]).criterion_means == {b.criteria[0].id: 4.0, b.criteria[1].id: 5.0}
+
+
+METHODS = [
+    (VotingMethod.single, {}),
+    (VotingMethod.multiple, {"max_choices": 2}),
+    (VotingMethod.dots, {"dots": 3}),
+    (VotingMethod.ranking_borda, {}),
+    (VotingMethod.ranking_irv, {}),
+    (VotingMethod.matrix, {"criteria": [Criterion(label="Severity"), Criterion(label="Gap", weight=2)]}),
+]
+
+
+@pytest.mark.parametrize("method,extra", METHODS, ids=[m.value for m, _ in METHODS])
+def test_each_method_renders_its_form_and_counts_the_vote(w, method, extra):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Facebook", "Posters"], method, **extra))
+    page = w.client.get(f"/j/{w.code}")
+    assert page.status_code == 200
+    assert_plain_page(page)
+    assert "refresh" not in page.text  # only the waiting page reloads itself
+    reader = FormReader(page.text)
+    form = reader.form
+    assert form["method"] == "post" and form["action"] == f"/j/{w.code}"
+    assert reader.hidden()["ballot"] == b.id and reader.hidden()["kind"] == "vote"
+    if method is VotingMethod.single:
+        assert [i["value"] for i in reader.inputs("radio")] == ["0", "1", "2", "3"]
+    elif method is VotingMethod.multiple:
+        assert len(reader.inputs("checkbox")) == 4 and "Choose up to 2 options." in page.text
+    elif method is VotingMethod.dots:
+        numbers = reader.inputs("number")
+        assert [i["name"] for i in numbers] == ["d0", "d1", "d2", "d3"] and numbers[0]["max"] == "3"
+    elif method.is_ranking:
+        selects = form["selects"]
+        assert [s["name"] for s in selects] == ["r0", "r1", "r2", "r3"]
+        assert [o.get("value") for o in selects[0]["options"]] == ["", None, None, None, None]  # –,1,2,3,4
+        assert all(("required" in s) == (method is VotingMethod.ranking_borda) for s in selects)
+    else:
+        radios = reader.inputs("radio")
+        assert len(radios) == 4 * 2 * 5
+        assert {i["name"] for i in radios} == {f"s{i}_{j}" for i in range(4) for j in range(2)}
+
+    answer, check = answer_for(method, b)
+    sent = post(w.client, w.code, {**reader.hidden(), **answer})
+    assert sent.status_code == 303, sent.text
+    assert_plain_page(sent)
+    assert sent.headers["location"].startswith(f"/j/{w.code}?sent=")
+    thanks = w.client.get(sent.headers["location"])
+    assert "Thank you — your vote is counted." in thanks.text
+    assert "replaced" not in thanks.text
+    assert "Change my vote" in thanks.text
+    votes = w.store.votes(b.id)
+    assert len(votes) == 1 and votes[0].voter_key.startswith("device:") and votes[0].participant_id is None
+    assert check(count(b, votes))
+
+
+def test_dots_without_stacking_are_ticks_one_dot_each(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"], VotingMethod.dots, dots=2,
+                                      allow_stacking=False))
+    page = w.client.get(f"/j/{w.code}")
+    assert "at most one on each option" in page.text
+    assert [i["value"] for i in FormReader(page.text).inputs("checkbox")] == ["0", "1", "2"]
+    over = vote(w.client, w.code, {"o": ["0", "1", "2"]})
+    assert over.status_code == 422 and "You have 2 dots but placed 3." in over.text
+    assert w.store.vote_count(b.id) == 0
+    assert vote(w.client, w.code, {"o": ["0", "2"]}).status_code == 303
+    result = count(b, w.store.votes(b.id))
+    assert [result.row(i).score for i in b.option_ids] == [1, 0, 1]
+
+
+def test_a_second_vote_replaces_the_first_and_says_so(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Facebook"]))
+    first = vote(w.client, w.code, {"o": "0"})
+    assert "counted" in w.client.get(first.headers["location"]).text
+    second = vote(w.client, w.code, {"o": "2"})
+    assert second.status_code == 303
+    page = w.client.get(second.headers["location"]).text
+    assert "Your earlier vote was replaced by this one." in page
+    votes = w.store.votes(b.id)
+    assert len(votes) == 1 and votes[0].selections == [b.option_ids[2]]
+    assert count(b, votes).winner_ids == [b.option_ids[2]]
+
+
+def test_a_double_tap_counts_once_and_both_answers_say_counted(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    one = post(w.client, w.code, {**hidden, "o": "1"})
+    two = post(w.client, w.code, {**hidden, "o": "1"})
+    assert one.status_code == two.status_code == 303
+    assert w.store.vote_count(b.id) == 1
+    for response in (one, two):
+        page = w.client.get(response.headers["location"]).text
+        assert "your vote is counted" in page and "replaced" not in page
+
+
+def test_the_thank_you_flag_cannot_be_forged_or_reused_on_another_phone(w):
+    open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    sent = vote(w.client, w.code, {"o": "1"})
+    location = sent.headers["location"]
+    forged = location[:-3] + ("aaa" if not location.endswith("aaa") else "bbb")
+    assert "<form" in w.client.get(forged).text  # not a thank-you: the ballot again
+    other_phone = make_client()
+    assert "<form" in other_phone.get(location).text
+
+
+# --------------------------------------------------------------------------- closed, stale, results
+
+
+def test_a_vote_after_close_is_refused_and_changes_nothing(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    assert vote(w.client, w.code, {"o": "0"}).status_code == 303
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    w.store.save_ballot(close_ballot(b))
+    before = w.store.votes(b.id)
+    refused = post(w.client, w.code, {**hidden, "o": "1"})
+    assert refused.status_code == 409
+    assert_plain_page(refused)
+    assert "Voting on this question is closed; your vote was not counted." in refused.text
+    assert w.store.votes(b.id) == before
+
+    closed = w.client.get(f"/j/{w.code}")
+    assert "Voting on this question is closed." in closed.text and "<form" not in closed.text
+    assert "Results" not in closed.text  # not revealed yet
+
+
+def test_results_show_on_the_phone_only_once_revealed(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"]))
+    for answer in ("1", "1", "0"):
+        assert vote(make_client(), w.code, {"o": answer}).status_code == 303
+    sent = vote(w.client, w.code, {"o": "1"})
+    assert "Results" not in w.client.get(sent.headers["location"]).text
+
+    b = close_ballot(b)
+    w.store.save_ballot(b)
+    assert "Results" not in w.client.get(f"/j/{w.code}").text
+    w.store.save_ballot(reveal_results(b))
+    page = w.client.get(sent.headers["location"])
+    assert page.status_code == 200
+    assert_plain_page(page)
+    assert "Results" in page.text and "your vote is counted" in page.text
+    expected = describe_result(count(b, w.store.votes(b.id)))
+    assert expected.startswith("TV wins with 3 of 4 votes")
+    assert expected in page.text
+    assert re.search(r'class="v">3 · 75%</span>TV', page.text)
+    assert 'style="width:75%"' in page.text
+
+
+def test_a_form_for_a_ballot_no_longer_showing_is_refused(w):
+    a = open_and_show(w.store, ballot(w, ["Radio", "TV"], question="First question"))
+    hidden_a = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    b = open_and_show(w.store, ballot(w, ["Yes", "No"], question="Second question"))
+    refused = post(w.client, w.code, {**hidden_a, "o": "0"})
+    assert refused.status_code == 409
+    assert "your vote was not counted" in refused.text
+    assert w.store.vote_count(a.id) == w.store.vote_count(b.id) == 0
+    # A's form relabelled as B's: the nonce was signed for A, so nothing is counted either.
+    relabelled = post(w.client, w.code, {**hidden_a, "ballot": b.id, "o": "0"})
+    assert relabelled.status_code == 400 and "reload this page" in relabelled.text
+    assert w.store.vote_count(b.id) == 0
+
+
+# --------------------------------------------------------------------------- tokens and bad input
+
+
+def test_a_tampered_or_missing_token_on_post_is_refused_and_counts_nothing(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    page = w.client.get(f"/j/{w.code}")
+    hidden = FormReader(page.text).hidden()
+    token = w.client.cookies[live.COOKIE]
+    device, mac = token.split(".")
+    for bad in (f"{device}.{'0' * len(mac)}", f"{device}x.{mac}", "garbage", None):
+        phone = make_client()
+        if bad is not None:
+            phone.cookies.set(live.COOKIE, bad, path="/j")
+        refused = post(phone, w.code, {**hidden, "o": "0"})
+        assert refused.status_code == 400
+        assert_plain_page(refused)
+        assert "Please reload this page and try again; nothing was counted." in refused.text
+        assert refused.headers["set-cookie"].startswith(f"{live.COOKIE}=")  # a fresh, genuine token
+    assert w.store.vote_count(b.id) == 0
+    # On a GET a tampered token is simply replaced.
+    phone = make_client()
+    phone.cookies.set(live.COOKIE, f"{device}.{'0' * len(mac)}", path="/j")
+    again = phone.get(f"/j/{w.code}")
+    assert again.status_code == 200 and live.COOKIE in again.headers["set-cookie"]
+
+
+def test_oversized_bodies_get_413_and_count_nothing(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    big = urlencode({**hidden, "o": "0", "pad": "x" * (live.BODY_LIMIT + 1)})
+    response = post(w.client, w.code, big)
+    assert response.status_code == 413
+    assert_plain_page(response)
+    assert "That was too much text" in response.text
+
+    def chunks():  # no Content-Length: the limit holds while reading
+        yield urlencode({**hidden, "o": "0"}).encode() + b"&pad="
+        for _ in range(40):
+            yield b"x" * 1024
+
+    streamed = w.client.post(f"/j/{w.code}", content=chunks(), headers=FORM, follow_redirects=False)
+    assert streamed.status_code == 413
+    assert w.store.vote_count(b.id) == 0
+
+
+def test_damaged_forms_are_refused_without_a_traceback(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    good = urlencode({**hidden, "o": "0"})
+    cases = [
+        (good + "&o=%ff%fe", 400),  # not UTF-8
+        ("kind=vote&ballot=" + b.id, 400),  # no nonce
+        (urlencode({**hidden, "kind": "dance", "o": "0"}), 400),
+        (urlencode({**hidden, "nonce": "1.2.3", "o": "0"}), 400),
+        (urlencode({**hidden, "o": "0", "card": ["A", "B"]}), 422),
+        ("&".join(["x=1"] * (live.MAX_FIELDS + 5)), 400),
+    ]
+    for body, status in cases:
+        response = post(w.client, w.code, body)
+        assert response.status_code == status, (body[:80], response.text)
+        assert_plain_page(response)
+    as_json = w.client.post(f"/j/{w.code}", json={"o": "0", **hidden}, follow_redirects=False)
+    assert as_json.status_code == 415
+    assert w.store.vote_count(b.id) == 0
+
+
+def test_an_option_from_another_ballot_is_refused(w):
+    other = ballot(w, ["Elsewhere", "Somewhere"])
+    w.store.save_ballot(other)
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    for foreign in (other.option_ids[0], b.option_ids[0], "2", "-1", "1 "):
+        refused = vote(w.client, w.code, {"o": foreign})
+        assert refused.status_code == 422
+        assert "The vote names an option that is not on this ballot." in refused.text
+        assert "<form" in refused.text  # the ballot comes back, to try again
+    assert w.store.vote_count(b.id) == 0
+
+
+def test_rule_breaking_votes_come_back_with_the_answers_kept(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"], VotingMethod.ranking_borda))
+    refused = vote(w.client, w.code, {"r0": "1", "r1": "1", "r2": "2"})
+    assert refused.status_code == 422
+    assert "Two options have place 1; give each place only once." in refused.text
+    selects = FormReader(refused.text).form["selects"]
+    assert [["selected" in o for o in s["options"]].index(True) for s in selects] == [1, 1, 2]
+    missing = vote(w.client, w.code, {"r0": "1", "r1": "", "r2": "2"})
+    assert missing.status_code == 422 and "Give every option a place, from 1 to 3." in missing.text
+    assert w.store.vote_count(b.id) == 0
+
+    dots = open_and_show(w.store, ballot(w, ["Radio", "TV"], VotingMethod.dots, dots=2))
+    over = vote(w.client, w.code, {"d0": "2", "d1": "1"})
+    assert over.status_code == 422 and "You have 2 dots but placed 3." in over.text
+    assert 'name=d0 min=0 max=2 value="2"' in over.text
+    assert vote(w.client, w.code, {"d0": "two", "d1": "0"}).status_code == 422
+    assert w.store.vote_count(dots.id) == 0
+
+
+def test_too_many_sends_from_one_phone_get_429(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    client = make_client(limiter=RateLimiter(limit=3, window=3600))
+    hidden = FormReader(client.get(f"/j/{w.code}").text).hidden()
+    for _ in range(3):
+        assert post(client, w.code, {**hidden, "o": "0"}).status_code == 303
+    refused = post(client, w.code, {**hidden, "o": "1"})
+    assert refused.status_code == 429
+    assert_plain_page(refused)
+    assert "Too many tries; wait a few seconds" in refused.text
+    votes = w.store.votes(b.id)
+    assert len(votes) == 1 and votes[0].selections == [b.option_ids[0]]
+    # Another phone on the same address is not held back by the first one.
+    other = TestClient(client.app)
+    assert vote(other, w.code, {"o": "1"}).status_code == 303
+
+
+def test_an_unexpected_failure_gives_a_plain_500_page(w, monkeypatch, caplog):
+    open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(live.ParticipantSite, "_showing_ballot", staticmethod(broken))
+    for response in (w.client.get(f"/j/{w.code}"), post(w.client, w.code, {**hidden, "o": "0"})):
+        assert response.status_code == 500
+        assert_plain_page(response)
+        assert "Something went wrong; please tell the facilitator." in response.text
+        assert "disk on fire" not in response.text
+    assert "disk on fire" in caplog.text
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def test_every_piece_of_user_text_is_escaped(store):
+    campaign = add_campaign(store, "Safe " + SCRIPT)
+    session = add_session(store, campaign)
+    code = store.live_state(session.id).join_code
+    client = make_client()
+    w = SimpleNamespace(campaign=campaign, session=session)
+    b = open_and_show(store, ballot(w, [SCRIPT, 'Quote " and <b>bold</b>'], question="Why " + SCRIPT))
+    page = client.get(f"/j/{code}")
+    assert_plain_page(page)
+    assert "<script>" not in page.text and "<b>bold" not in page.text
+    assert page.text.count(ESCAPED) == 4  # title, campaign name, question, option
+    assert "Quote &quot; and &lt;b&gt;bold&lt;/b&gt;" in page.text
+    assert vote(client, code, {"o": "0"}).status_code == 303
+    store.save_ballot(reveal_results(close_ballot(b)))
+    results = client.get(f"/j/{code}")
+    assert "Results" in results.text and "<script>" not in results.text and ESCAPED in results.text
+
+    show(store, session.id, Showing.ideas, idea_prompt="Who is most at risk? " + SCRIPT)
+    board = client.get(f"/j/{code}")
+    assert "<script>" not in board.text and ESCAPED in board.text
+    hidden = FormReader(board.text).hidden()
+    long_idea = SCRIPT + "x" * 500
+    refused = post(client, code, {**hidden, "idea": long_idea})
+    assert refused.status_code == 422
+    assert "<script>" not in refused.text and ESCAPED in refused.text  # kept for editing, escaped
+    sent = post(client, code, {**hidden, "idea": SCRIPT})
+    assert sent.status_code == 303
+    assert [i.text for i in store.ideas(session.id)] == [SCRIPT]  # stored as typed; escaped when shown
+
+
+# --------------------------------------------------------------------------- ideas
+
+
+def test_an_idea_is_saved_once_and_thanked(w):
+    show(w.store, w.session.id, Showing.ideas, idea_prompt="Which groups are most at risk?")
+    page = w.client.get(f"/j/{w.code}")
+    assert_plain_page(page)
+    assert "Which groups are most at risk?" in page.text
+    reader = FormReader(page.text)
+    textarea = reader.form["textareas"][0]
+    assert textarea["name"] == "idea" and int(textarea["maxlength"]) <= IDEA_MAX
+    body = {**reader.hidden(), "idea": "  Students with\nseasonal   jobs "}
+    first, second = post(w.client, w.code, body), post(w.client, w.code, body)
+    assert first.status_code == second.status_code == 303
+    thanks = w.client.get(first.headers["location"])
+    assert "Thank you — your idea was sent." in thanks.text and "Send another idea" in thanks.text
+    ideas = w.store.ideas(w.session.id)
+    assert [i.text for i in ideas] == ["Students with seasonal jobs"]
+    assert ideas[0].voter_key.startswith("device:") and ideas[0].campaign_id == w.campaign.id
+    # A new page is a new form: a second idea is kept too.
+    assert post(w.client, w.code, {**FormReader(w.client.get(f"/j/{w.code}").text).hidden(),
+                                   "idea": "Bus drivers"}).status_code == 303
+    assert len(w.store.ideas(w.session.id)) == 2
+
+
+def test_a_ten_thousand_character_idea_is_refused_and_nothing_kept(w):
+    show(w.store, w.session.id, Showing.ideas)
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    refused = post(w.client, w.code, {**hidden, "idea": "y" * 10_000})
+    assert refused.status_code == 422
+    assert_plain_page(refused)
+    assert f"Your idea is 10000 characters long; keep it to {live.IDEA_LIMIT}. Nothing was saved." in refused.text
+    assert len(refused.content) < live.PAGE_BUDGET
+    empty = post(w.client, w.code, {**hidden, "idea": "   \n "})
+    assert empty.status_code == 422 and "Write your idea before sending it." in empty.text
+    assert w.store.ideas(w.session.id) == []
+
+
+def test_an_idea_after_the_board_closed_is_refused(w):
+    show(w.store, w.session.id, Showing.ideas)
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    show(w.store, w.session.id, Showing.wait)
+    refused = post(w.client, w.code, {**hidden, "idea": "Bus drivers"})
+    assert refused.status_code == 409 and "The idea board is closed; your idea was not saved." in refused.text
+    assert w.store.ideas(w.session.id) == []
+
+
+# --------------------------------------------------------------------------- voter cards
+
+
+def ppcd(store, campaign):
+    session = next(s for s in store.sessions(campaign.id) if s.kind.value == "ppcd")
+    return session, store.participants(session.id)
+
+
+def test_a_formal_vote_needs_a_card_and_records_its_participant(store, demo):
+    session, people = ppcd(store, demo)
+    woman = next(p for p in people if p.sex is Sex.woman)
+    man = next(p for p in people if p.sex is Sex.man)
+    store.add_cards([VoterCard(session_id=session.id, code="AAAAAA", participant_id=woman.id),
+                     VoterCard(session_id=session.id, code="BBBBBB", participant_id=man.id)])
+    code = store.live_state(session.id).join_code
+    w = SimpleNamespace(campaign=demo, session=session)
+    b = open_and_show(store, ballot(w, ["Radio", "TV"]), cards_required=True)
+    phone = make_client()
+    page = phone.get(f"/j/{code}")
+    card_box = [i for i in FormReader(page.text).form["inputs"] if i.get("name") == "card"]
+    assert card_box and "required" in card_box[0]
+    assert "Type the code printed on your voter card." in page.text
+
+    missing = vote(phone, code, {"o": "0"})
+    assert missing.status_code == 422 and "this vote is only for card holders" in missing.text
+    unknown = vote(phone, code, {"o": "0", "card": "CCCCCC"})
+    assert unknown.status_code == 422 and "That card code is not known" in unknown.text
+    assert 'name=card value="CCCCCC"' in unknown.text  # kept to correct
+    assert store.vote_count(b.id) == 0
+
+    assert vote(phone, code, {"o": "0", "card": "aaa-aaa"}).status_code == 303
+    # The same phone votes with the second card: a second vote (one per card, not per phone).
+    assert vote(phone, code, {"o": "1", "card": "BBBBBB"}).status_code == 303
+    # The first card on another phone replaces that card's vote.
+    other_phone = make_client()
+    replaced = vote(other_phone, code, {"o": "1", "card": "AAAAAA"})
+    assert "Your earlier vote was replaced" in other_phone.get(replaced.headers["location"]).text
+    votes = {v.voter_key: v for v in store.votes(b.id)}
+    assert set(votes) == {"card:AAAAAA", "card:BBBBBB"}
+    assert votes["card:AAAAAA"].participant_id == woman.id and votes["card:BBBBBB"].participant_id == man.id
+    assert votes["card:AAAAAA"].selections == [b.option_ids[1]]
+    groups = disaggregate(b, store.votes(b.id), {p.id: (p.sex, p.org_type) for p in people})
+    assert groups["Sex: Woman"].turnout == 1 and groups["Sex: Man"].turnout == 1
+
+
+def test_an_optional_card_links_the_vote_but_the_phone_keeps_one_vote(store, demo):
+    session, people = ppcd(store, demo)
+    store.add_cards([VoterCard(session_id=session.id, code="AAAAAA", participant_id=people[0].id)])
+    code = store.live_state(session.id).join_code
+    b = open_and_show(store, ballot(SimpleNamespace(campaign=demo, session=session), ["Radio", "TV"]))
+    phone = make_client()
+    page = phone.get(f"/j/{code}")
+    card_box = [i for i in FormReader(page.text).form["inputs"] if i.get("name") == "card"]
+    assert card_box and "required" not in card_box[0]
+    assert "Leave it empty to vote anonymously." in page.text
+    assert vote(phone, code, {"o": "0", "card": ""}).status_code == 303
+    assert store.votes(b.id)[0].participant_id is None  # anonymous by default
+    assert vote(phone, code, {"o": "1", "card": "AAAAAA"}).status_code == 303
+    votes = store.votes(b.id)
+    assert len(votes) == 1 and votes[0].voter_key.startswith("device:")
+    assert votes[0].participant_id == people[0].id
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_pages_use_the_participant_language_with_english_fallback_escaped(store):
+    campaign = add_campaign(store, "Аюулгүй шилжилт", participant_language="mn")
+    session = add_session(store, campaign)
+    code = store.live_state(session.id).join_code
+    phrases.save_translation(store, "mn", "submit_vote", "Санал илгээх <b>")
+    phrases.save_translation(store, "mn", "pick_one", "Нэгийг сонго {k} {oops")
+    client = make_client()
+    open_and_show(store, ballot(SimpleNamespace(campaign=campaign, session=session), ["Радио", "ТВ"]))
+    page = client.get(f"/j/{code}")
+    assert '<html lang="mn">' in page.text
+    assert "Санал илгээх &lt;b&gt;" in page.text and "<b>" not in page.text
+    assert "Нэгийг сонго {k} {oops" in page.text  # unknown placeholders shown as typed
+    assert "You can send again while voting is open" in page.text  # not translated: English
+    # A translation saved while phones are connected shows on the next page.
+    phrases.save_translation(store, "mn", "replace_note", "Дахин илгээж болно")
+    assert "Дахин илгээж болно" in client.get(f"/j/{code}").text
+    thanks = client.get(vote(client, code, {"o": "0"}).headers["location"])
+    assert '<html lang="mn">' in thanks.text and "Thank you — your vote is counted." in thanks.text
+
+
+def test_phrases_fall_back_per_phrase_and_by_base_language(store):
+    stored = {"pt": {"submit_vote": "Enviar", "reload": "Recarregar"}, "pt-BR": {"reload": "Atualizar"},
+              "xx": "damaged"}
+    words = phrases.phrases("pt-BR", stored)
+    assert words["submit_vote"] == "Enviar" and words["reload"] == "Atualizar"
+    assert words["vote_counted"] == phrases.ENGLISH["vote_counted"]
+    assert phrases.phrases("xx", stored) == phrases.ENGLISH
+    assert set(phrases.ENGLISH) == set(phrases.PHRASE_KEYS)
+    assert all(purpose for _, purpose in phrases.PHRASE_KEYS.values())
+    assert phrases.fill("{n} of {max} {x}", n=3, max=5) == "3 of 5 {x}"
+
+    phrases.save_translation(store, "km", "reload", "ផ្ទុកឡើងវិញ")
+    assert phrases.load_translations(store) == {"km": {"reload": "ផ្ទុកឡើងវិញ"}}
+    phrases.save_translation(store, "km", "reload", "  ")
+    assert phrases.load_translations(store) == {}
+    for language, key, text in (("Khmer", "reload", "x"), ("km", "no_such_phrase", "x"),
+                                ("km", "reload", "x" * (phrases.TEXT_MAX + 1))):
+        with pytest.raises(ValueError):
+            phrases.save_translation(store, language, key, text)
+
+
+# --------------------------------------------------------------------------- weight
+
+
+def realistic(label: str, n: int) -> list[str]:
+    return [f"{label} {i + 1}: a realistic, fairly long option label" for i in range(n)]
+
+
+def test_ppcd_ballot_pages_weigh_under_20_kb(w):
+    sizes = {}
+    for key in TEMPLATES:
+        open_and_show(w.store, ballot_from_template(key, w.campaign.id, w.session.id))
+        sizes[key] = len(w.client.get(f"/j/{w.code}").content)
+    open_and_show(w.store, ballot(w, realistic("Option", 12)))
+    sizes["single, 12 options"] = len(w.client.get(f"/j/{w.code}").content)
+    for method, extra in METHODS[1:5]:
+        extra = {**extra, "dots": 10} if method is VotingMethod.dots else extra
+        open_and_show(w.store, ballot(w, realistic("Option", 12), method, **extra))
+        sizes[f"{method.value}, 12 options"] = len(w.client.get(f"/j/{w.code}").content)
+    trend = TEMPLATES["trend"]
+    open_and_show(w.store, ballot(w, realistic("Trend", 8), VotingMethod.matrix,
+                                  criteria=[Criterion(label=label) for label, _ in trend.criteria]))
+    sizes["matrix 8 × 4"] = len(w.client.get(f"/j/{w.code}").content)
+    # The biggest result page: 12 options, revealed.
+    b = open_and_show(w.store, ballot(w, realistic("Option", 12)))
+    for i in range(12):
+        assert vote(make_client(), w.code, {"o": str(i)}).status_code == 303
+    w.store.save_ballot(reveal_results(close_ballot(b)))
+    sizes["results, 12 options"] = len(w.client.get(f"/j/{w.code}").content)
+    print(sizes)
+    assert all(size <= live.PAGE_BUDGET for size in sizes.values()), sizes
+
+
+def test_the_biggest_possible_matrix_still_works(w):
+    """30 options × 10 criteria is beyond the 20 KB budget (documented); it must still vote."""
+    b = open_and_show(w.store, ballot(w, realistic("Option", 30), VotingMethod.matrix,
+                                      criteria=[Criterion(label=f"Criterion {j}") for j in range(10)]))
+    page = w.client.get(f"/j/{w.code}")
+    assert page.status_code == 200 and len(page.content) > live.PAGE_BUDGET
+    answer = {f"s{i}_{j}": "3" for i in range(30) for j in range(10)}
+    sent = post(w.client, w.code, {**FormReader(page.text).hidden(), **answer})
+    assert sent.status_code == 303
+    assert count(b, w.store.votes(b.id)).rows[0].normalised == 50
+
+
+# --------------------------------------------------------------------------- durability
+
+
+def test_acknowledged_votes_survive_a_restart(w, db_url):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"]))
+    acknowledged = 0
+    for i in range(5):
+        response = vote(make_client(), w.code, {"o": str(i % 3)})
+        assert response.status_code == 303
+        acknowledged += 1
+    # A fresh Store (a restarted server) and a bare SQLite connection both see every vote.
+    assert Store(db_url).vote_count(b.id) == acknowledged
+    path = db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM votes WHERE ballot_id = ?", (b.id,)).fetchone()[0] == acknowledged
+
+
+# --------------------------------------------------------------------------- property
+
+
+KEYS = ["kind", "ballot", "nonce", "o", "card", "x", "d0", "r0", "idea", ""]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_arbitrary_form_bodies_never_crash_and_count_only_valid_votes(w, data):
+    if not hasattr(w, "fuzz"):
+        b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters", "Facebook"]))
+        client = make_client(limiter=RateLimiter(limit=10**9))
+        hidden = FormReader(client.get(f"/j/{w.code}").text).hidden()
+        w.fuzz = SimpleNamespace(ballot=b, client=client, hidden=hidden, expected=None)
+    f = w.fuzz
+    values = st.one_of(
+        st.sampled_from(["vote", "idea", f.ballot.id, f.hidden["nonce"], "0", "1", "3", "4", "-1", "01", "",
+                         f.ballot.option_ids[0], "AAAAAA", " ", SCRIPT]),
+        st.text(max_size=60),
+    )
+    keys = st.one_of(st.sampled_from(KEYS), st.text(max_size=12))
+    pairs = data.draw(st.lists(st.tuples(keys, values), max_size=12))
+    if data.draw(st.booleans()):  # often start from the real form, so valid votes happen too
+        pairs = [("kind", "vote"), ("ballot", f.ballot.id), ("nonce", f.hidden["nonce"])] + pairs
+    body = urlencode(pairs)
+    if data.draw(st.integers(0, 9)) == 0:
+        body = data.draw(st.binary(max_size=2048))
+
+    response = post(f.client, w.code, body)
+    assert response.status_code < 500, response.text
+
+    valid = None
+    if isinstance(body, str):
+        fields: dict[str, list[str]] = {}
+        for k, v in pairs:
+            fields.setdefault(k, []).append(v)
+        card = fields.get("card", [""])
+        positions = {str(i): option_id for i, option_id in enumerate(f.ballot.option_ids)}
+        if (fields.get("kind") == ["vote"] and fields.get("ballot") == [f.ballot.id]
+                and fields.get("nonce") == [f.hidden["nonce"]] and len(fields.get("o", [])) == 1
+                and fields["o"][0] in positions and len(card) == 1 and normalise_code(card[0]) == ""):
+            valid = positions[fields["o"][0]]
+    if valid is not None:
+        assert response.status_code == 303, response.text
+        f.expected = valid
+    else:
+        assert 400 <= response.status_code < 500
+    votes = w.store.votes(f.ballot.id)
+    assert [v.selections for v in votes] == ([[f.expected]] if f.expected else [])

@@ -1,0 +1,172 @@
+"""Idea board: short ideas from phones, tidied by the facilitator and put on a ballot."""
+
+import pandas as pd
+import streamlit as st
+
+from c4d import ui
+from c4d.ideas import IdeaStatus, likely_duplicates, support, visible
+from c4d.ideas_worksheet import (
+    PROMPT_EXAMPLES,
+    board_rows,
+    close_board,
+    hide,
+    ideas_to_ballot,
+    merge_ideas,
+    restore,
+    reword,
+    set_prompt,
+    show_ideas,
+)
+from c4d.participation import Showing
+from c4d.voting import BallotStatus, VotingMethod
+
+campaign = ui.require_campaign()
+db = ui.store()
+projector = ui.projector_on()
+
+st.title("Idea board")
+st.caption("Participants send short ideas from their phones — candidate target groups, places, channels. "
+           "Merge duplicates, correct the wording, then put the strongest ideas on a ballot in one step.")
+ui.show_flash()
+
+sessions = db.sessions(campaign.id)
+if not sessions:
+    st.info("Add a workshop session first, on the 'Workshop sessions' page.")
+    st.page_link("worksheets/sessions.py", label="Go to workshop sessions", icon=":material/event:")
+    st.stop()
+
+by_id = {s.id: s for s in sessions}
+chosen = st.session_state.get("live_session")
+session_id = st.selectbox(
+    "Workshop session", list(by_id), index=list(by_id).index(chosen) if chosen in by_id else 0,
+    format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})", key="ideas-session",
+)
+st.session_state["live_session"] = session_id
+session = by_id[session_id]
+state = db.live_state(session.id)
+ideas = db.ideas(session.id)
+ballots = {b.id: b for b in db.ballots(session.id)}
+counts = support(ideas)
+on_board = visible(ideas)
+board_open = state.showing is Showing.ideas
+
+# ---- the prompt and the board on the phones -----------------------------------------------
+if not projector:
+    with st.form(f"prompt-{session.id}"):
+        prompt = st.text_input("Question for the room", value=state.idea_prompt, max_chars=300,
+                               placeholder=PROMPT_EXAMPLES[0])
+        st.caption("Examples: " + ui.plain(" · ".join(PROMPT_EXAMPLES)))
+        c1, c2 = st.columns(2)
+        save_prompt = c1.form_submit_button("Save the question")
+        open_board = c2.form_submit_button("Open the board on phones" if not board_open else "Update the question",
+                                           type="primary")
+        if save_prompt or open_board:
+            with ui.saving("Idea board"):
+                if open_board:
+                    show_ideas(db, session.id, prompt)
+                    ui.flash("The phones now show the idea board." if not board_open else "Question updated.")
+                else:
+                    set_prompt(db, session.id, prompt)
+                    ui.flash("Question saved.")
+                st.rerun()
+    if board_open:
+        st.success("The idea board is open on the phones.")
+        if st.button("Close the board", key="close-board"):
+            close_board(db, session.id)
+            ui.flash("Board closed: the phones show a 'please wait' page.")
+            st.rerun()
+    st.page_link("worksheets/live_screen.py", label="Show the ideas arriving on the live screen", icon=":material/cast:")
+elif state.idea_prompt:
+    st.header(ui.plain(state.idea_prompt), anchor=False)
+
+# ---- the board ---------------------------------------------------------------------------------
+c1, c2 = st.columns(2)
+c1.metric("Ideas received", len(ideas))
+c2.metric("On the board", len(on_board))
+if not on_board:
+    st.info("No ideas yet." + ("" if board_open else " Open the board on the phones to collect them."))
+    st.stop()
+rows = board_rows(ideas, ballots)
+st.dataframe(pd.DataFrame(rows, columns=["Idea", "Support", "Status"]), hide_index=True, width="stretch")
+if projector:
+    st.stop()
+
+labels = {i.id: f"{i.text} (×{counts.get(i.id, 1)})" for i in on_board}
+ideas_by_id = {i.id: i for i in ideas}
+
+# ---- likely duplicates: one click each --------------------------------------------------------
+groups = likely_duplicates(ideas)
+if groups:
+    st.subheader("Likely duplicates", anchor=False)
+    for group in groups:
+        keep = max(group, key=lambda i: (counts.get(i.id, 1), -i.created_at.timestamp()))
+        others = [i for i in group if i.id != keep.id]
+        col, button_col = st.columns([4, 1])
+        col.markdown(f"Keep **{ui.plain(keep.text)}** (×{counts.get(keep.id, 1)}), merge: "
+                     + " · ".join(ui.plain(i.text) for i in others))
+        if button_col.button("Merge them", key=f"merge-group-{keep.id}"):
+            merged = merge_ideas(db, keep, others)
+            ui.flash(f"{merged} duplicate(s) merged into '{ui.plain(keep.text)}'.")
+            st.rerun()
+
+# ---- tidy one idea -------------------------------------------------------------------------------
+st.subheader("Tidy an idea", anchor=False)
+idea_id = st.selectbox("Idea", list(labels), format_func=labels.__getitem__, key=f"tidy-{session.id}")
+idea = ideas_by_id[idea_id]
+with st.form(f"reword-{idea.id}"):
+    text = st.text_input("Wording", value=idea.text, max_chars=280)
+    if st.form_submit_button("Save wording"):
+        with ui.saving("Idea"):
+            reword(db, idea, text)
+            ui.flash("Wording saved.")
+            st.rerun()
+others = st.multiselect("Merge these ideas into it", [i for i in labels if i != idea.id],
+                        format_func=labels.__getitem__, key=f"merge-{idea.id}")
+m1, m2 = st.columns(2)
+if m1.button("Merge", disabled=not others, key="merge-selected"):
+    merged = merge_ideas(db, idea, [ideas_by_id[i] for i in others])
+    ui.flash(f"{merged} idea(s) merged into '{ui.plain(idea.text)}'.")
+    st.rerun()
+if m2.button("Hide this idea (off-topic)", key="hide-idea"):
+    hide(db, idea)
+    ui.flash("Idea hidden; it stays in the record.")
+    st.rerun()
+
+# ---- onto a ballot ---------------------------------------------------------------------------------
+st.subheader("Put ideas on a ballot", anchor=False)
+drafts = [b for b in ballots.values() if b.status is BallotStatus.draft]
+picked = st.multiselect("Ideas", [i.id for i in on_board if i.status is IdeaStatus.new] +
+                        [i.id for i in on_board if i.status is IdeaStatus.promoted],
+                        format_func=labels.__getitem__, key=f"promote-{session.id}",
+                        help="Ideas already on a ballot can go on another one too.")
+NEW = "new"
+target = st.selectbox("Ballot", [NEW, *[b.id for b in drafts]], key=f"promote-target-{session.id}",
+                      format_func=lambda b: "A new ballot" if b == NEW else f"{ballots[b].question} (draft)")
+question, method = "", VotingMethod.single
+if target == NEW:
+    question = st.text_input("Question of the new ballot", value=state.idea_prompt[:200], max_chars=200,
+                             key=f"promote-question-{session.id}")
+    methods = list(VotingMethod)
+    method = st.selectbox("Counting method", methods, format_func=lambda m: m.label, key=f"promote-method-{session.id}")
+    st.caption(ui.plain(method.explanation))
+if st.button("Put on the ballot", type="primary", disabled=not picked, key="promote"):
+    with ui.saving("Ballot"):
+        ballot = ideas_to_ballot(db, [ideas_by_id[i] for i in picked],
+                                 None if target == NEW else ballots[target],
+                                 campaign_id=campaign.id, session_id=session.id, question=question, method=method)
+        st.session_state["voting_ballot"] = st.session_state["voting_ballot_pending"] = ballot.id
+        ui.flash(f"{len(picked)} idea(s) put on the ballot '{ui.plain(ballot.question)}'. "
+                 "Open it from the 'PPCD voting' page.")
+        st.rerun()
+st.page_link("worksheets/voting.py", label="Go to PPCD voting", icon=":material/how_to_vote:")
+
+# ---- hidden ideas ------------------------------------------------------------------------------------
+hidden = [i for i in ideas if i.status is IdeaStatus.hidden]
+if hidden:
+    with st.expander(f"Hidden ideas ({len(hidden)})"):
+        for i in hidden:
+            h1, h2 = st.columns([4, 1])
+            h1.markdown(ui.plain(i.text))
+            if h2.button("Show again", key=f"restore-{i.id}"):
+                restore(db, i)
+                st.rerun()

@@ -1,0 +1,159 @@
+"""Live screen, for the projector: how to join, then the question and its results as votes
+arrive. The live part re-runs on its own every second (st.fragment), without reloading
+the page; the rest of the page stays still."""
+
+import html
+import io
+
+import segno
+import streamlit as st
+
+from c4d import lan, ui
+from c4d.ballot_worksheet import eligible_for, projector_may_show_results, result_chart, tally
+from c4d.ideas import support, visible
+from c4d.participation import Showing
+from c4d.store import NotFound
+from c4d.voting import BallotStatus, VotingMethod, describe_result
+
+REFRESH_SECONDS = 1
+
+campaign = ui.require_campaign()
+db = ui.store()
+projector = ui.projector_on()
+
+# Large type for the parts the room reads; keyed containers get a CSS class.
+st.markdown("""
+<style>
+.c4d-code { font: 800 7.5rem/1 monospace; letter-spacing: .6rem; color: #000; margin: .4rem 0 1rem; }
+.c4d-url { font: 700 2.4rem/1.2 monospace; color: #000; word-break: break-all; }
+.c4d-small-join { font: 700 1.6rem/1.3 monospace; color: #000; }
+.st-key-live-count p { font-size: 3.6rem !important; font-weight: 800; color: #000; margin: 0; }
+.st-key-live-question h2, .st-key-live-question h2 * { font-size: 3rem !important; font-weight: 800; color: #000; }
+.st-key-live-ideas p { font-size: 2rem !important; line-height: 1.25; color: #000; }
+.st-key-live-note p { font-size: 1.8rem !important; color: #222; }
+</style>
+""", unsafe_allow_html=True)
+
+sessions = db.sessions(campaign.id)
+if not sessions:
+    st.title("Live screen")
+    st.info("Add a workshop session first, on the 'Workshop sessions' page.")
+    st.stop()
+
+by_id = {s.id: s for s in sessions}
+chosen = st.session_state.get("live_session")
+if chosen not in by_id:  # first visit: the session that has something on the phones, if any
+    live_now = [state.session_id for state in db.live_states()
+                if state.session_id in by_id and state.showing is not Showing.wait]
+    chosen = live_now[0] if live_now else sessions[0].id
+if projector:
+    session_id = chosen
+else:
+    session_id = st.selectbox(
+        "Workshop session", list(by_id), index=list(by_id).index(chosen),
+        format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})", key="live-screen-session",
+    )
+    st.caption("Turn on 'Projector mode' in the sidebar for the room: large type, nothing else on screen. "
+               "This screen follows what you open on the 'PPCD voting' and 'Idea board' pages.")
+st.session_state["live_session"] = session_id
+session = by_id[session_id]
+
+address = lan.lan_address(db)
+port = st.get_option("server.port") or lan.port_from_url(st.context.url)
+code = db.live_state(session.id).join_code
+join = lan.join_url(address, code, port)
+if not address.reachable_by_phones and not projector:
+    st.warning("This laptop is not on a network phones can reach. Connect it to the Wi-Fi or turn on its hotspot, "
+               "or type its address in 'Settings and backup' → 'Network address for phones'.")
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def qr_png(url: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=16, border=2, dark="#000000", light="#ffffff")
+    return out.getvalue()
+
+
+def join_screen() -> None:
+    """The big invitation: QR code, join code, link."""
+    qr_col, text_col = st.columns([2, 3], vertical_alignment="center")
+    qr_col.image(qr_png(join), width="stretch", alt="QR code that opens the voting page")
+    with text_col:
+        st.markdown("Join with your phone: scan the code, or open")
+        st.markdown(f'<div class="c4d-url">{html.escape(join)}</div>', unsafe_allow_html=True)
+        st.markdown("and, if asked, type the code")
+        st.markdown(f'<div class="c4d-code">{html.escape(code)}</div>', unsafe_allow_html=True)
+        st.caption("Phones must be on the same Wi-Fi as this laptop. No app and no internet needed.")
+
+
+def join_line() -> None:
+    st.markdown(f'<div class="c4d-small-join">Join: {html.escape(join)} · code {html.escape(code)}</div>',
+                unsafe_allow_html=True)
+
+
+def ballot_view(ballot) -> None:
+    counted = tally(db, ballot)
+    could = eligible_for(session, db.participants(session.id), ballot)
+    voted = counted.turnout if counted.turnout is not None else counted.cast
+    with st.container(key="live-question"):
+        st.header(ui.plain(ballot.question), anchor=False)
+    with st.container(key="live-count"):
+        st.markdown(f"{voted} of {could.count} voted" if could.count else f"{voted} voted")
+    result = counted.result
+    show = result is not None and projector_may_show_results(ballot)
+    with st.container(key="live-note"):
+        if ballot.status is BallotStatus.open:
+            st.markdown(ui.plain(ballot.instructions()))
+        elif ballot.status is BallotStatus.closed:
+            st.markdown("Voting is closed.")
+        if show and (ballot.status is not BallotStatus.open or result.method is VotingMethod.ranking_irv):
+            st.markdown(ui.plain(describe_result(result)))
+        elif not show and ballot.status is BallotStatus.open:
+            st.markdown("Results are hidden while voting runs.")
+        elif not show and result is not None:
+            st.markdown("The results will be shown in a moment.")
+    if show:
+        st.altair_chart(result_chart(ballot, result, big=True), width="stretch")
+
+
+def ideas_view(prompt: str) -> None:
+    ideas = db.ideas(session.id)
+    counts = support(ideas)
+    shown = sorted(visible(ideas), key=lambda i: (i.created_at, i.id), reverse=True)  # newest first
+    with st.container(key="live-question"):
+        st.header(ui.plain(prompt or "Send your ideas"), anchor=False)
+    with st.container(key="live-count"):
+        st.markdown(f"{len(ideas)} idea{'s' if len(ideas) != 1 else ''}")
+    with st.container(key="live-ideas"):
+        columns = st.columns(3)
+        for n, idea in enumerate(shown[:30]):
+            with columns[n % 3].container(border=True):
+                times = counts.get(idea.id, 1)
+                st.markdown(ui.plain(idea.text) + (f" **×{times}**" if times > 1 else ""))
+        if len(shown) > 30:
+            st.markdown(f"… and {len(shown) - 30} more")
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live() -> None:
+    state = db.live_state(session.id)
+    ballot = None
+    if state.showing is Showing.ballot and state.ballot_id:
+        try:
+            ballot = db.ballot(state.ballot_id)
+        except NotFound:
+            ballot = None
+    if ballot is not None:
+        join_line()
+        ballot_view(ballot)
+    elif state.showing is Showing.ideas:
+        join_line()
+        ideas_view(state.idea_prompt)
+    else:
+        st.title(ui.plain(session.title), anchor=False)
+        join_screen()
+        with st.container(key="live-note"):
+            st.markdown("The next question will appear here.")
+
+
+live()
