@@ -48,7 +48,7 @@ class DecisionsWorksheet:
     p_step = PStep.analysis
     roadshow_step = RoadshowStep.ppcd
     page = "worksheets/decisions.py"
-    icon = ":material/how_to_vote:"
+    icon = ":material/task_alt:"
 
     def progress(self, store: "Store", campaign: Campaign) -> Progress:
         decisions = store.decisions(campaign.id)

@@ -11,7 +11,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from c4d import access, config
-from c4d.models import Campaign, friendly_errors
+from c4d.models import Campaign, Session, friendly_errors
 from c4d.store import Conflict, NotFound, Store, shared_store
 
 PROJECTOR_CSS = """
@@ -133,6 +133,26 @@ def require_campaign() -> Campaign:
         st.stop()
     st.query_params["campaign"] = campaign.slug
     return campaign
+
+
+def choose_session(campaign: Campaign, *, missing: str = "Add a workshop session first, on the "
+                   "'Workshop sessions' page.", default: str | None = None, show: bool = True) -> Session:
+    """The workshop session the page is about. The choice follows the facilitator from page
+    to page; a page without sessions explains what to do and stops."""
+    sessions = store().sessions(campaign.id)
+    if not sessions:
+        st.info(missing)
+        st.page_link("worksheets/sessions.py", label="Go to workshop sessions", icon=":material/event:")
+        st.stop()
+    by_id = {s.id: s for s in sessions}
+    chosen = st.session_state.get("chosen_session")
+    if chosen not in by_id:
+        chosen = default if default in by_id else sessions[0].id
+    if show:
+        chosen = st.selectbox("Workshop session", list(by_id), index=list(by_id).index(chosen),
+                              format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})")
+    st.session_state["chosen_session"] = chosen
+    return by_id[chosen]
 
 
 # ---- projector mode ----------------------------------------------------------------------

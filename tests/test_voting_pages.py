@@ -601,3 +601,14 @@ def test_voting_page_in_projector_mode_keeps_hidden_results_hidden(app, workshop
     assert "Results are hidden until the facilitator reveals them." in texts(at)
     assert not at.get("vega_lite_chart") and not any(b.label == "Close voting" for b in at.button)
     assert [m.value for m in at.metric if m.label == "Ballots cast"] == ["1"]  # turnout stays in view
+
+
+def test_export_scope_covers_every_session_when_asked(app, workshop):
+    store, campaign, session, _ = workshop
+    second = store.add_session(Session(campaign_id=campaign.id, kind=SessionKind.media_camp_1, title="Media Camp 1",
+                                       start_date=date(2020, 9, 1), end_date=date(2020, 9, 2)))
+    simple_ballot(store, campaign, session, status="open")
+    simple_ballot(store, campaign, second, question="Which slogan?", labels=("A", "B"))
+    at = app(VOTING, campaign=campaign)
+    at.checkbox(key="export-all").check().run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -29,20 +29,7 @@ st.caption("Participants send short ideas from their phones — candidate target
            "Merge duplicates, correct the wording, then put the strongest ideas on a ballot in one step.")
 ui.show_flash()
 
-sessions = db.sessions(campaign.id)
-if not sessions:
-    st.info("Add a workshop session first, on the 'Workshop sessions' page.")
-    st.page_link("worksheets/sessions.py", label="Go to workshop sessions", icon=":material/event:")
-    st.stop()
-
-by_id = {s.id: s for s in sessions}
-chosen = st.session_state.get("live_session")
-session_id = st.selectbox(
-    "Workshop session", list(by_id), index=list(by_id).index(chosen) if chosen in by_id else 0,
-    format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})", key="ideas-session",
-)
-st.session_state["live_session"] = session_id
-session = by_id[session_id]
+session = ui.choose_session(campaign)
 state = db.live_state(session.id)
 ideas = db.ideas(session.id)
 ballots = {b.id: b for b in db.ballots(session.id)}

@@ -34,29 +34,12 @@ st.markdown("""
 </style>
 """, unsafe_allow_html=True)
 
-sessions = db.sessions(campaign.id)
-if not sessions:
-    st.title("Live screen")
-    st.info("Add a workshop session first, on the 'Workshop sessions' page.")
-    st.stop()
-
-by_id = {s.id: s for s in sessions}
-chosen = st.session_state.get("live_session")
-if chosen not in by_id:  # first visit: the session that has something on the phones, if any
-    live_now = [state.session_id for state in db.live_states()
-                if state.session_id in by_id and state.showing is not Showing.wait]
-    chosen = live_now[0] if live_now else sessions[0].id
-if projector:
-    session_id = chosen
-else:
-    session_id = st.selectbox(
-        "Workshop session", list(by_id), index=list(by_id).index(chosen),
-        format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})", key="live-screen-session",
-    )
+# On a first visit, the session that has something on the phones, if any.
+live_now = [state.session_id for state in db.live_states() if state.showing is not Showing.wait]
+session = ui.choose_session(campaign, default=live_now[0] if live_now else None, show=not projector)
+if not projector:
     st.caption("Turn on 'Projector mode' in the sidebar for the room: large type, nothing else on screen. "
                "This screen follows what you open on the 'PPCD voting' and 'Idea board' pages.")
-st.session_state["live_session"] = session_id
-session = by_id[session_id]
 
 address = lan.lan_address(db)
 port = st.get_option("server.port") or lan.port_from_url(st.context.url)

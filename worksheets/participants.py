@@ -13,20 +13,7 @@ db = ui.store()
 projector = ui.projector_on()
 
 st.title("Participants")
-sessions = db.sessions(campaign.id)
-if not sessions:
-    st.info("Add a workshop session first, on the 'Workshop sessions' page.")
-    st.page_link("worksheets/sessions.py", label="Go to workshop sessions", icon=":material/event:")
-    st.stop()
-
-by_id = {s.id: s for s in sessions}
-chosen = st.session_state.get("participants_session")
-session_id = st.selectbox(
-    "Workshop session", list(by_id), index=list(by_id).index(chosen) if chosen in by_id else 0,
-    format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})",
-)
-st.session_state["participants_session"] = session_id
-session = by_id[session_id]
+session = ui.choose_session(campaign)
 participants = db.participants(session.id)
 counts = register.count_register(participants, session.days)
 

@@ -14,15 +14,7 @@ db = ui.store()
 st.title("Workshop report")
 st.caption("A Word document per workshop session: cover, agenda, participants with the breakdown by sex and "
            "organisation type, and a section from every worksheet that has content for the session.")
-sessions = db.sessions(campaign.id)
-if not sessions:
-    st.info("Add a workshop session first, on the 'Workshop sessions' page.")
-    st.stop()
-
-by_id = {s.id: s for s in sessions}
-session_id = st.selectbox("Workshop session", list(by_id),
-                          format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})")
-session = by_id[session_id]
+session = ui.choose_session(campaign)
 participants = db.participants(session.id)
 counts = count_register(participants, session.days)
 listed = sum(1 for p in participants if p.name and p.consent_to_list)

@@ -58,20 +58,8 @@ st.caption("The room votes on the PPCD's key decisions from their phones (or by 
            "campaign's decision.")
 ui.show_flash()
 
-sessions = db.sessions(campaign.id)
-if not sessions:
-    st.info("Add the PPCD workshop on the 'Workshop sessions' page first: ballots belong to a session.")
-    st.page_link("worksheets/sessions.py", label="Go to workshop sessions", icon=":material/event:")
-    st.stop()
-
-by_id = {s.id: s for s in sessions}
-chosen = st.session_state.get("live_session")
-session_id = st.selectbox(
-    "Workshop session", list(by_id), index=list(by_id).index(chosen) if chosen in by_id else 0,
-    format_func=lambda sid: f"{by_id[sid].title} ({by_id[sid].dates_label()})", key="voting-session",
-)
-st.session_state["live_session"] = session_id
-session = by_id[session_id]
+session = ui.choose_session(
+    campaign, missing="Add the PPCD workshop on the 'Workshop sessions' page first: ballots belong to a session.")
 state = db.live_state(session.id)
 participants = db.participants(session.id)
 ballots = db.ballots(session.id)
@@ -443,7 +431,7 @@ with st.expander("Export results and votes (Excel, CSV)", icon=":material/downlo
     st.caption("Results of every ballot and the raw votes, anonymous: voters are numbered 1, 2, 3 … within each "
                "ballot; sex and type of organisation appear only for voters who used a card.")
     whole = st.checkbox("All sessions of this campaign", key="export-all")
-    scope = sessions if whole else [session]
+    scope = db.sessions(campaign.id) if whole else [session]
     named = None if whole else session
     e1, e2, e3 = st.columns(3)
     e1.download_button("Results and votes (Excel)", data=lambda: results_xlsx(db, campaign, scope),
