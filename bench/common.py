@@ -307,3 +307,196 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
              "| " + " | ".join(["---"] + ["---:"] * 4 + ["---"] + ["---:"] * 2 + ["---", "---"]) + " |"]
     lines += ["| " + " | ".join(escape(c) for c in row_cells(r)) + " |" for r in rows]
     return "\n".join(lines)
+
+
+# ---- live participation: ballots on the phones, running servers, percentiles -------------
+# Shared by the participation benchmarks (phone page weight, phones under load, vote to
+# projector). The example campaign's PPCD session has the join code DREAM.
+
+PHONE = {"width": 360, "height": 740}
+PROJECTOR = {"width": 1280, "height": 720}
+CAMPAIGN = "dream-umbrella"
+PPCD_SESSION = "ppcd-2020"
+JOIN_CODE = "DREAM"
+
+# A PPCD ballot at the size the toolkit promises to keep under the page budget: twelve
+# candidate target groups, worded as a workshop would word them.
+TWELVE_GROUPS = [
+    "Young women 18–27 looking for work abroad",
+    "Students with seasonal or part-time jobs",
+    "Recent migrants from rural areas to the city",
+    "Herder families who lost livestock in a dzud winter",
+    "Girls leaving school early in border towns",
+    "Young men recruited for construction work abroad",
+    "Women applying for marriage agencies",
+    "Children living or working on the streets",
+    "Workers on fishing boats and in mining camps",
+    "Employers and recruitment agencies",
+    "Parents of teenagers in provincial centres",
+    "Hotel, karaoke and massage venue staff",
+]
+
+
+def open_on_phones(store: Any, kind: str = "twelve") -> Any:
+    """Open a ballot on the example's PPCD session and put it on the phones, as the
+    facilitator's 'PPCD voting' page does. `kind` is "twelve" (single choice among
+    TWELVE_GROUPS) or a template key of c4d.voting.TEMPLATES (e.g. "trend", the scoring
+    matrix). Returns the open ballot."""
+    from c4d import voting
+    from c4d.ballot_worksheet import show_ballot
+
+    campaign = store.campaign(CAMPAIGN)
+    session = store.session(campaign.id, PPCD_SESSION)
+    if kind == "twelve":
+        ballot = voting.Ballot(
+            campaign_id=campaign.id, session_id=session.id,
+            question="Which group should the campaign reach first?",
+            method=voting.VotingMethod.single,
+            options=[voting.BallotOption(label=label) for label in TWELVE_GROUPS])
+    else:
+        ballot = voting.ballot_from_template(kind, campaign.id, session.id)
+    ballot = store.save_ballot(voting.open_ballot(ballot))
+    show_ballot(store, ballot)
+    return ballot
+
+
+def serve_command(port: int) -> list[str]:
+    """What the README gives (`c4d serve`), on a free port of this laptop only."""
+    return [venv_tool("c4d"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, log: Path, deadline_s: float = 90.0) -> None:
+    """Poll `url` until it answers 200; fail early if the server stops."""
+    import urllib.error
+    import urllib.request
+
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped with code {process.returncode}:\n{log_tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {deadline_s:g} s:\n{log_tail(log)}")
+
+
+@contextmanager
+def running(command: list[str], cwd: Path, env: dict[str, str], log: Path,
+            ready_url: str) -> Iterator[subprocess.Popen]:
+    """A server for the length of a `with` block: started in its own process group,
+    waited for until `ready_url` answers, and always stopped (the whole group)."""
+    process = start_server(command, cwd, env, log)
+    try:
+        wait_until_answers(ready_url, process, log)
+        yield process
+    finally:
+        stop_server(process)
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    """The q-th percentile (0–100) with linear interpolation between closest ranks."""
+    if not samples:
+        raise ValueError("no samples")
+    ordered = sorted(samples)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def kib(n: float) -> str:
+    return f"{n / 1024:.1f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.2f} MiB"
+
+
+# ---- a lean HTTP/1.1 client for simulated phones --------------------------------------
+# httpx's connection pool costs more CPU per request than the servers under test do at
+# 50 connections on this 2-core machine (measured: ~150–600 requests/s against a
+# do-nothing route), so the phones speak HTTP/1.1 directly over asyncio streams. A phone
+# is what a browser is for these pages: one keep-alive connection, its own cookies,
+# `Accept-Encoding: gzip` (so the server compresses as it would for a phone).
+
+class PhoneClient:
+    """One simulated phone: `await phone.request("GET", "/j/DREAM")` → (status, headers,
+    text). Cookies set by the server are kept and sent back (path and expiry ignored:
+    each phone talks to one site)."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+        self._reader: Any = None
+        self._writer: Any = None
+
+    async def __aenter__(self) -> "PhoneClient":
+        import asyncio
+
+        self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self._writer.close()
+        try:
+            await self._writer.wait_closed()
+        except OSError:
+            pass
+
+    async def request(self, method: str, path: str, form: dict[str, str] | None = None
+                      ) -> tuple[int, dict[str, str], str]:
+        import gzip
+        from urllib.parse import urlencode
+
+        body = urlencode(form).encode() if form is not None else b""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                 "User-Agent: c4d-bench-phone", "Accept: text/html", "Accept-Encoding: gzip"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if form is not None:
+            lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        self._writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        head = (await self._reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        for line in head[1:]:
+            if ":" not in line:
+                continue
+            name, value = line.split(":", 1)
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+            headers[name] = value
+        if "content-length" in headers:
+            data = await self._reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int((await self._reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                parts.append(await self._reader.readexactly(size + 2))
+                if size == 0:
+                    break
+            data = b"".join(p[:-2] for p in parts)
+        else:
+            data = b""
+        if headers.get("content-encoding") == "gzip":
+            data = gzip.decompress(data)
+        return status, headers, data.decode("utf-8", errors="replace")
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by the live processes of a process group,
+    e.g. a server started by start_server(); read from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid:  # fields: state, ppid, pgrp, ..., utime (11), stime (12)
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
