@@ -48,6 +48,9 @@ def navigation() -> None:
 if __name__ == "__main__":
     navigation()
 else:
+    from c4d.serving import no_delay_on_accepted_connections
+
+    no_delay_on_accepted_connections()
     from c4d.live import participant_routes
 
     app = st.App(__file__, routes=participant_routes())

@@ -13,6 +13,9 @@ import streamlit as st
 from noop_routes import routes as noop_routes  # bench/ is on sys.path: `streamlit run` puts it there
 
 from c4d.live import participant_routes
+from c4d.serving import no_delay_on_accepted_connections
+
+no_delay_on_accepted_connections()  # as app.py does, so both servers answer alike
 
 APP_SCRIPT = Path(__file__).resolve().parent.parent / "app.py"
 

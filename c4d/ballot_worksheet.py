@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from c4d.export import charts
 from c4d.models import Campaign, Decision, DecisionTopic, Participant, Session
 from c4d.participation import CARD_CODE_LENGTH, LiveState, Showing, VoterCard, new_code
 from c4d.voting import (
@@ -233,17 +234,8 @@ def result_chart(ballot: Ballot, result: Result, *, big: bool = False) -> "alt.C
 
 
 def chart_png(chart: "alt.Chart", scale: float = 2.0) -> bytes | None:
-    """The chart as a PNG, rendered on this laptop (vl-convert; no network). None when
-    the renderer is not installed or fails: the report then carries the table only."""
-    try:
-        import vl_convert as vlc
-    except ImportError:
-        return None
-    try:
-        return vlc.vegalite_to_png(chart.to_json(), scale=scale)
-    except Exception:  # a renderer problem must not cost the facilitator the report
-        log.exception("A result chart could not be rendered")
-        return None
+    """The chart as a PNG for the report (see c4d.export.charts); None when it cannot be drawn."""
+    return charts.png(chart, scale=scale)
 
 
 # ---- results by sex and organisation type ------------------------------------------------

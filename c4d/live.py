@@ -227,6 +227,7 @@ def _document(title: str, body: str, lang: str, *, refresh: bool = False, header
     return (
         f'<!doctype html><html lang="{_e(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<link rel="icon" href="data:,">'  # no favicon request: it would outweigh the page
         + ('<meta http-equiv="refresh" content="5">' if refresh else "")
         + f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>"
         + (f'<p class="w">{_e(header)}</p>' if header else "")

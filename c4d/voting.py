@@ -65,6 +65,7 @@ from c4d.models import (
     Sex,
     TallyRow,
     friendly_errors,
+    name_key,
     new_id,
     same_name,
     utcnow,
@@ -180,10 +181,12 @@ def _duplicate_problem(items: list[Any], noun: str) -> str | None:
     ids = [item.id for item in items]
     if len(set(ids)) != len(ids):
         return f"two {noun}s share the same id"
-    for i, a in enumerate(items):
-        for b in items[:i]:
-            if same_name(a.label, b.label):
-                return f"'{b.label}' and '{a.label}' are the same {noun}; keep only one"
+    seen: dict[str, Any] = {}
+    for item in items:
+        key = name_key(item.label)
+        if key in seen:
+            return f"'{seen[key].label}' and '{item.label}' are the same {noun}; keep only one"
+        seen[key] = item
     return None
 
 
