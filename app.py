@@ -41,8 +41,8 @@ def navigation() -> None:
     if campaign is not None:
         st.sidebar.caption(f"Open campaign: **{ui.plain(campaign.name)}**")
     ui.projector_controls()
-    page.run()
     ui.projector_exit_button()
+    page.run()
 
 
 if __name__ == "__main__":
@@ -51,6 +51,7 @@ else:
     from c4d.serving import no_delay_on_accepted_connections
 
     no_delay_on_accepted_connections()
+    from c4d.brief_share import brief_routes
     from c4d.live import participant_routes
 
-    app = st.App(__file__, routes=participant_routes())
+    app = st.App(__file__, routes=participant_routes() + brief_routes())

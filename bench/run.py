@@ -18,6 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import brief_export  # noqa: E402
 import cold_start  # noqa: E402
 import common  # noqa: E402
 import phone_load  # noqa: E402
@@ -34,7 +35,7 @@ def verdict(result: dict[str, Any]) -> str:
 
 def document(machine: dict[str, Any], load_after: str, elapsed_s: float,
              cold: dict[str, Any], report: dict[str, Any], weight: dict[str, Any],
-             load: dict[str, Any], projector: dict[str, Any]) -> str:
+             load: dict[str, Any], projector: dict[str, Any], brief: dict[str, Any] | None = None) -> str:
     inside = report["in_process"]
     answered = cold["app_server_answered"]["median_s"]
     return f"""# Benchmarks
@@ -104,6 +105,8 @@ The report of the example campaign's PPCD 2020 session: {inside['report_bytes'] 
   process. One untimed warm-up of each comes first, then the runs alternate.
 
 {common.markdown_table(report_export.rows(report))}
+
+{brief_export.markdown(brief) if brief else ''}
 
 {participation(weight, load, projector)}
 
@@ -241,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     cold = cold_start.run()
     print("Workshop report export (Dream Umbrella, PPCD 2020):", flush=True)
     report = report_export.run()
+    print("Creative brief export (Dream Umbrella):", flush=True)
+    brief = brief_export.run()
     print(f"Phone ballot page weight, {phone_page_bytes.LOADS} fresh visits of each page:", flush=True)
     weight = phone_page_bytes.run()
     print(f"Phones under load: {phone_load.PHONES} phones, {phone_load.AT_ONCE} at once, "
@@ -253,15 +258,17 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
 
     print()
-    print(common.console_table(cold_start.rows(cold) + report_export.rows(report)))
+    print(common.console_table(cold_start.rows(cold) + report_export.rows(report) + brief_export.rows(brief)))
     print(phone_page_bytes.console(weight))
     print(phone_load.console(load))
     print(vote_to_projector.console(projector))
-    print(f"\nCold start: {verdict(cold)}; report export: {verdict(report)}; page weight: {verdict(weight)}; "
+    print(f"\nCold start: {verdict(cold)}; report export: {verdict(report)}; brief export: {verdict(brief)}; "
+          f"page weight: {verdict(weight)}; "
           f"phones under load: {verdict(load)}; vote to projector: {verdict(projector)}; took {elapsed:.0f} s.")
     if not args.no_doc:
         DOC.parent.mkdir(parents=True, exist_ok=True)
-        DOC.write_text(document(machine, load_after, elapsed, cold, report, weight, load, projector), encoding="utf-8")
+        DOC.write_text(document(machine, load_after, elapsed, cold, report, weight, load, projector, brief),
+                       encoding="utf-8")
         print(f"Wrote {DOC.relative_to(common.ROOT)}")
     return 0
 

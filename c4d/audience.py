@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from c4d.models import LongText, Model, OptionalName, OrgType, RequiredName, new_id, same_name
+from c4d.models import LongText, Model, OptionalName, OrgType, RequiredName, name_key, new_id, same_name
 
 if TYPE_CHECKING:
     from c4d.store import Store
@@ -62,10 +62,31 @@ class FrameworkEntry(Model):
     why: LongText = ""           # why they matter / what the activity does
     evidence: LongText = ""
     source: str = Field(default="facilitator", pattern="^(facilitator|phone)$")
+    idea_id: str | None = None   # the idea-board idea it came from, when sent from a phone
+
+    @property
+    def cell_label(self) -> str:
+        return cell_label(self.side, self.level)
+
+
+def cell_label(side: Side, level: Level) -> str:
+    """E.g. 'Destination · individual level' (short, for tables and messages)."""
+    return f"{side.value.capitalize()} · {level.label.lower()}"
 
 
 class AudienceFramework(Model):
     entries: list[FrameworkEntry] = Field(default_factory=list, max_length=LIST_MAX)
+
+    @field_validator("entries")
+    @classmethod
+    def _unique(cls, entries: list[FrameworkEntry]) -> list[FrameworkEntry]:
+        seen: dict[tuple, FrameworkEntry] = {}
+        for e in entries:
+            key = (e.side, e.level, e.kind, name_key(e.who))
+            if key in seen:
+                raise ValueError(f"'{e.who}' is already in the cell '{e.cell_label}'")
+            seen[key] = e
+        return entries
 
     def cell(self, side: Side, level: Level, kind: EntryKind | None = None) -> list[FrameworkEntry]:
         return [e for e in self.entries if e.side is side and e.level is level and (kind is None or e.kind is kind)]
@@ -108,6 +129,11 @@ class Audience(Model):
     framework_entry_ids: list[str] = Field(default_factory=list, max_length=LIST_MAX)
     decision_id: str | None = None  # the PPCD decision it comes from, when adopted by vote
 
+    @field_validator("framework_entry_ids")
+    @classmethod
+    def _links_once(cls, ids: list[str]) -> list[str]:
+        return list(dict.fromkeys(ids))
+
 
 class Audiences(Model):
     audiences: list[Audience] = Field(default_factory=list, max_length=LIST_MAX)
@@ -149,6 +175,28 @@ class AudienceProfile(Model):
     barriers: list[RequiredName] = Field(default_factory=list, max_length=LIST_MAX)
     motivators: list[RequiredName] = Field(default_factory=list, max_length=LIST_MAX)
     quotes: list[LongText] = Field(default_factory=list, max_length=LIST_MAX)
+    evidence: LongText = ""              # where these facts come from (KAP baseline, FGDs, the room)
+
+    @field_validator("information_sources", "platforms", "barriers", "motivators", "quotes")
+    @classmethod
+    def _no_repeats(cls, items: list[str]) -> list[str]:
+        items = [i for i in items if i.strip()]
+        _refuse_repeats(items)
+        return items
+
+    @field_validator("influencers")
+    @classmethod
+    def _one_share_each(cls, influencers: list[InfluenceShare]) -> list[InfluenceShare]:
+        _refuse_repeats([i.who for i in influencers])
+        return influencers
+
+
+def _refuse_repeats(names: list[str]) -> None:
+    for i, a in enumerate(names):
+        for b in names[:i]:
+            if same_name(a, b):
+                shown = b if len(b) <= 60 else b[:59] + "…"
+                raise ValueError(f"'{shown}' is listed twice; keep one")
 
 
 # ---- Social Ecological Model -------------------------------------------------------------
@@ -180,6 +228,20 @@ class Influence(Model):
 
 class SEMMap(Model):
     influences: list[Influence] = Field(default_factory=list, max_length=LIST_MAX)
+
+    @field_validator("influences")
+    @classmethod
+    def _unique(cls, influences: list[Influence]) -> list[Influence]:
+        seen: set[tuple] = set()
+        for i in influences:
+            key = (i.level, name_key(i.who_or_what))
+            if key in seen:
+                raise ValueError(f"'{i.who_or_what}' is already at the {i.level.label.lower()} level")
+            seen.add(key)
+        return influences
+
+    def at(self, level: SEMLevel) -> list[Influence]:
+        return [i for i in self.influences if i.level is level]
 
 
 # ---- sector lens ---------------------------------------------------------------------------
@@ -230,9 +292,20 @@ class Stakeholder(Model):
     contact_person: OptionalName = ""
     notes: LongText = ""
 
+    @field_validator("roles")
+    @classmethod
+    def _roles_once(cls, roles: list[StakeholderRole]) -> list[StakeholderRole]:
+        return list(dict.fromkeys(roles))
+
 
 class StakeholderMap(Model):
     stakeholders: list[Stakeholder] = Field(default_factory=list, max_length=LIST_MAX)
+
+    @field_validator("stakeholders")
+    @classmethod
+    def _unique(cls, stakeholders: list[Stakeholder]) -> list[Stakeholder]:
+        _refuse_repeats([s.organisation for s in stakeholders])
+        return stakeholders
 
 
 # ---- one object for the rest of the toolkit ------------------------------------------------

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from c4d import __version__
 from c4d.models import Campaign, Decision, Participant, Session, friendly_errors, new_id, same_name, utcnow
+from c4d.audience import KINDS as AUDIENCE_PARTS
 from c4d.ideas import Idea
 from c4d.participation import LiveState, VoterCard
 from c4d.voting import Ballot, HandCount, Vote, validate_vote
@@ -246,6 +247,9 @@ def _validate(document: dict[str, Any], files: dict[str, bytes]) -> None:
             isinstance(value, dict) for value in document["worksheets"].values()
         ):
             raise BackupError("The worksheets in this backup are damaged.")
+        for kind, model in AUDIENCE_PARTS.items():
+            if kind in document["worksheets"]:
+                model.model_validate(document["worksheets"][kind])
         _validate_live(document.get("live", {}), campaign.id, session_ids)
         for item in document["attachments"]:
             if not (isinstance(item["filename"], str) and isinstance(item["media_type"], str)):

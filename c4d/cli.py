@@ -7,6 +7,7 @@
     c4d backup export CAMPAIGN [-o FILE]
     c4d backup import FILE [--as-copy | --replace]
     c4d export report CAMPAIGN --session SESSION [-o FILE.docx]
+    c4d export brief CAMPAIGN [-o FILE.docx] [--summary] [--note TEXT]
     c4d live [--port PORT] [--address ADDRESS]
 
 CAMPAIGN is a campaign's slug or id (see `c4d campaigns`); SESSION is a session's slug
@@ -273,6 +274,27 @@ def cmd_export_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_brief(args: argparse.Namespace) -> int:
+    """The creative brief as Word: the export saves the next numbered version (or reuses
+    the latest when nothing changed), as the app's export does."""
+    from c4d.brief import check, completeness_line
+    from c4d.export.brief_docx import export_brief
+
+    store = _open_store()
+    try:
+        version, created, data, suggested = export_brief(store, args.campaign, summary=args.summary,
+                                                         note=args.note or "")
+    finally:
+        store.engine.dispose()
+    path = _target(args.output, suggested)
+    _write_file(path, data)
+    what = "one-page summary of the creative brief" if args.summary else "creative brief"
+    made = "a new version" if created else f"nothing changed since it was saved on {version.date_label}"
+    print(f"Saved the {what}, version {version.number} ({made}), to {path} ({_size(len(data))}).")
+    print(completeness_line(check(version.brief)))
+    return 0
+
+
 def cmd_live(args: argparse.Namespace) -> int:
     """The sessions whose phones show a ballot or the idea board, with their join links:
     for sharing in a group chat when the projector fails."""
@@ -370,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="when the campaign is already here, replace it with the backup's version")
     imp.set_defaults(handler=cmd_backup_import)
 
-    exports = commands.add_parser("export", help="write documents (the workshop report)")
+    exports = commands.add_parser("export", help="write documents (the workshop report, the creative brief)")
     export_commands = exports.add_subparsers(dest="export_command", metavar="DOCUMENT", required=True)
     report = export_commands.add_parser("report", help="a session's workshop report (.docx)")
     report.add_argument("campaign", metavar="CAMPAIGN", help="campaign slug or id")
@@ -378,6 +400,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", metavar="FILE.docx",
                         help="file to write, or a folder to write it in (default: the current folder)")
     report.set_defaults(handler=cmd_export_report)
+    brief = export_commands.add_parser(
+        "brief", help="the campaign's creative brief (.docx), saved as its next numbered version",
+        description="Export the creative brief as a Word file. Each export is a numbered version (an export with "
+                    "nothing changed since the latest version writes that version again).")
+    brief.add_argument("campaign", metavar="CAMPAIGN", help="campaign slug or id")
+    brief.add_argument("-o", "--output", metavar="FILE.docx",
+                       help="file to write, or a folder to write it in (default: the current folder)")
+    brief.add_argument("--summary", action="store_true", help="the one-page summary instead of the full brief")
+    brief.add_argument("--note", metavar="TEXT", help="what this version is for (kept with a new version)")
+    brief.set_defaults(handler=cmd_export_brief)
 
     live = commands.add_parser("live", help="print the join links of sessions taking votes or ideas now",
                                description="List the sessions whose phones show a ballot or the idea board, "

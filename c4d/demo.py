@@ -65,6 +65,11 @@ def load_demo(store: Store) -> Campaign:
             decision = decision.model_copy(update={"ballot_id": ballot.id})
         store.add_decision(decision)
     _idea_board(store, campaign, ppcd, data["ppcd_live"])
+    # Each capability adds its part of the example (imported here: they build on this module's data).
+    from c4d import audience_demo, strategy_demo
+
+    audience_demo.load(store, campaign)  # sector lens, framework, audiences, SEM, stakeholders
+    strategy_demo.load_strategy_demo(store, campaign)  # objectives, channels, brief
     return campaign
 
 

@@ -184,10 +184,11 @@ def _leave_projector() -> None:
 
 
 def projector_exit_button() -> None:
-    """At the bottom of the page, so the room sees the content first."""
+    """A small button in the top corner: the sidebar and its switch are hidden in projector
+    mode, and a page may stop before its end, so the way out comes first."""
     if projector_on():
-        st.divider()
-        st.button("Leave projector mode", key="leave-projector", on_click=_leave_projector)
+        _, corner = st.columns([6, 1])
+        corner.button("Leave projector mode", key="leave-projector", on_click=_leave_projector, type="tertiary")
 
 
 # ---- showing problems ----------------------------------------------------------------------

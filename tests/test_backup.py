@@ -435,3 +435,15 @@ def test_a_format_1_backup_without_live_participation_is_still_read(store, tmp_p
     imported = import_campaign(other, json.dumps(document).encode())
     assert imported.name == demo.name
     assert len(other.participants(other.session(imported.id, "ppcd-2020").id)) == 39
+
+
+def test_a_damaged_audience_analysis_in_a_backup_is_refused(store, tmp_path):
+    from c4d.demo import load_demo
+
+    demo = load_demo(store)
+    document = json.loads(export_campaign(store, demo.id)[1])
+    document["worksheets"]["audiences"] = {"audiences": [{"role": "primary", "name": "", "approach": "bcc"}]}
+    other = Store(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    with pytest.raises(BackupError, match="invalid content"):
+        import_campaign(other, json.dumps(document).encode())
+    assert other.campaigns(include_archived=True) == []

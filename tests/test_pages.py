@@ -283,3 +283,12 @@ def test_participants_page_previews_a_pasted_sheet_then_adds_ready_rows(app, dem
     assert len(people) == 41
     assert people[-1].name == "<b>Tuul</b>" and people[-1].attendance == [2]
     assert "41 participants: 31 women, 10 men" in texts(at)
+
+
+def test_projector_mode_can_be_left_from_a_page_that_stops_early(app, demo):
+    at = app("worksheets/decisions.py", campaign=demo)  # stops after the decisions in projector mode
+    at.toggle(key="projector").set_value(True).run()
+    assert "Record a decision" not in texts(at)
+    button(at, "Leave projector mode").click().run()
+    assert at.session_state["projector"] is False
+    assert "Record a decision" in texts(at)

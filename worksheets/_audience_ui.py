@@ -1,0 +1,71 @@
+"""Small pieces shared by the five audience-analysis pages (not a page itself).
+
+Every piece of user text shown through a markdown element goes through `ui.plain`;
+refusals name the field and the problem, and nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from pydantic import ValidationError
+
+from c4d import ui
+from c4d.audience_checks import Finding, Severity
+from c4d.store import Conflict, NotFound
+from c4d.worksheet import Progress
+
+PICTURE_CSS = """
+<style>
+.st-key-c4d-picture img { max-height: calc(100vh - 10.5rem); width: auto !important; max-width: 100%;
+  object-fit: contain; display: block; margin: 0 auto; }
+</style>
+"""
+
+
+@contextmanager
+def saving(what: str) -> Iterator[None]:
+    """A refused change is shown as one clear message, escaped; nothing is saved."""
+    try:
+        yield
+    except (ValidationError, ValueError, Conflict, NotFound) as exc:
+        st.error(ui.plain(f"{what} not saved: " + "; ".join(ui.explain(exc))), icon=":material/block:")
+
+
+def fresh(name: str) -> str:
+    """A widget key that changes after each successful save, so the field starts empty."""
+    return f"{name}-{st.session_state.setdefault('_v_' + name, 0)}"
+
+
+def clear(*names: str) -> None:
+    for name in names:
+        st.session_state["_v_" + name] = st.session_state.get("_v_" + name, 0) + 1
+
+
+def status(progress: Progress) -> None:
+    st.caption(ui.plain(f"Status: {progress.status.value}. {progress.detail}"))
+
+
+def findings(found: list[Finding], *, prompts: bool = True) -> None:
+    """Warnings in full; questions still open folded away (they are many early on)."""
+    for f in found:
+        if f.severity is Severity.warning:
+            st.warning(ui.plain(f.message), icon=":material/warning:")
+    open_questions = [f for f in found if f.severity is Severity.prompt]
+    if prompts and open_questions:
+        with st.expander(f"Questions still open ({len(open_questions)})"):
+            st.markdown("\n".join(f"- {ui.plain(f.message)}" for f in open_questions))
+
+
+def picture(svg: str, alt: str) -> None:
+    """A drawing (SVG) that fills the width and, on the projector, the screen's height."""
+    if ui.projector_on():
+        st.markdown(PICTURE_CSS, unsafe_allow_html=True)
+    with st.container(key="c4d-picture"):
+        st.image(svg, width="stretch", alt=alt)
+
+
+def short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,194 @@
+"""Channels and distribution: the media that reach each audience, why (evidence), when,
+with whom, in which languages, at what cost and reach; totals by channel and by
+audience; warnings for a primary audience with no channel or a channel with no evidence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from c4d import channels, smart, ui
+
+campaign = ui.require_campaign()
+db = ui.store()
+projector = ui.projector_on()
+audiences = smart.known_audiences(db, campaign.id)
+try:
+    plan = channels.load(db, campaign.id)
+except ValueError as exc:
+    st.error(ui.plain(str(exc)))
+    st.stop()
+try:
+    from c4d.audience import load_analysis
+
+    profile = load_analysis(db, campaign.id).profile
+except ValueError:
+    profile = None
+
+st.title("Channels and distribution")
+if not projector:
+    st.caption("Reach the audience where it already is. For each channel: who it reaches, the evidence that they "
+               "use it (the baseline, the audience profile, the PPCD's media vote), timing, partner, languages, "
+               "cost and expected reach.")
+ui.show_flash()
+
+found = channels.warnings(plan, audiences)
+for warning in found:
+    if warning.kind != "audience_without_channel":
+        st.warning(f"{ui.plain(warning.message)}  \n*Suggestion:* {ui.plain(warning.suggestion)}",
+                   icon=":material/warning:")
+quiet = [w for w in found if w.kind == "audience_without_channel"]
+if quiet and not projector:
+    st.info("Secondary audiences with no channel yet: " + ui.plain("; ".join(
+        w.message.removesuffix(" has no channel yet.") for w in quiet)) + ".", icon=":material/info:")
+
+currency = plan.currency or ""
+
+
+def entry_row(entry: channels.ChannelEntry) -> dict:
+    return {
+        "Channel": entry.kind.label, "Detail": entry.detail,
+        "Audiences": ", ".join(channels.audience_names(entry, audiences)),
+        "Why (evidence)": entry.evidence, "Timing": entry.timing, "Partner": entry.partner,
+        "Languages": ", ".join(entry.languages),
+        "Expected reach": entry.expected_reach, f"Cost ({currency})" if currency else "Cost": entry.cost,
+    }
+
+
+if plan.entries:
+    st.dataframe(pd.DataFrame([entry_row(e) for e in plan.entries]), hide_index=True, width="stretch",
+                 column_config={"Expected reach": st.column_config.NumberColumn(format="localized"),
+                                "Why (evidence)": st.column_config.TextColumn(width="large")})
+else:
+    st.info("No channel yet. Start with the channels the primary audience already uses.")
+
+
+def totals_frame(totals: list[channels.Total], first: str) -> pd.DataFrame:
+    return pd.DataFrame([{first: t.name, "Channels": t.entries, "Expected reach": channels.reach(t),
+                          "Cost": channels.money(t, currency)} for t in totals])
+
+
+if plan.entries:
+    c1, c2 = st.columns(2)
+    with c1:
+        st.subheader("By channel", anchor=False)
+        st.dataframe(totals_frame(channels.totals_by_channel(plan) + [channels.grand_total(plan)], "Channel"),
+                     hide_index=True, width="stretch")
+    with c2:
+        st.subheader("By audience", anchor=False)
+        st.dataframe(totals_frame(channels.totals_by_audience(plan, audiences), "Audience"), hide_index=True,
+                     width="stretch")
+        st.caption("A channel that reaches two audiences counts for both.")
+
+if projector:
+    st.stop()
+
+
+typed_currency = st.text_input("Currency of the costs", value=plan.currency, max_chars=20, key="channel-currency",
+                               help="e.g. USD, MNT, EUR")
+if " ".join(typed_currency.split()) != plan.currency:
+    with ui.saving("Currency"):
+        channels.set_currency(db, campaign.id, typed_currency)
+        st.rerun()
+
+# ---- add or edit one channel ------------------------------------------------------------------
+st.header("Add or edit a channel", anchor=False)
+K = "channel-"
+NEW = "new"
+choices = [NEW] + [e.id for e in plan.entries]
+labels = {NEW: "A new channel"} | {e.id: f"{i}. {e.label}" for i, e in enumerate(plan.entries, start=1)}
+by_id = {e.id: e for e in plan.entries}
+
+
+def load_entry() -> None:
+    """Fill the form with the chosen entry (or empty it for a new one)."""
+    entry = by_id.get(st.session_state[K + "which"])
+    st.session_state[K + "kind"] = entry.kind if entry else channels.ChannelKind.facebook
+    st.session_state[K + "detail"] = entry.detail if entry else ""
+    names = channels.audience_names(entry, audiences) if entry else []
+    st.session_state[K + "audiences"] = [n for n in names if n in {a.name for a in audiences}]
+    st.session_state[K + "audiences_typed"] = ", ".join(names)
+    st.session_state[K + "evidence"] = entry.evidence if entry else ""
+    st.session_state[K + "timing"] = entry.timing if entry else ""
+    st.session_state[K + "partner"] = entry.partner if entry else ""
+    st.session_state[K + "languages"] = ", ".join(entry.languages) if entry else ""
+    st.session_state[K + "cost"] = smart.number(entry.cost).replace(",", "") if entry and entry.cost is not None else ""
+    st.session_state[K + "reach"] = (str(entry.expected_reach) if entry and entry.expected_reach is not None
+                                     else "")
+    st.session_state[K + "notes"] = entry.notes if entry else ""
+
+
+if st.session_state.get(K + "which") not in choices:
+    st.session_state[K + "which"] = NEW
+    load_entry()
+which = st.selectbox("Channel to edit", choices, key=K + "which", format_func=labels.get, on_change=load_entry)
+editing = by_id.get(which)
+
+c1, c2 = st.columns([1, 2])
+kind = c1.selectbox("Channel", list(channels.ChannelKind), key=K + "kind", format_func=lambda k: k.label)
+detail = c2.text_input("Detail", key=K + "detail", max_chars=200,
+                       placeholder="e.g. the campaign's Facebook page, the hub for everything else")
+if audiences:
+    chosen = st.multiselect("Audiences it reaches", [a.name for a in audiences], key=K + "audiences")
+else:
+    chosen = [n.strip() for n in st.text_input(
+        "Audiences it reaches (separate with commas)", key=K + "audiences_typed", max_chars=600,
+        help="No audience is recorded yet; the names link to the audience analysis once it has them.").split(",")
+        if n.strip()]
+hint = channels.evidence_hint(kind, profile)
+evidence = st.text_area("Why this channel: evidence that the audience uses it", key=K + "evidence", max_chars=5000,
+                        height=90, placeholder="e.g. 9 in 10 young women in the baseline use Facebook every day")
+if hint:
+    st.caption(ui.plain(hint))
+c1, c2, c3 = st.columns(3)
+timing = c1.text_input("Timing", key=K + "timing", max_chars=200, placeholder="e.g. March–May 2021")
+partner = c2.text_input("Partner", key=K + "partner", max_chars=200)
+languages = c3.text_input("Languages (separate with commas)", key=K + "languages", max_chars=400)
+c1, c2 = st.columns(2)
+cost_text = c1.text_input(f"Cost ({currency})" if currency else "Cost", key=K + "cost", max_chars=40)
+reach_text = c2.text_input("Expected reach (people)", key=K + "reach", max_chars=40, placeholder="e.g. 20,000")
+notes = st.text_area("Notes", key=K + "notes", max_chars=5000, height=70)
+
+problems: list[str] = []
+try:
+    cost = smart.parse_number(cost_text, "Cost")
+except ValueError as exc:
+    problems.append(str(exc))
+    cost = None
+try:
+    reach = smart.parse_number(reach_text, "Expected reach")
+    if reach is not None and not float(reach).is_integer():
+        raise ValueError(f"Expected reach: '{reach_text}' is not a whole number of people")
+except ValueError as exc:
+    problems.append(str(exc))
+    reach = None
+by_name = {a.name: a for a in audiences}
+refs = [smart.ref_to(by_name[n]) if n in by_name else smart.AudienceRef(name=n[:200]) for n in chosen]
+
+c1, c2, c3 = st.columns([1, 1, 2])
+if c1.button("Save channel", type="primary"):
+    if problems:
+        st.error("Channel not saved: " + ui.plain("; ".join(problems)))
+    else:
+        with ui.saving("Channel"):
+            entry = channels.ChannelEntry.model_validate({
+                **({"id": editing.id} if editing else {}),
+                "kind": kind, "detail": detail, "audiences": refs, "evidence": evidence, "timing": timing,
+                "partner": partner, "languages": [x.strip() for x in languages.split(",") if x.strip()],
+                "cost": cost, "expected_reach": int(reach) if reach is not None else None, "notes": notes,
+            })
+            channels.upsert(db, campaign.id, entry)
+            ui.flash(f"Channel saved: {ui.plain(entry.label)}.")
+            st.session_state.pop(K + "which", None)
+            st.rerun()
+elif problems:
+    for problem in problems:
+        st.error(ui.plain(problem))
+if editing is not None:
+    with c2.popover("Remove", icon=":material/delete:"):
+        st.write("The channel is deleted from the plan.")
+        if st.button("Remove this channel"):
+            channels.remove(db, campaign.id, editing.id)
+            ui.flash(f"Channel removed: {ui.plain(editing.label)}.")
+            st.session_state.pop(K + "which", None)
+            st.rerun()

@@ -1,0 +1,120 @@
+"""Social Ecological Model: what helps or harms the primary audience at each level —
+individual, interpersonal, community, societal — and the activity or partner that will
+address it."""
+
+import pandas as pd
+import streamlit as st
+
+from c4d import ui
+from c4d.audience import Direction, EntryKind, SEMLevel, load_part
+from c4d.audience_checks import SEM_QUESTIONS, sem_findings
+from c4d.audience_drawings import sem_svg
+from c4d.audience_worksheets import (
+    SEM,
+    add_influence,
+    remove_influence,
+    update_influence,
+)
+from worksheets._audience_ui import (
+    clear,
+    findings,
+    fresh,
+    picture,
+    saving,
+    short,
+    status,
+)
+
+campaign = ui.require_campaign()
+db = ui.store()
+projector = ui.projector_on()
+sem = load_part(db, campaign.id, "sem")
+stakeholders = load_part(db, campaign.id, "stakeholders").stakeholders
+framework = load_part(db, campaign.id, "audience_framework")
+
+STRENGTH = {1: "1 · weak", 2: "2 · moderate", 3: "3 · strong"}
+DIRECTION = {Direction.helps: "Helps", Direction.harms: "Harms"}
+ALT = "The Social Ecological Model as nested rings, with the influences at each level."
+
+st.title("Social Ecological Model")
+if not projector:
+    st.caption("Map the influences on the primary audience, from the person outwards. Each level needs an "
+               "activity or a partner that addresses it. Entries are saved as soon as you add them.")
+    status(SEM.progress(db, campaign))
+ui.show_flash()
+
+picture(sem_svg(sem), ALT)
+findings(sem_findings(sem, stakeholders), prompts=not projector)
+
+def facilitator_tools() -> None:
+    """Adding, listing and editing influences: not for the projector."""
+    # ---- add an influence -------------------------------------------------------------------------------
+    known = sorted({s.organisation for s in stakeholders}
+                   | {e.who for e in framework.entries if e.kind is EntryKind.activity}, key=str.casefold)
+    st.subheader("Add an influence", anchor=False)
+    with st.form("sem-add"):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        level = c1.selectbox("Level", list(SEMLevel), format_func=lambda lvl: lvl.label, key="sem-level")
+        direction = c2.radio("Direction", list(Direction), format_func=DIRECTION.__getitem__, key="sem-direction",
+                             horizontal=True)
+        strength = c3.select_slider("Strength", options=[1, 2, 3], value=2, format_func=STRENGTH.__getitem__,
+                                    key="sem-strength")
+        st.caption(ui.plain(" · ".join(f"{lvl.label}: {q}" for lvl, q in SEM_QUESTIONS.items())))
+        who = st.text_input("Who or what", key=fresh("sem-who"),
+                            placeholder="e.g. Friends who pass on job offers")
+        addressed_by = st.text_input("Addressed by (activity or partner)", key=fresh("sem-by"),
+                                     placeholder="e.g. Peer content voiced by young women from the audience")
+        if known:
+            st.caption(ui.plain("Stakeholders and activities so far: " + "; ".join(short(k, 50) for k in known[:12])))
+        evidence = st.text_area("Evidence", key=fresh("sem-evidence"), height=68)
+        if st.form_submit_button("Add the influence", type="primary"):
+            with saving("Influence"):
+                added = add_influence(db, campaign.id, level=level, who_or_what=who, direction=direction,
+                                      strength=strength, evidence=evidence, addressed_by=addressed_by)
+                ui.flash(f"Added at the {level.label.lower()} level: {ui.plain(short(added.who_or_what))}")
+                clear("sem-who", "sem-by", "sem-evidence")
+                st.rerun()
+
+    # ---- the influences, and editing --------------------------------------------------------------------
+    if not sem.influences:
+        return
+    st.subheader("Influences", anchor=False)
+    ordered = [i for lvl in SEMLevel for i in sem.at(lvl)]
+    st.dataframe(pd.DataFrame([{"Level": i.level.label, "Who or what": i.who_or_what, "Direction": DIRECTION[i.direction],
+                                "Strength": STRENGTH[i.strength], "Addressed by": i.addressed_by, "Evidence": i.evidence}
+                               for i in ordered]), hide_index=True, width="stretch")
+
+    st.subheader("Edit or remove an influence", anchor=False)
+    by_id = {i.id: i for i in ordered}
+    if st.session_state.get("sem-edit-pick") not in by_id:
+        st.session_state.pop("sem-edit-pick", None)
+    pick = st.selectbox("Influence", list(by_id), key="sem-edit-pick",
+                        format_func=lambda i: f"{by_id[i].level.label} · {short(by_id[i].who_or_what)}")
+    inf = by_id[pick]
+    with st.form(f"sem-edit-{inf.id}"):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        new_level = c1.selectbox("Level", list(SEMLevel), index=list(SEMLevel).index(inf.level),
+                                 format_func=lambda lvl: lvl.label, key=f"sem-edit-level-{inf.id}")
+        new_direction = c2.radio("Direction", list(Direction), index=list(Direction).index(inf.direction),
+                                 format_func=DIRECTION.__getitem__, horizontal=True, key=f"sem-edit-direction-{inf.id}")
+        new_strength = c3.select_slider("Strength", options=[1, 2, 3], value=inf.strength,
+                                        format_func=STRENGTH.__getitem__, key=f"sem-edit-strength-{inf.id}")
+        new_who = st.text_input("Who or what", value=inf.who_or_what, key=f"sem-edit-who-{inf.id}")
+        new_by = st.text_input("Addressed by (activity or partner)", value=inf.addressed_by,
+                               key=f"sem-edit-by-{inf.id}")
+        new_evidence = st.text_area("Evidence", value=inf.evidence, key=f"sem-edit-evidence-{inf.id}")
+        if st.form_submit_button("Save changes"):
+            with saving("Influence"):
+                update_influence(db, campaign.id, inf.id, level=new_level, direction=new_direction, strength=new_strength,
+                                 who_or_what=new_who, addressed_by=new_by, evidence=new_evidence)
+                ui.flash(f"Influence saved: {ui.plain(short(new_who))}")
+                st.rerun()
+    with st.popover("Remove this influence"):
+        if st.button("Remove", key=f"sem-remove-{inf.id}"):
+            remove_influence(db, campaign.id, inf.id)
+            ui.flash(f"Removed: {ui.plain(short(inf.who_or_what))}")
+            st.rerun()
+
+
+if not projector:
+    facilitator_tools()
