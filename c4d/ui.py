@@ -19,6 +19,8 @@ PROJECTOR_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
 footer, .projector-hide { display: none !important; }
+.st-key-leave-projector { text-align: right; }
+.st-key-leave-projector button p { font-size: 1rem !important; color: #333 !important; white-space: nowrap; }
 .stApp { background: #ffffff; }
 .block-container { max-width: 100% !important; padding: 1.5rem 3rem !important; }
 .stApp, .stApp p, .stApp li, .stApp td, .stApp th, .stApp label { color: #000000; font-size: 1.55rem; }
@@ -187,7 +189,7 @@ def projector_exit_button() -> None:
     """A small button in the top corner: the sidebar and its switch are hidden in projector
     mode, and a page may stop before its end, so the way out comes first."""
     if projector_on():
-        _, corner = st.columns([6, 1])
+        _, corner = st.columns([3, 1])
         corner.button("Leave projector mode", key="leave-projector", on_click=_leave_projector, type="tertiary")
 
 

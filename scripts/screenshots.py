@@ -36,6 +36,11 @@ SHOTS = [
     ("ideas", "/ideas?campaign=dream-umbrella", PROJECTOR, "Idea board", False),
     ("live-screen-projector", "/live_screen?campaign=dream-umbrella&projector=1", PROJECTOR, "voted", True),
     ("phone-ballot", "/j/DREAM", PHONE, "Which media will reach", False),
+    ("audience-framework-projector", "/audience_framework?campaign=dream-umbrella&projector=1", PROJECTOR,
+     "Leave projector mode", True),
+    ("sem-projector", "/sem?campaign=dream-umbrella&projector=1", PROJECTOR, "Leave projector mode", True),
+    ("smart-objectives", "/smart_objectives?campaign=dream-umbrella", PROJECTOR, "SMART objectives", False),
+    ("creative-brief", "/creative_brief?campaign=dream-umbrella", PROJECTOR, "Creative brief", False),
 ]
 
 
