@@ -21,11 +21,10 @@ def navigation() -> None:
     # Campaign pages always exist (so a campaign can be opened from anywhere) but are
     # listed only while a campaign is open.
     shown = "visible" if campaign is not None else "hidden"
-    home = st.Page("worksheets/home.py", title="Campaigns", icon=":material/home:", default=campaign is None)
+    home = st.Page("worksheets/home.py", title="Campaigns", icon=":material/home:", default=True)
     pages: dict[str, list] = {"": [home]}
     pages["Campaign"] = [
-        st.Page("worksheets/overview.py", title="Overview", icon=":material/route:",
-                default=campaign is not None, visibility=shown),
+        st.Page("worksheets/overview.py", title="Overview", icon=":material/route:", visibility=shown),
         st.Page("worksheets/sessions.py", title="Workshop sessions", icon=":material/event:", visibility=shown),
         st.Page("worksheets/participants.py", title="Participants", icon=":material/groups:", visibility=shown),
         st.Page("worksheets/live_screen.py", title="Live screen", icon=":material/cast:", visibility=shown),

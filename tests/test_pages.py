@@ -110,7 +110,7 @@ def test_home_duplicates_and_archives(app, ready_store, demo):
     button(at, "Make the copy").click().run()
     assert {c.name for c in ready_store.campaigns()} == {"Dream Umbrella, second round", demo.name}
     copy = ready_store.find_campaign_by_name("Dream Umbrella, second round")
-    assert len(ready_store.sessions(copy.id)) == 2
+    assert len(ready_store.sessions(copy.id)) == len(ready_store.sessions(demo.id)) >= 2
     assert all(not ready_store.participants(s.id) for s in ready_store.sessions(copy.id))
 
     at = app()
