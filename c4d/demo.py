@@ -66,9 +66,10 @@ def load_demo(store: Store) -> Campaign:
         store.add_decision(decision)
     _idea_board(store, campaign, ppcd, data["ppcd_live"])
     # Each capability adds its part of the example (imported here: they build on this module's data).
-    from c4d import audience_demo, strategy_demo
+    from c4d import audience_demo, pretest_demo, strategy_demo
 
     audience_demo.load(store, campaign)  # sector lens, framework, audiences, SEM, stakeholders
+    pretest_demo.load_pretest_demo(store, campaign)  # pre-test FGDs, drafts, scores (the brief cites them)
     strategy_demo.load_strategy_demo(store, campaign)  # objectives, channels, brief
     return campaign
 

@@ -6,9 +6,10 @@ pages, without Streamlit's JavaScript:
 
     GET  /j                 a box to type the workshop code (?code=... jumps to it)
     GET  /j/{code}          whatever the facilitator has open in that session: a ballot
-                            form, the idea board, or a "please wait" page; the thank-you
-                            and closed pages, with the results once they are revealed
-    POST /j/{code}          a vote or an idea, as an ordinary urlencoded form
+                            form, the idea board, a pre-test scoring form for one draft
+                            material, or a "please wait" page; the thank-you and closed
+                            pages, with the results once they are revealed
+    POST /j/{code}          a vote, an idea or pre-test answers, as an ordinary urlencoded form
 
 The rules that shape the code:
 
@@ -40,6 +41,14 @@ The rules that shape the code:
   8 options × 4 criteria) stay under 20 KB; a scoring matrix near the model's maximum
   (30 options × 10 criteria) does not (about 110 KB) and still works.
 - The paths are absolute (`/j/...`): the toolkit is served at the root of its address.
+- Pre-test scoring (`c4d.pretest`): the form shows the material on show (its typed text,
+  or "look at the material the facilitator is showing"), the open question on the main
+  message, then each criterion as five radio buttons with their anchored wording, an
+  optional "why" under each, and optional sex and age band. Every criterion and the
+  main message must be answered (a half-filled form comes back with the answers kept
+  and the missing question numbers named); a score outside 1–5 is refused. One
+  standing answer per phone and material: sending again replaces it. After answering,
+  the phone waits (refreshing itself) until the facilitator shows the next material.
 
 Kept in memory, per process: the device secret (read once), each session's campaign
 name and language and the translations (refreshed every few seconds), revealed
@@ -70,6 +79,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from c4d import phrases as phrase_book
+from c4d import pretest
 from c4d.ideas import IDEA_MAX, Idea
 from c4d.participation import (
     CARD_CODE_LENGTH,
@@ -219,6 +229,9 @@ CSS = (
     ".v{float:right;margin-left:10px;font-weight:700}"
     ".g{height:14px;background:#e4e4e4;border-radius:7px;overflow:hidden;margin-top:4px}"
     ".g i{display:block;height:100%;background:#0b3d91}"
+    ".q{margin:10px 0;padding:10px 14px;border-left:6px solid #0b3d91;background:#f1f4f9;font-size:1.15rem;"
+    "white-space:pre-wrap}"
+    ".x legend{color:#b00020}"
 )
 
 
@@ -433,6 +446,85 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+# --------------------------------------------------------------------------- pre-test answers
+
+_SEXES = ("woman", "man", "another", "undisclosed")
+
+
+def _pretest_subject(session_id: str, material_id: str, criteria: list[pretest.Criterion]) -> str:
+    """What a scoring form is signed over: the session, the material and the meaning of
+    the positions s0, s1, ... (the criteria in use)."""
+    return "pretest:" + "|".join([session_id, material_id, ",".join(c.value for c in criteria)])
+
+
+def _read_pretest(criteria: list[pretest.Criterion], fields: Mapping[str, list[str]],
+                  w: Mapping[str, str]) -> dict[str, Any]:
+    """The answers on a scoring form, or _Invalid with the reason for the participant.
+    Question 1 is the main message in their own words; questions 2, 3, ... the criteria."""
+    f = phrase_book.fill
+    missing: list[str] = []
+    too_long = f(w["pretest_too_long"], max=pretest.WORDS_MAX)
+
+    def text(name: str, limit: int) -> str:
+        values = fields.get(name, [])
+        if len(values) > 1:
+            raise _Invalid(w["bad_form"])
+        value = _collapse(values[0]) if values else ""
+        if len(value) > limit:
+            raise _Invalid(too_long)
+        return value
+
+    words = text("w", pretest.WORDS_MAX)
+    if not words:
+        missing.append("1")
+    scores: dict[pretest.Criterion, int] = {}
+    comments: dict[str, str] = {}
+    for i, criterion in enumerate(criteria):
+        raw = fields.get(f"s{i}", [])
+        if len(raw) > 1:
+            raise _Invalid(w["bad_form"])
+        if not raw or not raw[0].strip():
+            missing.append(str(i + 2))
+        else:
+            if not _NUMBER.match(raw[0]) or not pretest.SCORE_MIN <= int(raw[0]) <= pretest.SCORE_MAX:
+                raise _Invalid(w["bad_form"])
+            scores[criterion] = int(raw[0])
+        if comment := text(f"c{i}", pretest.COMMENT_MAX):
+            comments[criterion.value] = comment
+    if general := text("g", pretest.COMMENT_MAX):
+        comments[pretest.GENERAL] = general
+    if missing:
+        raise _Invalid(f(w["pretest_missing"], missing=", ".join(missing)))
+    sex, age = text("sx", 20), text("ag", 4)
+    if sex and sex not in _SEXES:
+        raise _Invalid(w["bad_form"])
+    if age and not (age.isdigit() and int(age) < len(pretest.AGE_BANDS)):
+        raise _Invalid(w["bad_form"])
+    return {"scores": scores, "own_words": words, "comments": comments,
+            "sex": pretest.Sex(sex) if sex else None, "age": pretest.AGE_BANDS[int(age)] if age else None}
+
+
+def _pretest_posted(response: pretest.Response | None, person: pretest.Respondent | None,
+                    criteria: list[pretest.Criterion]) -> dict[str, list[str]]:
+    """A saved answer as form fields, to fill the form in again ("change my answers")."""
+    posted: dict[str, list[str]] = {}
+    if response is not None:
+        posted["w"] = [response.own_words]
+        for i, criterion in enumerate(criteria):
+            if criterion in response.scores:
+                posted[f"s{i}"] = [str(response.scores[criterion])]
+            if criterion.value in response.comments:
+                posted[f"c{i}"] = [response.comments[criterion.value]]
+        if pretest.GENERAL in response.comments:
+            posted["g"] = [response.comments[pretest.GENERAL]]
+    if person is not None:
+        if person.sex is not None:
+            posted["sx"] = [person.sex.value]
+        if person.age_band in pretest.AGE_BANDS:
+            posted["ag"] = [str(pretest.AGE_BANDS.index(person.age_band))]
+    return posted
+
+
 # --------------------------------------------------------------------------- the routes
 
 
@@ -586,12 +678,13 @@ class ParticipantSite:
         return f"{kind}{t}.{_mac(secret, f'sent|{device_id}|{subject}|{kind}|{t}', 16)}"
 
     def _sent_kind(self, secret: str, flag: str | None, device_id: str, subject: str) -> str | None:
-        """'counted', 'replaced' or 'idea' when the flag is genuine, recent and about this subject."""
+        """'counted', 'replaced', 'idea', 'answers' or 'answers_replaced' when the flag is genuine,
+        recent and about this subject."""
         if not flag or len(flag) > 40 or flag.count(".") != 1:
             return None
         head, mac = flag.split(".")
         kind, t = head[:1], head[1:]
-        if kind not in ("c", "r", "i") or not t.isalnum():
+        if kind not in ("c", "r", "i", "p", "q") or not t.isalnum():
             return None
         try:
             issued = int(t, 36)
@@ -601,7 +694,7 @@ class ParticipantSite:
             return None
         if not hmac.compare_digest(mac, _mac(secret, f"sent|{device_id}|{subject}|{kind}|{t}", 16)):
             return None
-        return {"c": "counted", "r": "replaced", "i": "idea"}[kind]
+        return {"c": "counted", "r": "replaced", "i": "idea", "p": "answers", "q": "answers_replaced"}[kind]
 
     def _remember(self, nonce: str, fingerprint: str, replaced: bool) -> None:
         with self._lock:
@@ -640,6 +733,7 @@ class ParticipantSite:
             results = ""
             if ballot is not None and ballot.results_revealed and ballot.status is not BallotStatus.draft:
                 results = self._results_html(store, ballot, context.words)
+            scoring = self._showing_material(store, state, context)
 
         flag = request.query_params.get("sent")
         w = context.words
@@ -654,6 +748,9 @@ class ParticipantSite:
             sent = self._sent_kind(secret, flag, device_id, ballot.id)
             page = self._closed_page(code, context, ballot, w["voting_closed"], results,
                                      sent if sent in ("counted", "replaced") else None)
+        elif scoring is not None:
+            page = self._pretest_get(secret, code, context, state, scoring, device_id, flag,
+                                     edit=request.query_params.get("edit") == "1")
         elif state.showing is Showing.ideas:
             subject = _ideas_subject(state.session_id)
             if self._sent_kind(secret, flag, device_id, subject) == "idea":
@@ -663,6 +760,139 @@ class ParticipantSite:
         else:
             page = self._wait_page(code, context)
         return _response(page, cookie=new_cookie)
+
+    @staticmethod
+    def _showing_material(store: Store, state: LiveState, context: _Context
+                          ) -> tuple[pretest.PretestDoc, pretest.Material] | None:
+        """The pre-test record and the material on show, when a pre-test is on the phones."""
+        if state.showing is not Showing.pretest or not state.material_id:
+            return None
+        try:
+            doc = pretest.load(store, context.campaign_id)
+        except pretest.PretestError:
+            log.exception("the pre-test record could not be read for the phones")
+            return None
+        material = doc.find_material(state.material_id)
+        if material is None or doc.group(state.session_id) is None:
+            return None
+        return doc, material
+
+    def _pretest_get(self, secret: str, code: str, context: _Context, state: LiveState,
+                     scoring: tuple[pretest.PretestDoc, pretest.Material], device_id: str, flag: str | None,
+                     *, edit: bool) -> str:
+        doc, material = scoring
+        criteria = doc.criteria()
+        subject = _pretest_subject(state.session_id, material.id, criteria)
+        sent = self._sent_kind(secret, flag, device_id, subject)
+        key = voter_key_for_device(device_id)
+        answered = pretest.phone_response(doc, state.session_id, material.id, key)
+        w = context.words
+        if sent in ("answers", "answers_replaced") and not edit:
+            return self._pretest_done_page(code, context, material,
+                                           w["pretest_replaced" if sent == "answers_replaced" else "pretest_saved"])
+        if answered is not None and not edit:
+            return self._pretest_done_page(code, context, material, "")
+        person = pretest.phone_respondent(doc, state.session_id, key)
+        posted = _pretest_posted(answered, person, criteria)
+        return self._pretest_page(code, context, material, criteria, self._nonce(secret, device_id, subject),
+                                  posted=posted)
+
+    def _take_pretest(self, store: Store, secret: str, code: str, device_id: str, fields: dict[str, list[str]],
+                      state: LiveState, context: _Context, taken: list[str]) -> Response:
+        w = context.words
+        material_id, nonce = _one(fields, "material"), _one(fields, "nonce")
+        if not material_id or not nonce:
+            return self._message(w, w["bad_form"], context.language, 400, code=code, header=context.campaign_name)
+        scoring = self._showing_material(store, state, context)
+        if scoring is None or scoring[1].id != material_id:
+            return self._message(w, w["pretest_closed"], context.language, 409, code=code,
+                                 header=context.campaign_name)
+        doc, material = scoring
+        criteria = doc.criteria()
+        subject = _pretest_subject(state.session_id, material.id, criteria)
+        if not self._nonce_ok(secret, nonce, device_id, subject):
+            return self._message(w, w["reload_page"], context.language, 400, code=code,
+                                 header=context.campaign_name)
+        try:
+            answers = _read_pretest(criteria, fields, w)
+        except _Invalid as problem:
+            fresh = self._nonce(secret, device_id, subject)
+            return _response(self._pretest_page(code, context, material, criteria, fresh, posted=fields,
+                                                error=str(problem)), 422)
+        key = voter_key_for_device(device_id)
+        fingerprint = hashlib.sha256(repr((key, material.id, sorted(answers["scores"].items()), answers["own_words"],
+                                           sorted(answers["comments"].items()), answers["sex"], answers["age"])
+                                          ).encode()).hexdigest()
+        held = self._recent.get(nonce)
+        if held is not None and held[0] == fingerprint:
+            replaced = held[1]  # the same form sent twice: saved the first time
+        else:
+            try:
+                replaced = pretest.submit_from_phone(store, context.campaign_id, state.session_id, material.id, key,
+                                                     **answers)
+            except pretest.PretestError:
+                log.warning("pre-test answers refused by the record", exc_info=True)
+                return self._message(w, w["pretest_closed"], context.language, 409, code=code,
+                                     header=context.campaign_name)
+            self._remember(nonce, fingerprint, replaced)
+            taken.append(nonce)
+        flag = self._sent_flag(secret, device_id, subject, "q" if replaced else "p")
+        return _redirect(f"/j/{code}?sent={flag}")
+
+    def _pretest_page(self, code: str, context: _Context, material: pretest.Material,
+                      criteria: list[pretest.Criterion], nonce: str, *,
+                      posted: Mapping[str, list[str]] | None = None, error: str = "") -> str:
+        w = context.words
+        posted = posted or {}
+
+        def held(name: str) -> str:
+            return (posted.get(name) or [""])[0]
+
+        shown = (f'<div class="q">{_e(material.text)}</div>' if material.text.strip()
+                 else f"<p>{_e(w['pretest_look'])}</p>")
+        problem = f'<p class="e">{_e(error)}</p>' if error else ""
+        unanswered = set()
+        if error and posted:
+            if not _collapse(held("w")):
+                unanswered.add("w")
+            unanswered |= {f"s{i}" for i in range(len(criteria)) if not held(f"s{i}").strip()}
+        parts = [f'<fieldset{" class=x" if "w" in unanswered else ""}><legend>1. {_e(w["pretest_words"])}</legend>'
+                 f'<textarea name=w rows=3 maxlength={pretest.WORDS_MAX} required '
+                 f'aria-label="{_e(w["pretest_words"])}">{_e(held("w"))}</textarea></fieldset>']
+        for i, criterion in enumerate(criteria):
+            name = f"s{i}"
+            key = f"pretest_{criterion.value}"
+            radios = "".join(
+                f"<label><input type=radio name={name} value={v}{_checked(posted.get(name), str(v))}"
+                f"{' required' if v == 1 else ''}>{v} · {_e(w[f'{key}_{v}'])}</label>" for v in range(1, 6))
+            parts.append(f'<fieldset{" class=x" if name in unanswered else ""}><legend>{i + 2}. '
+                         f'{_e(w[f"{key}_q"])}</legend>{radios}'
+                         f'<label class="t">{_e(w["pretest_why"])}<textarea name=c{i} rows=2 '
+                         f'maxlength={pretest.COMMENT_MAX}>{_e(held(f"c{i}"))}</textarea></label></fieldset>')
+        parts.append(f'<label class="t">{_e(w["pretest_comment"])}<textarea name=g rows=2 '
+                     f'maxlength={pretest.COMMENT_MAX}>{_e(held("g"))}</textarea></label>')
+        sex, age = held("sx"), held("ag")
+        sexes = "".join(f'<option value={s}{" selected" if sex == s else ""}>{_e(w[f"pretest_sex_{s}"])}'
+                        for s in _SEXES)
+        ages = "".join(f'<option value={i}{" selected" if age == str(i) else ""}>{_e(band)}'
+                       for i, band in enumerate(pretest.AGE_BANDS))
+        parts.append(f'<fieldset><legend>{_e(w["pretest_about"])}</legend>'
+                     f'<label class="t">{_e(w["pretest_sex"])} <select name=sx><option value="">'
+                     f'{_e(w["pretest_not_said"])}{sexes}</select></label>'
+                     f'<label class="t">{_e(w["pretest_age"])} <select name=ag><option value="">'
+                     f'{_e(w["pretest_not_said"])}{ages}</select></label></fieldset>')
+        body = (f"<h1>{_e(material.title)}</h1>{shown}{problem}<p class=m>{_e(w['pretest_intro'])}</p>"
+                + self._form(code, {"kind": "pretest", "material": material.id, "nonce": nonce}, "".join(parts),
+                             w["pretest_submit"]))
+        return _document(material.title, body, context.language, header=context.campaign_name)
+
+    def _pretest_done_page(self, code: str, context: _Context, material: pretest.Material, message: str) -> str:
+        w = context.words
+        thanks = f'<p class="k">{_e(message)}</p>' if message else ""
+        body = (f"<h1>{_e(material.title)}</h1>{thanks}<p>{_e(w['pretest_answered'])}</p>"
+                f'<a class="b" href="/j/{code}?edit=1">{_e(w["pretest_change"])}</a>')
+        return _document(message or material.title, body, context.language, refresh=True,
+                         header=context.campaign_name)
 
     @staticmethod
     def _showing_ballot(store: Store, state: LiveState) -> Ballot | None:
@@ -748,6 +978,8 @@ class ParticipantSite:
                     return self._take_vote(store, secret, code, device_id, fields, state, context, taken)
                 if kind == "idea":
                     return self._take_idea(store, secret, code, device_id, fields, state, context, taken)
+                if kind == "pretest":
+                    return self._take_pretest(store, secret, code, device_id, fields, state, context, taken)
                 return self._message(context.words, context.words["bad_form"], context.language, 400, code=code,
                                      header=context.campaign_name)
         except VotingError as error:

@@ -27,6 +27,7 @@ class Showing(str, Enum):
     wait = "wait"      # "please wait" page
     ballot = "ballot"  # a ballot that is open for voting
     ideas = "ideas"    # the idea board, taking ideas
+    pretest = "pretest"  # a draft material being scored in a pre-test (LiveState.material_id)
 
 
 class LiveState(Model):
@@ -36,6 +37,7 @@ class LiveState(Model):
     join_code: str = Field(pattern=f"^[{CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}$")
     showing: Showing = Showing.wait
     ballot_id: str | None = None
+    material_id: str | None = None  # the draft material being scored (Showing.pretest)
     idea_prompt: LongText = ""
     cards_required: bool = False  # formal votes: only printed voter cards may vote
     updated_at: datetime = Field(default_factory=utcnow)

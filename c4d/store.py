@@ -356,7 +356,8 @@ class Store:
         for session in document["sessions"]:
             session["participants"] = []
         document["live"] = {}  # ballots, votes and ideas belong to the workshops that happened
-        return backup.load_document(self, document, fresh_ids=True)
+        files = {a["id"]: a["content"] for a in self.attachments(campaign_id)}
+        return backup.load_document(self, document, files=files, fresh_ids=True)
 
     # ---- sessions ------------------------------------------------------------------
     def add_session(self, session: Session) -> Session:

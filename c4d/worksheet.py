@@ -82,7 +82,7 @@ class Worksheet(Protocol):
 
 # Modules that register a worksheet when imported, in journey order.
 BUILT_IN = ("c4d.ideas_worksheet", "c4d.ballot_worksheet", "c4d.decisions", "c4d.audience_worksheets",
-            "c4d.smart", "c4d.channels", "c4d.brief")
+            "c4d.smart", "c4d.channels", "c4d.brief", "c4d.pretest_worksheet")
 
 _REGISTRY: dict[str, Worksheet] = {}
 

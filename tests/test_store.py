@@ -324,3 +324,16 @@ def test_every_change_is_committed_when_the_method_returns(db_url):
         assert store.campaigns() == []
     finally:
         raw.close()
+
+
+def test_duplicating_a_campaign_with_files_copies_the_files(store):
+    from c4d.demo import load_demo
+
+    demo = load_demo(store)
+    store.add_attachment(demo.id, "poster-v1.png", "image/png", b"\x89PNG fake bytes")
+    copy = store.duplicate_campaign(demo.id, "Dream Umbrella, second round")
+    copied = store.attachments(copy.id)
+    original = store.attachments(demo.id)
+    assert sorted((a["filename"], a["content"]) for a in copied) == sorted((a["filename"], a["content"]) for a in original)
+    assert ("poster-v1.png", b"\x89PNG fake bytes") in [(a["filename"], a["content"]) for a in copied]
+    assert {a["id"] for a in copied}.isdisjoint({a["id"] for a in store.attachments(demo.id)})
