@@ -67,7 +67,6 @@ from c4d.models import (
     friendly_errors,
     name_key,
     new_id,
-    same_name,
     utcnow,
 )
 

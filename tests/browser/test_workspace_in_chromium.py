@@ -57,7 +57,7 @@ def test_first_workshop_day(browser, running_app, artifacts):
     # The example campaign opens on its overview.
     page.get_by_role("button", name="Load the Dream Umbrella example").click()
     expect(page.get_by_role("heading", name="Dream Umbrella — Мөрөөдлийн шүхэр")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("Young women aged 18–27")).to_be_visible()
+    expect(page.get_by_text("Young women aged 18–27").first).to_be_visible()
 
     # Projector mode: no sidebar, large type, the journey readable from the back.
     page.get_by_text("Projector mode").click()
