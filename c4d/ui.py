@@ -19,7 +19,7 @@ PROJECTOR_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
 footer, .projector-hide { display: none !important; }
-.st-key-leave-projector { text-align: right; }
+.st-key-leave-projector { position: fixed; top: 0.4rem; right: 1rem; z-index: 1000; width: auto !important; }
 .st-key-leave-projector button p { font-size: 1rem !important; color: #333 !important; white-space: nowrap; }
 .stApp { background: #ffffff; }
 .block-container { max-width: 100% !important; padding: 1.5rem 3rem !important; }
@@ -189,8 +189,7 @@ def projector_exit_button() -> None:
     """A small button in the top corner: the sidebar and its switch are hidden in projector
     mode, and a page may stop before its end, so the way out comes first."""
     if projector_on():
-        _, corner = st.columns([3, 1])
-        corner.button("Leave projector mode", key="leave-projector", on_click=_leave_projector, type="tertiary")
+        st.button("Leave projector mode", key="leave-projector", on_click=_leave_projector, type="tertiary")
 
 
 # ---- showing problems ----------------------------------------------------------------------

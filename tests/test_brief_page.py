@@ -56,7 +56,12 @@ def test_a_refused_value_is_explained_and_stays_in_the_box(app, fresh, ready_sto
     assert brief.load_fields(ready_store, fresh.id).support_statements == []
 
 
-def test_the_deliverables_and_revision_notes_tables_show_what_is_saved(app, demo):
+def test_the_deliverables_and_revision_notes_tables_show_what_is_saved(app, demo, ready_store):
+    from datetime import date
+
+    notes = [brief.RevisionNote(when=date(2021, 2, 22), what="Pre-test focus groups",
+                                change="Slogan 'Let's protect our dream and own our destiny' removed")]
+    brief.update_fields(ready_store, demo.id, revisions=notes)
     at = app(PAGE, demo)
     frames = [f.value for f in at.dataframe]
     deliverables = next(f for f in frames if "Deliverable" in f.columns)
