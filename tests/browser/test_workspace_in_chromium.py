@@ -34,11 +34,24 @@ def wait_for_app(page) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick an option in a Streamlit select box, as a person does: open it, click the option."""
+    """Pick an option in a Streamlit select box, as a person does: open the list (the arrow
+    key opens it as it does for a keyboard user), click the option. A list that closes
+    while the page redraws is opened again, within a deadline."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.get_by_role("combobox", name=label)
-    box.click()
-    box.press("ArrowDown")  # the list opens on the arrow key as it does for a keyboard user
-    page.get_by_role("option", name=option, exact=True).click()
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(6):
+        box.click()
+        if box.get_attribute("aria-expanded") != "true":
+            box.press("ArrowDown")
+        try:
+            wanted.click(timeout=5_000)
+            expect(box).to_have_value(option, timeout=5_000)
+            return
+        except (PlaywrightTimeout, AssertionError):
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def test_first_workshop_day(browser, running_app, artifacts):
