@@ -22,7 +22,6 @@ same run, interleaved with it:
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import subprocess
 import sys
@@ -32,41 +31,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+from report_export import document_shape, plain_document  # noqa: E402  (the same python-docx floor)
 
 NAME = "brief_export"
 TARGET_S = 1.0
 DEFAULT_RUNS = 15
 DEFAULT_PROCESS_RUNS = 3
 CAMPAIGN = "dream-umbrella"
-
-
-def document_shape(data: bytes) -> dict[str, Any]:
-    """The body paragraphs' text and each table's cell text of a DOCX file."""
-    from docx import Document
-
-    doc = Document(io.BytesIO(data))
-    return {
-        "paragraphs": [p.text for p in doc.paragraphs],
-        "tables": [[[cell.text for cell in row.cells] for row in table.rows] for table in doc.tables],
-    }
-
-
-def plain_document(shape: dict[str, Any]) -> bytes:
-    """python-docx's floor: the same text in a default document, saved to bytes."""
-    from docx import Document
-
-    doc = Document()
-    for text in shape["paragraphs"]:
-        doc.add_paragraph(text)
-    for cells in shape["tables"]:
-        columns = max((len(r) for r in cells), default=1)
-        table = doc.add_table(rows=len(cells), cols=columns)
-        for row, texts in zip(table.rows, cells):
-            for cell, text in zip(row.cells, texts):
-                cell.text = text
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def in_process(data_dir: Path, runs: int) -> dict[str, Any]:
