@@ -15,7 +15,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from c4d.models import LongText, Model, OptionalName, OrgType, RequiredName, name_key, new_id, same_name
 
@@ -337,14 +337,7 @@ class AudienceAnalysis(Model):
 
 def load_part(store: "Store", campaign_id: str, kind: str) -> Any:
     """One part, validated by its model (an empty part when nothing is saved yet)."""
-    model = KINDS[kind]
-    data = store.worksheet(campaign_id, kind)
-    if data is None:
-        return model()
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:  # only a hand-edited database gets here
-        raise ValueError(f"The saved {kind.replace('_', ' ')} cannot be read: {exc.errors()[0]['msg']}") from exc
+    return store.load_worksheet(campaign_id, kind, KINDS[kind], kind.replace("_", " "))
 
 
 def save_part(store: "Store", campaign_id: str, part: Model) -> None:

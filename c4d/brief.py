@@ -123,13 +123,7 @@ GUIDANCE = {
 
 
 def load_fields(store: "Store", campaign_id: str) -> BriefFields:
-    data = store.worksheet(campaign_id, KIND)
-    if data is None:
-        return BriefFields()
-    try:
-        return BriefFields.model_validate(data)
-    except ValidationError as exc:  # only a hand-edited database gets here
-        raise ValueError(f"The saved creative brief cannot be read: {exc.errors()[0]['msg']}") from exc
+    return store.load_worksheet(campaign_id, KIND, BriefFields, "creative brief")
 
 
 def save_fields(store: "Store", campaign_id: str, fields: BriefFields) -> None:
@@ -638,13 +632,7 @@ def fingerprint(brief: ComposedBrief) -> str:
 
 
 def versions(store: "Store", campaign_id: str) -> list[BriefVersion]:
-    data = store.worksheet(campaign_id, VERSIONS_KIND)
-    if not data:
-        return []
-    try:
-        return VersionLog.model_validate(data).versions
-    except ValidationError as exc:  # only a hand-edited database gets here
-        raise ValueError(f"The saved versions of the brief cannot be read: {exc.errors()[0]['msg']}") from exc
+    return store.load_worksheet(campaign_id, VERSIONS_KIND, VersionLog, "versions of the brief").versions
 
 
 def latest_version(store: "Store", campaign_id: str) -> BriefVersion | None:

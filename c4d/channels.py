@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from c4d.models import Campaign, LongText, Model, OptionalName, RequiredName, Session, new_id
 from c4d.smart import REPORTED_SESSIONS, AudienceOption, AudienceRef, known_audiences, number, resolve
@@ -117,13 +117,7 @@ class ChannelPlan(Model):
 
 
 def load(store: "Store", campaign_id: str) -> ChannelPlan:
-    data = store.worksheet(campaign_id, KIND)
-    if data is None:
-        return ChannelPlan()
-    try:
-        return ChannelPlan.model_validate(data)
-    except ValidationError as exc:  # only a hand-edited database gets here
-        raise ValueError(f"The saved channel plan cannot be read: {exc.errors()[0]['msg']}") from exc
+    return store.load_worksheet(campaign_id, KIND, ChannelPlan, "channel plan")
 
 
 def save(store: "Store", campaign_id: str, plan: ChannelPlan) -> None:

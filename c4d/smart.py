@@ -32,7 +32,7 @@ from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from c4d.models import Campaign, DecisionTopic, LongText, Model, OptionalName, RequiredName, Session, SessionKind, \
     new_id, same_name
@@ -221,13 +221,7 @@ class ObjectiveSet(Model):
 
 
 def load(store: "Store", campaign_id: str) -> ObjectiveSet:
-    data = store.worksheet(campaign_id, KIND)
-    if data is None:
-        return ObjectiveSet()
-    try:
-        return ObjectiveSet.model_validate(data)
-    except ValidationError as exc:  # only a hand-edited database gets here
-        raise ValueError(f"The saved SMART objectives cannot be read: {exc.errors()[0]['msg']}") from exc
+    return store.load_worksheet(campaign_id, KIND, ObjectiveSet, "SMART objectives")
 
 
 def save(store: "Store", campaign_id: str, objectives: ObjectiveSet) -> None:

@@ -15,6 +15,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -515,6 +516,18 @@ class Store:
         with self.transaction() as db:
             row = db.scalar(select(WorksheetRow).where(WorksheetRow.campaign_id == campaign_id, WorksheetRow.kind == kind))
             return None if row is None else dict(row.data)
+
+    def load_worksheet(self, campaign_id: str, kind: str, model: Any, what: str) -> Any:
+        """A worksheet's content validated by its pydantic model; the model's empty value
+        when nothing is saved yet. `what` names it in the message for a document that does
+        not fit its model (only a hand-edited database gets there)."""
+        data = self.worksheet(campaign_id, kind)
+        if not data:
+            return model()
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise ValueError(f"The saved {what} cannot be read: {exc.errors()[0]['msg']}") from exc
 
     def worksheets(self, campaign_id: str) -> dict[str, dict[str, Any]]:
         with self.transaction() as db:
