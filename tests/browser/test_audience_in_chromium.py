@@ -17,7 +17,7 @@ from c4d.audience import Level, SEMLevel, Side, load_part
 from c4d.models import Campaign, Session, SessionKind
 from c4d.store import Store
 from tests.browser.conftest import PROJECTOR, start_app, stop_app
-from tests.browser.test_workspace_in_chromium import ink_share
+from tests.browser.streamlit_page import choose, click_button, ink_share, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -50,29 +50,21 @@ def field(page, label: str):
     return page.get_by_label(label, exact=True).first
 
 
-def choose(page, label: str, option: str) -> None:
-    """Pick an option in the first select box with this label, as a person does."""
-    box = page.get_by_role("combobox", name=label, exact=True).first
-    box.click()
-    box.press("ArrowDown")
-    page.get_by_role("option", name=option, exact=True).click()
-
-
 def add_to_board(page, cell: str, who: str, activity: bool = False) -> None:
-    choose(page, "Cell", cell)
+    choose(page, "Cell", cell, first=True)
     if activity:
         page.get_by_text("Activity idea", exact=True).first.click()
     field(page, "Who (the audience) or the activity").fill(who)
-    page.get_by_role("button", name="Add to the board").click()
+    click_button(page, "Add to the board")
     expect(page.get_by_text(f"Added to {cell}: {who}")).to_be_visible(timeout=SLOW)
     expect(field(page, "Who (the audience) or the activity")).to_have_value("", timeout=SLOW)
 
 
 def add_influence(page, level: str, who: str, addressed_by: str) -> None:
-    choose(page, "Level", level)
+    choose(page, "Level", level, first=True)
     field(page, "Who or what").fill(who)
     field(page, "Addressed by (activity or partner)").fill(addressed_by)
-    page.get_by_role("button", name="Add the influence").click()
+    click_button(page, "Add the influence")
     expect(page.get_by_text(f"Added at the {level.lower()} level: {who}")).to_be_visible(timeout=SLOW)
 
 
@@ -139,11 +131,11 @@ def test_fill_framework_and_sem_project_them_and_export_the_report(browser, work
 
     # The room's capture form stays under the board; an entry typed there joins the board.
     field(page, "Who (the audience) or the activity").fill("Herder families")
-    choose(page, "Cell", "Origin · community level")
-    page.get_by_role("button", name="Add to the board").click()
+    choose(page, "Cell", "Origin · community level", first=True)
+    click_button(page, "Add to the board")
     expect(page.get_by_text("Added to Origin · community level: Herder families")).to_be_visible(timeout=SLOW)
     assert any(e.who == "Herder families" for e in load_part(store, campaign.id, "audience_framework").entries)
-    page.get_by_role("button", name="Leave projector mode").click()
+    click_button(page, "Leave projector mode")
     expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=SLOW)
 
     # ---- the workshop report, downloaded as a person would -------------------------------------------------
@@ -151,7 +143,7 @@ def test_fill_framework_and_sem_project_them_and_export_the_report(browser, work
     expect(page.get_by_role("heading", name="Workshop report", exact=True)).to_be_visible(timeout=SLOW)
     expect(page.get_by_text("Audience framework (PPCD)")).to_be_visible(timeout=SLOW)
     with page.expect_download(timeout=SLOW) as download_info:
-        page.get_by_role("button", name="Download the workshop report (.docx)").click()
+        click_button(page, "Download the workshop report (.docx)")
     document = docx.Document(download_info.value.path())
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert "Audience framework" in headings and "Social Ecological Model" in headings

@@ -13,36 +13,13 @@ from playwright.sync_api import expect
 from c4d import access, brief
 from c4d.store import Store
 from tests.browser.conftest import PHONE, PROJECTOR, start_app, stop_app
+from tests.browser.streamlit_page import choose, click_button, type_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 PASSCODE = "brief-day-2021"
 NAME = "Safe Journeys — ដំណើរសុវត្ថិភាព"
 SLUG = "safe-journeys"
-
-
-def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick an option in a Streamlit select box, as a person does."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.press("ArrowDown")
-    page.get_by_role("option", name=option, exact=True).click()
-
-
-def type_in(page, label: str, text: str, *, area: bool = False) -> None:
-    """Type into a box and leave it, as a person does (the page saves when the box is left)."""
-    box = page.get_by_label(label, exact=True)
-    box.fill(text)
-    if area:
-        box.press("Tab")
-    else:
-        box.press("Enter")
-    wait_for_app(page)
 
 
 def section_texts(document) -> dict[str, str]:
@@ -104,12 +81,12 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     expect(page.get_by_role("heading", name="Campaigns")).to_be_visible(timeout=30_000)
     page.get_by_label("Campaign name").fill(NAME)
     page.get_by_label("Country or area").fill("Cambodia")
-    page.get_by_role("button", name="Create campaign").click()
+    click_button(page, "Create campaign")
     expect(page.get_by_role("heading", name=NAME)).to_be_visible(timeout=30_000)
     page.goto(f"{base}/settings?campaign={SLUG}")
     page.get_by_label("Background and problem, in a few sentences").fill(
         "Young people from Battambang are recruited by unlicensed agencies for jobs across the border.")
-    page.get_by_role("button", name="Save campaign details").click()
+    click_button(page, "Save campaign details")
     expect(page.get_by_text("Campaign details saved.")).to_be_visible(timeout=30_000)
 
     # The PPCD's decision on the primary target group gives the brief its audience.
@@ -117,7 +94,7 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     expect(page.get_by_role("heading", name="Key decisions")).to_be_visible(timeout=30_000)
     choose(page, "Decision on", "Primary target group")
     page.get_by_label("What was decided").fill("Young jobseekers aged 18–25")
-    page.get_by_role("button", name="Save decision").click()
+    click_button(page, "Save decision")
     expect(page.get_by_text("Decision saved")).to_be_visible(timeout=30_000)
 
     # One SMART objective, built field by field.
@@ -134,7 +111,7 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     choose(page, "KAP element", "Practice — what they do or intend to do")
     choose(page, "Means of verification", "Endline KAP survey (n≈500), compared with the baseline")
     wait_for_app(page)
-    page.get_by_role("button", name="Save objective").click()
+    click_button(page, "Save objective")
     expect(page.get_by_text("Objective saved.")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("young jobseekers aged 18–25 in Battambang check an agency's licence").first
            ).to_be_visible()
@@ -149,7 +126,7 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     page.keyboard.press("Escape")
     type_in(page, "Why this channel: evidence that the audience uses it",
             "Baseline: radio is the first source of job news in the villages.", area=True)
-    page.get_by_role("button", name="Save channel").click()
+    click_button(page, "Save channel")
     expect(page.get_by_text("Channel saved: Radio — Community radio call-in show.")).to_be_visible(timeout=30_000)
 
     # The brief's own fields, each saved when left.
@@ -182,7 +159,7 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     # Export: version 1, downloaded as a person would.
     page.get_by_role("tab", name="Versions and export").click()
     with page.expect_download(timeout=60_000) as download_info:
-        page.get_by_role("button", name="Export and download the brief (.docx)").click()
+        click_button(page, "Export and download the brief (.docx)")
     download = download_info.value
     assert download.suggested_filename == "safe-journeys_creative-brief_v1.docx"
     document = docx.Document(download.path())
@@ -217,7 +194,7 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     # A share link, opened in a fresh browser with no facilitator session.
     page.get_by_role("tab", name="Share with the creative partner").click()
     page.get_by_label("Who the link is for (optional)").fill("Agency")
-    page.get_by_role("button", name="Create a share link").click()
+    click_button(page, "Create a share link")
     code = page.get_by_test_id("stCode")
     expect(code).to_contain_text("/brief/", timeout=30_000)
     link = re.search(r"/brief/[A-Za-z0-9_-]{32}", code.inner_text()).group(0)

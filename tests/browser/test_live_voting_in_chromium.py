@@ -17,7 +17,7 @@ from c4d.demo import load_demo
 from c4d.store import Store
 from c4d.voting import ballot_from_template, open_ballot
 from tests.browser.conftest import PHONE, PROJECTOR, start_app, stop_app
-from tests.browser.test_workspace_in_chromium import ink_share
+from tests.browser.streamlit_page import ink_share
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from c4d.models import Campaign, Session, SessionKind
 from c4d.pretest import Material, MaterialType, PretestGroup, Verdict
 from c4d.store import Store
 from tests.browser.conftest import PHONE, PROJECTOR, start_app, stop_app
-from tests.browser.test_workspace_in_chromium import ink_share
+from tests.browser.streamlit_page import click_button, ink_share
 
 pytestmark = pytest.mark.browser
 
@@ -161,7 +161,7 @@ def test_a_file_is_checked_before_it_is_stored_and_a_picture_shows_inline(browse
         page.locator("input[type=file]").first.set_input_files(
             {"name": "poster.png", "mimeType": "image/png", "buffer": b"this is not a picture"})
         expect(page.get_by_text("poster.png", exact=True).first).to_be_visible(timeout=DEADLINE)
-        page.get_by_role("button", name="Register the material").click()
+        click_button(page, "Register the material")
         expect(page.get_by_text("is named like a PNG picture but its content is not one")).to_be_visible(
             timeout=DEADLINE)
         check = Store(database(data))
@@ -176,7 +176,7 @@ def test_a_file_is_checked_before_it_is_stored_and_a_picture_shows_inline(browse
         page.locator("input[type=file]").first.set_input_files(
             {"name": "poster-v1.png", "mimeType": "image/png", "buffer": picture.getvalue()})
         expect(page.get_by_text("poster-v1.png", exact=True).first).to_be_visible(timeout=DEADLINE)
-        page.get_by_role("button", name="Register the material").click()
+        click_button(page, "Register the material")
         expect(page.get_by_text("Registered Transit-point poster (v1).")).to_be_visible(timeout=DEADLINE)
         expect(page.get_by_role("img", name="poster-v1.png").or_(page.locator("[data-testid='stImage'] img"))
                .first).to_be_visible(timeout=DEADLINE)

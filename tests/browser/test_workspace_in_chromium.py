@@ -3,55 +3,18 @@ project the overview, check the register on a phone, download the workshop repor
 
 from __future__ import annotations
 
-import io
 import re
 
 import docx
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, PROJECTOR
+from tests.browser.streamlit_page import choose, click_button, ink_share, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 PASSCODE = "first-day-2020"
-
-
-def ink_share(png: bytes) -> float:
-    """Share of pixels that differ from the page's dominant colour: 0 for a blank screen."""
-    image = Image.open(io.BytesIO(png)).convert("RGB").resize((320, 180))
-    colours = image.getcolors(image.width * image.height)
-    _, dominant = max(colours)
-    inked = sum(n for n, c in colours if sum(abs(a - b) for a, b in zip(c, dominant)) > 60)
-    return inked / (image.width * image.height)
-
-
-def wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-    expect(page.locator("[data-testid^='stSkeleton']")).to_have_count(0, timeout=30_000)
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick an option in a Streamlit select box, as a person does: open the list (the arrow
-    key opens it as it does for a keyboard user), click the option. A list that closes
-    while the page redraws is opened again, within a deadline."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    box = page.get_by_role("combobox", name=label)
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(6):
-        box.click()
-        if box.get_attribute("aria-expanded") != "true":
-            box.press("ArrowDown")
-        try:
-            wanted.click(timeout=5_000)
-            expect(box).to_have_value(option, timeout=5_000)
-            return
-        except (PlaywrightTimeout, AssertionError):
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def test_first_workshop_day(browser, running_app, artifacts):
@@ -64,11 +27,11 @@ def test_first_workshop_day(browser, running_app, artifacts):
     expect(page.get_by_role("heading", name="Welcome to the C4D workshop toolkit")).to_be_visible(timeout=30_000)
     page.get_by_label("New passcode").fill(PASSCODE)
     page.get_by_label("Type it again").fill(PASSCODE)
-    page.get_by_role("button", name="Set passcode").click()
+    click_button(page, "Set passcode")
     expect(page.get_by_role("heading", name="Campaigns")).to_be_visible(timeout=30_000)
 
     # The example campaign opens on its overview.
-    page.get_by_role("button", name="Load the Dream Umbrella example").click()
+    click_button(page, "Load the Dream Umbrella example")
     expect(page.get_by_role("heading", name="Dream Umbrella — Мөрөөдлийн шүхэр")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Young women aged 18–27").first).to_be_visible()
 
@@ -85,14 +48,14 @@ def test_first_workshop_day(browser, running_app, artifacts):
     shot = page.screenshot(path=str(artifacts / "overview-projector-1280x720.png"))
     assert ink_share(shot) > 0.02
     expect(page.get_by_text("Ulaanbaatar and Darkhan-Uul").first).to_be_visible()
-    page.get_by_role("button", name="Leave projector mode").click()
+    click_button(page, "Leave projector mode")
     expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=15_000)
 
     # The workshop report, downloaded as a person would.
     page.get_by_role("link", name="Workshop report").click()
     expect(page.get_by_role("heading", name="Workshop report", exact=True)).to_be_visible(timeout=30_000)
     with page.expect_download(timeout=30_000) as download_info:
-        page.get_by_role("button", name="Download the workshop report (.docx)").click()
+        click_button(page, "Download the workshop report (.docx)")
     path = download_info.value.path()
     assert download_info.value.suggested_filename.endswith(".docx")
     document = docx.Document(path)
@@ -163,7 +126,7 @@ def test_a_killed_server_loses_nothing_confirmed_on_screen(browser, tmp_path):
         page.get_by_label("Name (optional)").fill("Nomin Example-40")
         choose(page, "Organisation type", "Law enforcement")
         choose(page, "Sex", "Woman")
-        page.get_by_role("button", name="Add participant").click()
+        click_button(page, "Add participant")
         expect(page.get_by_text("40 participants: 30 women, 10 men")).to_be_visible(timeout=30_000)
         page.close()
     finally:
