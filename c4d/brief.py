@@ -731,8 +731,13 @@ def reach_text(value: int | None) -> str:
     return smart.number(value) if value is not None else "–"
 
 
-def cost_text(value: float | None, currency: str) -> str:
-    return f"{smart.number(value)} {currency}".strip() if value is not None else "–"
+def cost_text(value: float | None) -> str:
+    return smart.number(value) if value is not None else "–"
+
+
+def cost_header(currency: str) -> str:
+    """The cost column's heading, with the currency, so each cell holds only a figure."""
+    return f"Cost ({currency})" if currency.strip() else "Cost"
 
 
 def channel_total_row(brief: ComposedBrief) -> tuple[str, ...]:
@@ -740,7 +745,7 @@ def channel_total_row(brief: ComposedBrief) -> tuple[str, ...]:
     costs = [c.cost for c in brief.channels if c.cost is not None]
     return ("Total", f"{len(brief.channels)} channels", "", "",
             smart.number(sum(reach)) if reach else "–",
-            f"{smart.number(sum(costs))} {brief.currency}".strip() if costs else "–")
+            smart.number(sum(costs)) if costs else "–")
 
 
 def outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> list[Section]:
@@ -791,7 +796,7 @@ def outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> list[Sec
             tuple((str(i), x.sentence + (f" {x.result}." if x.result else ""), x.element,
                    "; ".join(x.flags) if x.flags else "All checks pass")
                   for i, x in enumerate(brief.objectives, start=1)),
-            (0.8, 10.0, 2.5, 3.3)))
+            (0.8, 9.5, 2.9, 3.4)))
 
     if brief.barriers:
         body["barriers"].append(Bullets(tuple(brief.barriers)))
@@ -825,11 +830,12 @@ def outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> list[Sec
     ch = body["channels"]
     if brief.channels:
         rows = [(x.channel + (f" — {x.detail}" if x.detail else ""), ", ".join(x.audiences) or "–",
-                 x.evidence or "–", x.timing or "–", reach_text(x.expected_reach), cost_text(x.cost, brief.currency))
+                 x.evidence or "–", x.timing or "–", reach_text(x.expected_reach), cost_text(x.cost))
                 for x in brief.channels]
         rows.append(channel_total_row(brief))
-        ch.append(TableBlock(("Channel", "Audiences", "Why (evidence)", "Timing", "Reach", "Cost"),
-                             tuple(rows), (3.8, 2.8, 4.6, 2.0, 1.8, 1.6)))
+        ch.append(TableBlock(
+            ("Channel", "Audiences", "Why (evidence)", "Timing", "Reach", cost_header(brief.currency)),
+            tuple(rows), (3.4, 3.0, 4.2, 2.5, 1.9, 1.6)))
         partners = sorted({x.partner for x in brief.channels if x.partner})
         if partners:
             ch.append(Pairs((("Partners", "; ".join(partners)),)))
@@ -844,7 +850,7 @@ def outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> list[Sec
         body["deliverables"].append(TableBlock(
             ("Deliverable", "Format", "Quantity", "Due"),
             tuple((d.item, d.format or "–", d.quantity or "–", d.due or "–") for d in f.deliverables),
-            (5.4, 5.8, 2.2, 3.2)))
+            (5.0, 5.6, 2.6, 3.4)))
     body["logistics"] += _labelled("Timeline", f.timeline)
     body["logistics"] += _labelled("Budget", f.budget)
     body["logistics"] += _labelled("Approvals", f.approvals)
@@ -878,8 +884,8 @@ SUMMARY_MESSAGES = 4    # key messages listed on it
 
 
 def _short(text: str, limit: int = SUMMARY_LIMIT) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters, cut at a word with '…'."""
+    return smart.clip(text, limit)
 
 
 short_text = _short
@@ -902,7 +908,8 @@ def summary_outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> 
         facts = dict(brief.primary.facts)
         where = facts.get("Where they live", "")
         situation = facts.get("Occupation or situation", "")
-        line = brief.primary.name + (f" in {where}" if where else "") + (f" — {situation}" if situation else "")
+        line = brief.primary.name + (f" in {where}" if where else "") + (
+            f" — {smart.lower_first(situation)}" if situation else "")
         who.append(Para(_short(line, 180)))
     others = [x.name for x in brief.audiences if x.role.lower().startswith("secondary")]
     if others:
@@ -915,9 +922,10 @@ def summary_outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> 
         objective_blocks.append(Note(f"And {len(brief.objectives) - SUMMARY_OBJECTIVES} more in the full brief."))
     add("objectives", "Objectives", objective_blocks)
     cta: list[Block] = _lines(_short(f.call_to_action, 180))
-    reach_us = " · ".join(x for x in (f.cta_service, f.cta_contact) if x.strip())
-    if cta and reach_us:
-        cta.append(Para(_short(reach_us, 120), italic=True))
+    reach_us = [(label, _short(value, 120)) for label, value in (("Service", f.cta_service),
+                                                                 ("Contact", f.cta_contact)) if value.strip()]
+    if cta and reach_us:  # the service and how to reach it: what the partner must get right
+        cta.append(Pairs(tuple(reach_us)))
     add("cta", "Call to action", cta)
     messages: list[Block] = []
     listed = [_short(m, 110) for m in f.key_messages if m.strip()][:SUMMARY_MESSAGES]
@@ -928,9 +936,9 @@ def summary_outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> 
     add("messages", "Key messages", messages)
     media = list(dict.fromkeys(x.detail if x.channel == "Other" and x.detail else x.channel
                                for x in brief.channels))
-    production = [(label, _short(text, 140)) for label, text in (
-        ("Tone", f.tone), ("Channels", ", ".join(media)), ("Mandatory elements", f.mandatory_elements),
-        ("Deliverables", "; ".join(d.item for d in f.deliverables))) if text.strip()]
+    production = [(label, _short(text, limit)) for label, text, limit in (
+        ("Tone", f.tone, 240), ("Channels", ", ".join(media), 220), ("Mandatory elements", f.mandatory_elements, 260),
+        ("Deliverables", "; ".join(d.item for d in f.deliverables), 220)) if text.strip()]
     absent = [label for label, text in (
         ("tone", f.tone), ("channels", media), ("mandatory elements", f.mandatory_elements),
         ("deliverables", f.deliverables)) if not text]
@@ -955,8 +963,8 @@ def block_lines(block: Block) -> list[str]:
         return [line for line in block.text.splitlines() if line.strip()]
     if isinstance(block, Bullets):
         return [f"• {item}" for item in block.items]
-    if isinstance(block, TableBlock):
-        return [" | ".join(cell for cell in row) for row in block.rows]
+    if isinstance(block, TableBlock):  # the headings too: they carry the currency of the costs
+        return [" | ".join(h for h in block.headers)] + [" | ".join(cell for cell in row) for row in block.rows]
     if isinstance(block, Pairs):
         return [f"{label}: {value}" for label, value in block.pairs]
     if isinstance(block, Sub):

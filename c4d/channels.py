@@ -216,14 +216,16 @@ def _key(audience_id: str | None, name: str) -> str:
 
 
 def money(total: Total, currency: str) -> str:
-    if total.entries and total.cost_unknown == total.entries:
+    """The total cost as a person reads it; '–' when nothing is costed (or there is no channel)."""
+    if total.cost_unknown == total.entries:
         return "–"
     text = f"{number(total.cost)} {currency}".strip()
     return text + (f" (+{total.cost_unknown} not costed)" if total.cost_unknown else "")
 
 
 def reach(total: Total) -> str:
-    if total.entries and total.reach_unknown == total.entries:
+    """The total expected reach; '–' when nothing is estimated (or there is no channel)."""
+    if total.reach_unknown == total.entries:
         return "–"
     text = number(total.reach)
     return text + (f" (+{total.reach_unknown} not estimated)" if total.reach_unknown else "")

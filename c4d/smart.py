@@ -326,7 +326,7 @@ def sentence(objective: Objective, audience_name: str | None = None) -> str:
     objective."""
     o = objective
     who = _clean_phrase(audience_name if audience_name is not None else (o.audience.name if o.audience else ""))
-    who = _lower_first(who) if who else "[audience not set]"
+    who = lower_first(who) if who else "[audience not set]"
     place = _clean_phrase(o.place)
     where = f" in {place}" if place else " [place not set]"
     behaviour = _clean_phrase(o.behaviour) or "[behaviour not set]"
@@ -335,16 +335,18 @@ def sentence(objective: Objective, audience_name: str | None = None) -> str:
     base_source = f" (baseline: {_clean_phrase(o.baseline_source)})" if o.baseline_source.strip() else ""
     means = _clean_phrase(o.verification)
     if means and not re.match(r"(?i)(the|a|an|its|their|our|each|every)\b", means):
-        means = "the " + _lower_first(means)
+        means = "the " + lower_first(means)
     measured = f", measured by {means}" if means else ", [means of verification not set]"
     return f"{when}, {who}{where} {behaviour}, with {indicator} {_movement(o)}{base_source}{measured}."
 
 
 def short_sentence(objective: Objective) -> str:
     """The objective in a line, for a one-page summary: 'Knowledge: know where to report a
-    case — at least 60% (from 45%) by 30 June 2021'."""
+    case — at least 60% (from 45%) by 30 June 2021'. A long behaviour is shortened (at a
+    word, with '…'), never the target or the deadline."""
     o = objective
-    what = _clean_phrase(o.behaviour) or _clean_phrase(o.indicator) or "[behaviour not set]"
+    what = clip(_clean_phrase(o.behaviour) or _clean_phrase(o.indicator) or "[behaviour not set]",
+                SHORT_BEHAVIOUR)
     if o.target_value is None:
         aim = "target not set"
     elif o.measure is Measure.change:
@@ -359,7 +361,22 @@ def short_sentence(objective: Objective) -> str:
     return f"{o.element.value.capitalize()}: {what} — {aim}{when}"
 
 
-def _lower_first(text: str) -> str:
+SHORT_BEHAVIOUR = 90  # characters of the behaviour in `short_sentence`
+
+
+def clip(text: str, limit: int) -> str:
+    """The text in at most `limit` characters: cut at the last word that fits, with '…'."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 0.6:  # a word boundary not too far back
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.–—-") + "…"
+
+
+def lower_first(text: str) -> str:
     """'Endline KAP survey' → 'endline KAP survey' (an acronym at the start stays as it is)."""
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]

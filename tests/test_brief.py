@@ -283,7 +283,7 @@ def test_the_full_brief_has_a_cover_word_headings_tables_and_page_numbers(demo, 
     table_headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
     assert ["Role", "Audience", "Approach", "Who they are"] in table_headers
     assert ["#", "Objective", "Element", "Checks"] in table_headers
-    assert ["Channel", "Audiences", "Why (evidence)", "Timing", "Reach", "Cost"] in table_headers
+    assert ["Channel", "Audiences", "Why (evidence)", "Timing", "Reach", "Cost (USD)"] in table_headers
     footer = document.sections[0].footer._element.xml
     assert "PAGE" in footer and "NUMPAGES" in footer
     text = all_text(document)
@@ -320,6 +320,40 @@ def test_the_summary_is_short_and_keeps_the_essentials(demo, ready_store):
     text = all_text(document)
     assert FINAL_SLOGAN in text and OLD_SLOGAN not in text
     assert "And 2 more in the full brief." in text
+
+
+def test_the_summary_keeps_the_service_contact_and_production_notes_whole(demo, ready_store):
+    fields = brief.load_fields(ready_store, demo.id)
+    text = all_text(export(ready_store, demo, summary=True))
+    # what the partner must get right is never cut short on a brief of ordinary length
+    assert f"Service: {fields.cta_service}" in text and f"Contact: {fields.cta_contact}" in text
+    assert f"Tone: {fields.tone}" in text
+    assert f"Mandatory elements: {fields.mandatory_elements}" in text
+    assert "; ".join(d.item for d in fields.deliverables) in text
+    # each objective keeps its target and deadline, however long its behaviour
+    bullets = [p.text for p in export(ready_store, demo, summary=True).paragraphs if p.style.name == "List Bullet"]
+    assert any(b.startswith("Attitude: ") and b.endswith("up by at least 5% on the baseline by 30 June 2021")
+               for b in bullets), bullets
+
+
+def test_a_shortened_text_is_cut_at_a_word():
+    assert brief.short_text("Logos of IOM and the helpline number", 24) == "Logos of IOM and the…"
+    assert brief.short_text("Short enough", 24) == "Short enough"
+    assert brief.short_text("Averyveryverylongwordwithoutspaces", 10) == "Averyvery…"
+
+
+def test_a_change_of_currency_shows_in_what_changed(demo, ready_store):
+    first = brief.latest_version(ready_store, demo.id)
+    channels.upsert(ready_store, demo.id, channels.load(ready_store, demo.id).entries[0].model_copy(
+        update={"cost": 1200.0}))
+    channels.set_currency(ready_store, demo.id, "MNT")
+    second, made = brief.save_version(ready_store, demo)
+    assert made
+    [change] = brief.diff(first.brief, second.brief)
+    assert change.title == "Media and channels"
+    assert any(line.endswith("Cost (USD)") for line in change.removed)
+    assert any(line.endswith("Cost (MNT)") for line in change.added)
+    assert any(line.endswith("| 1,200") for line in change.added)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,

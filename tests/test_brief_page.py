@@ -106,3 +106,21 @@ def test_projector_mode_shows_the_brief_only(app, demo):
     shown = texts(at)
     assert "Create a share link" not in [b.label for b in at.button]
     assert "Call to action" in shown and "Before you accept a job" in shown
+
+
+def test_the_preview_tables_show_whole_sentences_as_typed(app, demo, ready_store):
+    from c4d import smart
+
+    smart.upsert(ready_store, demo.id, smart.Objective(
+        audience=smart.AudienceRef(name="Young women aged 18–27"), behaviour="call **now** [here](http://x.example)",
+        place="Darkhan-Uul"))
+    at = app(PAGE, demo)
+    at.session_state["projector"] = True
+    at.run()
+    tables = [t.value for t in at.table]  # static tables: long cells wrap instead of being cut
+    objectives = next(t for t in tables if "Objective" in t.columns)
+    cells = [str(c) for c in objectives["Objective"]]
+    as_read = [re.sub(r"\\(.)", r"\1", c) for c in cells]
+    assert any(c.startswith("By 30 June 2021") and c.endswith("— met.") for c in as_read)
+    typed = next(c for c in cells if "call" in c)
+    assert r"call \*\*now\*\* \[here\]\(http\:" in typed  # escaped: no bold, no link

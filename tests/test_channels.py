@@ -51,6 +51,7 @@ def test_totals_by_audience_list_every_audience_and_count_shared_channels_for_ea
     assert totals["Young women aged 18–27"].reach == 150 and totals["Young women aged 18–27"].entries == 2
     assert totals["Parents of girls and young women"].reach == 100
     assert totals["Police"].entries == 0          # listed, so the gap shows
+    assert (channels.reach(totals["Police"]), channels.money(totals["Police"], "USD")) == ("–", "–")  # not "0"
     assert totals["Journalists"].entries == 1     # named only in the plan
 
 

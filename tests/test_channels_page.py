@@ -77,3 +77,28 @@ def test_the_currency_is_saved_when_changed(app, demo, ready_store):
     at.text_input(key="channel-currency").input("MNT").run()
     assert channels.load(ready_store, demo.id).currency == "MNT"
     assert "Cost (MNT)" in texts(at) or "Cost (MNT)" in at.dataframe[0].value.columns
+
+
+def test_editing_a_channel_keeps_an_audience_the_analysis_does_not_have(app, fresh, ready_store):
+    from c4d.smart import AudienceRef
+
+    kept = channels.ChannelEntry(kind=channels.ChannelKind.radio, evidence="Baseline: radio in the villages",
+                                 audiences=[AudienceRef(name="Young jobseekers"), AudienceRef(name="Village chiefs")])
+    channels.upsert(ready_store, fresh.id, kept)
+    at = app(PAGE, fresh)
+    assert any("Village chiefs" in w.value for w in at.warning)  # named, and flagged as unknown
+    at.selectbox(key="channel-which").set_value(kept.id).run()
+    assert at.multiselect(key="channel-audiences").value == ["Young jobseekers", "Village chiefs"]
+    at.text_input(key="channel-timing").input("March–May")
+    button(at, "Save channel").click().run()
+    [saved] = channels.load(ready_store, fresh.id).entries
+    assert saved.timing == "March–May"
+    assert [r.name for r in saved.audiences] == ["Young jobseekers", "Village chiefs"]
+
+
+def test_totals_by_channel_and_by_audience_each_show_every_column(app, demo):
+    at = app(PAGE, demo)
+    by_audience = at.dataframe[2].value
+    assert list(by_audience.columns) == ["Audience", "Channels", "Expected reach", "Cost"]
+    without = by_audience[by_audience["Channels"] == 0]
+    assert len(without) and set(without["Expected reach"]) == {"–"} and set(without["Cost"]) == {"–"}

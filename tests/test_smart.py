@@ -218,6 +218,16 @@ def test_the_sentence_follows_measure_and_direction():
                                                               target_value=20000))
 
 
+def test_the_short_line_shortens_the_behaviour_but_keeps_target_and_deadline():
+    long_behaviour = ("reject the idea that a well-paid offer from a stranger or a new online contact can be "
+                      "accepted without checking it first with a trusted person")
+    line = smart.short_sentence(good(behaviour=long_behaviour))
+    assert line.startswith("Knowledge: reject the idea that") and "…" in line
+    assert line.endswith("— at least 60% (from 45%) by 30 June 2021")
+    assert smart.short_sentence(good()) == ("Knowledge: know where to report a suspected trafficking case — "
+                                            "at least 60% (from 45%) by 30 June 2021")
+
+
 def test_the_sentence_uses_the_current_audience_name():
     assert smart.sentence(good(), "Women aged 18 to 27").startswith("By 30 June 2021, women aged 18 to 27 in")
 

@@ -67,6 +67,15 @@ def test_a_complete_objective_passes_every_check(app, fresh, ready_store):
     assert smart.check(saved) == []
 
 
+def test_an_empty_builder_cannot_save_an_empty_objective(app, fresh, ready_store):
+    at = app(PAGE, fresh)
+    assert button(at, "Save objective").disabled  # only the place (from the PPCD) is filled in
+    at.text_input(key="smart-behaviour").input("know where to report").run()
+    assert not button(at, "Save objective").disabled
+    button(at, "Save objective").click().run()
+    assert [o.behaviour for o in smart.load(ready_store, fresh.id).objectives] == ["know where to report"]
+
+
 def test_a_number_that_is_not_one_is_explained_and_nothing_is_saved(app, fresh, ready_store):
     at = app(PAGE, fresh)
     at.text_input(key="smart-behaviour").input("know where to report")

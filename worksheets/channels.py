@@ -68,17 +68,14 @@ def totals_frame(totals: list[channels.Total], first: str) -> pd.DataFrame:
                           "Cost": channels.money(t, currency)} for t in totals])
 
 
-if plan.entries:
-    c1, c2 = st.columns(2)
-    with c1:
-        st.subheader("By channel", anchor=False)
-        st.dataframe(totals_frame(channels.totals_by_channel(plan) + [channels.grand_total(plan)], "Channel"),
-                     hide_index=True, width="stretch")
-    with c2:
-        st.subheader("By audience", anchor=False)
-        st.dataframe(totals_frame(channels.totals_by_audience(plan, audiences), "Audience"), hide_index=True,
-                     width="stretch")
-        st.caption("A channel that reaches two audiences counts for both.")
+if plan.entries:  # one above the other, so every column shows on a laptop screen
+    st.subheader("By channel", anchor=False)
+    st.dataframe(totals_frame(channels.totals_by_channel(plan) + [channels.grand_total(plan)], "Channel"),
+                 hide_index=True, width="stretch")
+    st.subheader("By audience", anchor=False)
+    st.dataframe(totals_frame(channels.totals_by_audience(plan, audiences), "Audience"), hide_index=True,
+                 width="stretch")
+    st.caption("A channel that reaches two audiences counts for both.")
 
 if projector:
     st.stop()
@@ -105,8 +102,8 @@ def load_entry() -> None:
     entry = by_id.get(st.session_state[K + "which"])
     st.session_state[K + "kind"] = entry.kind if entry else channels.ChannelKind.facebook
     st.session_state[K + "detail"] = entry.detail if entry else ""
-    names = channels.audience_names(entry, audiences) if entry else []
-    st.session_state[K + "audiences"] = [n for n in names if n in {a.name for a in audiences}]
+    names = list(dict.fromkeys(channels.audience_names(entry, audiences))) if entry else []
+    st.session_state[K + "audiences"] = names  # one the analysis does not have stays, marked, until removed
     st.session_state[K + "audiences_typed"] = ", ".join(names)
     st.session_state[K + "evidence"] = entry.evidence if entry else ""
     st.session_state[K + "timing"] = entry.timing if entry else ""
@@ -129,7 +126,10 @@ kind = c1.selectbox("Channel", list(channels.ChannelKind), key=K + "kind", forma
 detail = c2.text_input("Detail", key=K + "detail", max_chars=200,
                        placeholder="e.g. the campaign's Facebook page, the hub for everything else")
 if audiences:
-    chosen = st.multiselect("Audiences it reaches", [a.name for a in audiences], key=K + "audiences")
+    known_names = [a.name for a in audiences]
+    held = [n for n in st.session_state.get(K + "audiences", []) if n not in known_names]
+    chosen = st.multiselect("Audiences it reaches", known_names + held, key=K + "audiences",
+                            format_func=lambda n: n if n in known_names else f"{n} (not in the audience analysis)")
 else:
     chosen = [n.strip() for n in st.text_input(
         "Audiences it reaches (separate with commas)", key=K + "audiences_typed", max_chars=600,

@@ -128,10 +128,9 @@ def show_blocks(blocks) -> None:
             st.markdown(("*" + ui.plain(block.text) + "*") if block.italic else ui.plain(block.text))
         elif isinstance(block, brief.Bullets):
             st.markdown("\n".join("- " + ui.plain(item).replace("  \n", " ") for item in block.items))
-        elif isinstance(block, brief.TableBlock):
-            headers = [h or " " for h in block.headers]
-            st.dataframe(pd.DataFrame([list(r) for r in block.rows], columns=headers), hide_index=True,
-                         width="stretch")
+        elif isinstance(block, brief.TableBlock):  # a static table: long cells wrap, as in the document
+            headers = [ui.plain(h) or " " for h in block.headers]
+            st.table(pd.DataFrame([[ui.plain(c) for c in r] for r in block.rows], columns=headers), hide_index=True)
         elif isinstance(block, brief.Pairs):
             st.markdown("  \n".join(f"**{ui.plain(k)}:** {ui.plain(v)}" for k, v in block.pairs))
         elif isinstance(block, brief.Sub):

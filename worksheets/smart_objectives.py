@@ -217,7 +217,10 @@ for problem in problems:
     st.error(ui.plain(problem))
 
 c1, c2 = st.columns([1, 3])
-if c1.button("Save objective", type="primary", disabled=draft is None or bool(problems)):
+empty = pristine and not editing  # an empty builder saves nothing
+if c1.button("Save objective", type="primary", disabled=draft is None or bool(problems) or empty,
+             help="Fill in the behaviour, the indicator, a figure or the means of verification first."
+             if empty else None):
     with ui.saving("Objective"):
         smart.upsert(db, campaign.id, draft)
         flags = smart.check(draft, audiences=audiences)

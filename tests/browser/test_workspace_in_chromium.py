@@ -144,3 +144,36 @@ def test_a_killed_server_loses_nothing_confirmed_on_screen(browser, tmp_path):
     reopened = Store(f"sqlite:///{data / 'c4d.sqlite3'}")
     ppcd = reopened.session(reopened.campaign("dream-umbrella").id, "ppcd-2020")
     assert [p.organisation for p in reopened.participants(ppcd.id)][-1] == "Darkhan-Uul police department"
+
+
+def test_typed_text_never_becomes_a_link_or_an_icon(browser, tmp_path):
+    """A campaign name with web addresses, an e-mail address and an icon code shows on the
+    home page, the overview and the sidebar as typed: no link, no icon."""
+    from c4d import access
+    from c4d.models import Campaign
+    from c4d.store import Store
+    from tests.browser.conftest import start_app, stop_app
+
+    typed = "Go www.example.org or https://example.org/a :material/home: me@example.org"
+    data = tmp_path / "data"
+    data.mkdir()
+    store = Store(f"sqlite:///{data / 'c4d.sqlite3'}")
+    access.set_passcode(store, PASSCODE, PASSCODE)
+    campaign = store.create_campaign(Campaign(name=typed, country="Mongolia"))
+    store.engine.dispose()
+    process, base = start_app(data)
+    try:
+        page = browser.new_page(viewport=PROJECTOR)
+        for path in ("/", f"/overview?campaign={campaign.slug}"):
+            page.goto(base + path)
+            wait_for_app(page)
+            shown = page.get_by_text("Go www").first
+            expect(shown).to_be_visible(timeout=30_000)
+            assert shown.inner_text().replace("\u2060", "").strip().startswith(typed), path
+            assert page.locator("a[href*='example.org']").count() == 0, path
+            icons = page.locator("[data-testid='stMain'] [data-testid='stIconMaterial'], "
+                                 "[data-testid='stSidebarUserContent'] [data-testid='stIconMaterial']")
+            assert icons.filter(has_text="home").count() == 0, path
+        page.close()
+    finally:
+        stop_app(process)
