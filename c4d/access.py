@@ -11,7 +11,9 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+from enum import Enum
 
+from c4d.participation import RateLimiter
 from c4d.store import Store
 
 SETTING = "facilitator_passcode"
@@ -59,6 +61,28 @@ def set_passcode(store: Store, passcode: str, repeated: str) -> None:
 def sign_in(store: Store, passcode: str) -> bool:
     stored = store.setting(SETTING)
     return bool(stored) and verify_passcode(passcode, stored)
+
+
+class SignIn(Enum):
+    accepted = "accepted"
+    refused = "refused"
+    too_many = "too many"
+
+
+# Tries from one device's address, kept by the server (a reload of the page forgets
+# nothing): enough for typing mistakes, far too few to guess a passcode, and each refused
+# try before checking costs the laptop no scrypt hash.
+TRIES_PER_ADDRESS = 10
+TRIES_WINDOW_S = 15 * 60
+_tries = RateLimiter(limit=TRIES_PER_ADDRESS, window=TRIES_WINDOW_S)
+
+
+def try_sign_in(store: Store, passcode: str, address: str | None, tries: RateLimiter | None = None) -> SignIn:
+    """Check a passcode typed on another device, at most TRIES_PER_ADDRESS times per
+    TRIES_WINDOW_S seconds from one address."""
+    if not (tries or _tries).allow(address or "unknown"):
+        return SignIn.too_many
+    return SignIn.accepted if sign_in(store, passcode) else SignIn.refused
 
 
 def is_this_laptop(remote_ip: str | None) -> bool:

@@ -41,10 +41,17 @@ def store() -> Store:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
 
 
+# Streamlit turns bare addresses ("http://…", "www.…", "name@host") into links and
+# ":material/…:" into icons even when every punctuation mark is escaped. An invisible word
+# joiner (U+2060) inside each such pattern breaks it without changing what a reader sees;
+# text without one is left as it is.
+_WORD_JOINER = "\u2060"
+_AUTOLINKED = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=\w@)(?=\w)|(?<=:)(?=[a-z_]+/)")
 def plain(text: str) -> str:
     """User text made safe for Streamlit's markdown: every ASCII punctuation mark is
-    backslash-escaped, so names show exactly as typed and never become links, HTML,
-    formatting or icons."""
+    backslash-escaped and addresses are broken up invisibly, so names show exactly as typed
+    and never become links, HTML, formatting or icons."""
+    text = _AUTOLINKED.sub(_WORD_JOINER, text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
@@ -91,18 +98,19 @@ def _first_run(db: Store) -> None:
 def _sign_in(db: Store) -> None:
     st.title("Facilitator sign-in")
     st.write("This page is for the workshop's facilitators. Participants: use the link or QR code on the projector.")
-    failures = st.session_state.get("sign_in_failures", 0)
     with st.form("sign-in"):
         passcode = st.text_input("Passcode", type="password")
-        if st.form_submit_button("Sign in", type="primary", disabled=failures >= 10):
-            if access.sign_in(db, passcode):
+        if st.form_submit_button("Sign in", type="primary"):
+            address = st.context.ip_address
+            result = access.try_sign_in(db, passcode, address if isinstance(address, str) else None)
+            if result is access.SignIn.accepted:
                 st.session_state["signed_in"] = db.setting(access.SETTING)
-                st.session_state["sign_in_failures"] = 0
                 st.rerun()
-            st.session_state["sign_in_failures"] = failures + 1
-            st.error("That passcode is not right.")
-    if failures >= 10:
-        st.error("Too many wrong passcodes from this browser. Reload the page to try again.")
+            elif result is access.SignIn.refused:
+                st.error("That passcode is not right.")
+            else:
+                minutes = access.TRIES_WINDOW_S // 60
+                st.error(f"Too many tries from this device. Wait {minutes} minutes, or use the laptop itself.")
 
 
 # ---- the open campaign ----------------------------------------------------------------

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from c4d import access
 from c4d.demo import DEMO_ID
 from c4d.models import Campaign, DecisionTopic, OrgType, Sex
+from c4d.participation import RateLimiter
 from tests.conftest import PASSCODE, ROOT
 
 
@@ -17,8 +18,9 @@ def texts(at) -> str:
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "error",
                                   "success", "warning") for e in getattr(at, kind)]
     raw = "\n".join(str(p) for p in parts)
-    # Read it as a person sees it: without markdown emphasis and escapes.
-    return re.sub(r"\\(.)", r"\1", raw.replace("**", "").replace("*", "").replace("  \n", "\n"))
+    # Read it as a person sees it: without markdown emphasis, escapes and invisible joiners.
+    raw = raw.replace("**", "").replace("*", "").replace("  \n", "\n").replace("\u2060", "")
+    return re.sub(r"\\(.)", r"\1", raw)
 
 
 def button(at, label):
@@ -57,6 +59,21 @@ def test_another_device_must_sign_in(ready_store, demo, monkeypatch):
     at.button[0].click().run()
     assert at.title[0].value == "Campaigns"
     assert "Dream Umbrella" in texts(at)
+
+
+def test_too_many_wrong_passcodes_lock_the_device_out_even_after_a_reload(ready_store, monkeypatch):
+    monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
+    monkeypatch.setattr(access, "_tries", RateLimiter(limit=2, window=600))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    for _ in range(2):
+        at.text_input[0].input("wrong-one")
+        at.button[0].click().run()
+        assert "not right" in at.error[0].value
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # the page reloaded
+    at.text_input[0].input(PASSCODE)
+    at.button[0].click().run()
+    assert "Too many tries from this device" in at.error[0].value
+    assert at.title[0].value == "Facilitator sign-in"
 
 
 def test_another_device_before_set_up_sees_no_data(store, monkeypatch):
