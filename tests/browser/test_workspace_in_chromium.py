@@ -85,10 +85,11 @@ def test_first_workshop_day(browser, running_app, artifacts):
     phone.close()
 
 
-def test_another_device_needs_the_passcode(browser, running_app):
-    """Reached through a non-loopback address the facilitator pages ask for the passcode.
-    Loopback is all a test may use, so this checks the laptop path stays open and the
-    data location is the one the README names."""
+def test_the_laptops_first_start_asks_for_a_passcode_and_keeps_data_in_its_folder(browser, running_app):
+    """The laptop's own browser, on a new data folder, is asked to set the passcode, and the
+    database is created in C4D_DATA_DIR. (Tests may only reach this machine through
+    loopback, so another device's sign-in is covered by tests/test_access.py and the page
+    tests in tests/test_pages.py.)"""
     base, data_dir = running_app
     context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
