@@ -51,27 +51,29 @@ def load_demo(store: Store) -> Campaign:
         return store.campaign(DEMO_ID)
     except NotFound:
         pass
-    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    campaign = store.create_campaign(Campaign(id=DEMO_ID, created_at=datetime.fromisoformat("2020-06-01T00:00:00+00:00"), **data["campaign"]))
-    sessions = []
-    for n, item in enumerate(data["sessions"], start=1):
-        sessions.append(store.add_session(Session(id=_ids(n), campaign_id=campaign.id, **item)))
-    ppcd = sessions[0]
-    store.add_participants(_register(ppcd, data["ppcd_register"]))
-    for n, item in enumerate(data["decisions"], start=1):
-        decision = Decision(id=_ids(500 + n), campaign_id=campaign.id, session_id=ppcd.id, **item)
-        if decision.breakdown:
-            ballot = _voted_ballot(store, decision, n)
-            decision = decision.model_copy(update={"ballot_id": ballot.id})
-        store.add_decision(decision)
-    _idea_board(store, campaign, ppcd, data["ppcd_live"])
-    # Each capability adds its part of the example (imported here: they build on this module's data).
-    from c4d import audience_demo, pretest_demo, strategy_demo
+    # One transaction: an interrupted load leaves nothing behind, so the next one starts afresh.
+    with store.transaction():
+        data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+        campaign = store.create_campaign(Campaign(id=DEMO_ID, created_at=datetime.fromisoformat("2020-06-01T00:00:00+00:00"), **data["campaign"]))
+        sessions = []
+        for n, item in enumerate(data["sessions"], start=1):
+            sessions.append(store.add_session(Session(id=_ids(n), campaign_id=campaign.id, **item)))
+        ppcd = sessions[0]
+        store.add_participants(_register(ppcd, data["ppcd_register"]))
+        for n, item in enumerate(data["decisions"], start=1):
+            decision = Decision(id=_ids(500 + n), campaign_id=campaign.id, session_id=ppcd.id, **item)
+            if decision.breakdown:
+                ballot = _voted_ballot(store, decision, n)
+                decision = decision.model_copy(update={"ballot_id": ballot.id})
+            store.add_decision(decision)
+        _idea_board(store, campaign, ppcd, data["ppcd_live"])
+        # Each capability adds its part of the example (imported here: they build on this module's data).
+        from c4d import audience_demo, pretest_demo, strategy_demo
 
-    audience_demo.load(store, campaign)  # sector lens, framework, audiences, SEM, stakeholders
-    pretest_demo.load_pretest_demo(store, campaign)  # pre-test FGDs, drafts, scores (the brief cites them)
-    strategy_demo.load_strategy_demo(store, campaign)  # objectives, channels, brief
-    return campaign
+        audience_demo.load(store, campaign)  # sector lens, framework, audiences, SEM, stakeholders
+        pretest_demo.load_pretest_demo(store, campaign)  # pre-test FGDs, drafts, scores (the brief cites them)
+        strategy_demo.load_strategy_demo(store, campaign)  # objectives, channels, brief
+        return campaign
 
 
 def _voted_ballot(store: Store, decision: Decision, n: int) -> voting.Ballot:
