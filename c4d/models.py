@@ -73,6 +73,22 @@ def _utc(value: datetime) -> datetime:
         raise ValueError("is not a moment the toolkit can store") from None
 
 
+# Dates a workshop or a deadline can have: what the date pickers offer, and what a saved
+# or imported record may hold, so a page can always show what was stored.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+
+
+def _plausible_date(value: date) -> date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"{value:%d %b %Y} is not a workshop date: use a date between "
+                         f"{FIRST_DATE.year} and {LAST_DATE.year}")
+    return value
+
+
+PlausibleDate = Annotated[date, AfterValidator(_plausible_date)]
+
+
 # The length limit applies to the cleaned text: Unicode normalisation may lengthen a
 # name, and what is saved must pass the same check when a backup is read back.
 def required_text(max_length: int) -> Any:
@@ -209,8 +225,8 @@ class Session(Model):
     slug: str = ""
     kind: SessionKind
     title: RequiredName
-    start_date: date
-    end_date: date
+    start_date: PlausibleDate
+    end_date: PlausibleDate
     place: OptionalName = ""
     facilitators: list[RequiredName] = Field(default_factory=list, max_length=50)
     agenda: list[AgendaItem] = Field(default_factory=list, max_length=200)

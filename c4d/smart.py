@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from c4d.models import Campaign, DecisionTopic, LongText, Model, OptionalName, RequiredName, Session, SessionKind, \
+from c4d.models import Campaign, DecisionTopic, LongText, Model, OptionalName, PlausibleDate, RequiredName, Session, SessionKind, \
     new_id, same_name
 from c4d.worksheet import PStep, Progress, RoadshowStep, Status, register
 
@@ -200,7 +200,7 @@ class Objective(Model):
     baseline_source: OptionalName = ""
     target_value: float | None = _value_field()
     place: OptionalName = ""
-    deadline: date | None = None
+    deadline: PlausibleDate | None = None
     verification: OptionalName = ""  # means of verification
     result_value: float | None = _value_field()   # the endline's figure, when it is in
     result_source: OptionalName = ""

@@ -109,6 +109,15 @@ def test_a_date_that_is_not_a_date_says_how_to_write_one():
     assert message == "start date: is not a date (use a date such as 2020-06-18)"
 
 
+@pytest.mark.parametrize("field, value", [("start_date", "1890-06-18"), ("end_date", "2101-01-01")])
+def test_a_date_no_page_could_show_is_refused_with_the_range(field, value):
+    values = {"start_date": "2020-06-18", "end_date": "2020-06-19", field: value}
+    if field == "end_date":
+        values["start_date"] = "2100-12-31"
+    [message] = messages(lambda: session(**values))
+    assert "is not a workshop date: use a date between 2000 and 2100" in message
+
+
 def test_session_days_and_dates_label():
     two_days = session()
     assert two_days.days == 2

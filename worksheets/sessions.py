@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.models import AgendaItem, Session, SessionKind
+from c4d.models import FIRST_DATE, LAST_DATE, AgendaItem, Session, SessionKind
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -25,9 +25,9 @@ def session_form(key: str, session: Session | None) -> dict | None:
         title = st.text_input("Title", value=session.title if session else "", max_chars=200)
         c1, c2 = st.columns(2)
         start = c1.date_input("First day", value=session.start_date if session else date.today(),
-                              min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), format="YYYY-MM-DD")
+                              min_value=FIRST_DATE, max_value=LAST_DATE, format="YYYY-MM-DD")
         end = c2.date_input("Last day", value=session.end_date if session else date.today() + timedelta(days=1),
-                            min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), format="YYYY-MM-DD")
+                            min_value=FIRST_DATE, max_value=LAST_DATE, format="YYYY-MM-DD")
         place = st.text_input("Place", value=session.place if session else "", max_chars=200)
         facilitators = st.text_area("Facilitators (one per line)",
                                     value="\n".join(session.facilitators) if session else "", height=80)

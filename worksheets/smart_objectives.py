@@ -4,11 +4,10 @@ flags stay listed until the objective is fixed."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from c4d import smart, ui
+from c4d.models import FIRST_DATE, LAST_DATE
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -145,8 +144,8 @@ baseline_source = c2.text_input("Baseline source", key=K + "baseline_source", ma
 target_text = c3.text_input("Target value", key=K + "target_value", max_chars=40, placeholder="e.g. 60")
 c1, c2 = st.columns([2, 1])
 place = c1.text_input("Place", key=K + "place", max_chars=200, placeholder="e.g. Ulaanbaatar and Darkhan-Uul")
-deadline = c2.date_input("Deadline", key=K + "deadline", min_value=date(2000, 1, 1),
-                         max_value=date(2100, 12, 31), format="YYYY-MM-DD")
+deadline = c2.date_input("Deadline", key=K + "deadline", min_value=FIRST_DATE,
+                         max_value=LAST_DATE, format="YYYY-MM-DD")
 means_options = list(smart.COMMON_MEANS)
 held_means = st.session_state.get(K + "verification")
 if held_means and held_means not in means_options:  # typed by hand earlier: keep it on the list
