@@ -39,3 +39,16 @@ def describe_location(url: str | None = None) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def private_file(path: Path) -> Path:
+    """Make sure `path` exists and only this user can read it: a new folder for it is made
+    readable by this user only, and a new file is created readable and writable by this
+    user only (SQLite gives its journal files the database file's permissions). Folders
+    and files that exist already keep the permissions someone chose for them."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    return path

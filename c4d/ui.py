@@ -216,7 +216,7 @@ def saving(what: str = "") -> Iterator[None]:
         yield
     except (ValidationError, Conflict, NotFound, ValueError) as exc:
         lines = explain(exc)
-        st.error(("Not saved: " if not what else f"{what} not saved: ") + "; ".join(lines))
+        st.error(("Not saved: " if not what else f"{plain(what)} not saved: ") + "; ".join(plain(line) for line in lines))
         st.session_state["_save_failed"] = True
 
 

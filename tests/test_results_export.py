@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
-from c4d.ballot_worksheet import adopt, tally
+from c4d.ballot_worksheet import SMALL_GROUP, adopt, tally
 from c4d.export.results import (
+    SMALL_GROUP_MARK,
     export_filename,
     neutralise,
     results_csv,
@@ -88,8 +89,26 @@ def test_votes_are_anonymous_numbered_per_ballot_and_identified_only_with_a_card
     col = {name: i for i, name in enumerate(header)}
     assert [(r[col["Ballot"]], r[col["Voter"]], r[col["Option"]]) for r in rows] == [
         ("1", "1", "Young women 18–27"), ("1", "2", "Parents"), ("2", "1", "Radio")]  # numbering restarts
-    assert [r[col["Sex"]] for r in rows] == ["", "Man", "Man"]
-    assert [r[col["Type of organisation"]] for r in rows] == ["", "Law enforcement", "Law enforcement"]
+    # one identified voter per ballot: too few to name the group without naming the person
+    assert [r[col["Sex"]] for r in rows] == ["", SMALL_GROUP_MARK, SMALL_GROUP_MARK]
+    assert [r[col["Type of organisation"]] for r in rows] == ["", SMALL_GROUP_MARK, SMALL_GROUP_MARK]
+
+
+def test_a_group_is_named_in_the_raw_votes_only_when_it_has_enough_voters(store, workshop):
+    campaign, session, _ = workshop
+    women = [Participant(session_id=session.id, organisation=f"NGO {i}", org_type=OrgType.ngo, sex=Sex.woman)
+             for i in range(SMALL_GROUP)]
+    man = Participant(session_id=session.id, organisation="TV", org_type=OrgType.media, sex=Sex.man)
+    voters = store.add_participants([*women, man])
+    ballot = open_ballot_with(store, campaign, session, ["Radio", "TV"])
+    for i, person in enumerate(voters):
+        store.cast_vote(Vote(ballot_id=ballot.id, voter_key=f"card:CARD{i}", participant_id=person.id,
+                             selections=["o0"], cast_at=T0 + timedelta(minutes=i)))
+    header, *rows = rows_of(votes_csv(store, campaign, [session]))
+    col = {name: i for i, name in enumerate(header)}
+    assert [r[col["Sex"]] for r in rows] == ["Woman"] * SMALL_GROUP + [SMALL_GROUP_MARK]
+    assert [r[col["Type of organisation"]] for r in rows] == ["NGO / service provider"] * SMALL_GROUP + [
+        SMALL_GROUP_MARK]
 
 
 def test_results_csv_has_every_option_with_rank_and_share(store, workshop):

@@ -337,3 +337,17 @@ def test_duplicating_a_campaign_with_files_copies_the_files(store):
     assert sorted((a["filename"], a["content"]) for a in copied) == sorted((a["filename"], a["content"]) for a in original)
     assert ("poster-v1.png", b"\x89PNG fake bytes") in [(a["filename"], a["content"]) for a in copied]
     assert {a["id"] for a in copied}.isdisjoint({a["id"] for a in store.attachments(demo.id)})
+
+
+def test_a_new_database_and_its_folder_are_readable_by_this_user_only(tmp_path):
+    import os
+    import stat
+
+    url = f"sqlite:///{tmp_path / 'new-folder' / 'c4d.sqlite3'}"
+    fresh = Store(url)
+    fresh.create_campaign(Campaign(name="Private"))
+    mode = lambda p: stat.S_IMODE(os.stat(p).st_mode)  # noqa: E731
+    assert mode(tmp_path / "new-folder") == 0o700
+    assert mode(tmp_path / "new-folder" / "c4d.sqlite3") == 0o600
+    assert mode(tmp_path / "new-folder" / "c4d.sqlite3-wal") == 0o600
+    fresh.engine.dispose()

@@ -13,7 +13,8 @@ Tables (each one list of rows under fixed headings):
   numbered 1, 2, 3 … within each ballot in the order they voted; the numbering restarts
   on every ballot, so votes on different ballots cannot be linked to one person, and
   no device key or card code is ever written. Sex and type of organisation appear only
-  for voters who identified themselves with a voter card.
+  for voters who identified themselves with a voter card, and only for a group with at
+  least SMALL_GROUP such voters on the ballot (a smaller group could point to a person).
 - Ideas: the idea board, with support counts.
 
 Every text cell that a spreadsheet could read as a formula (starting with =, +, -, @,
@@ -26,12 +27,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from c4d.ballot_worksheet import adopted_ids, eligible_for, tally
+from c4d.ballot_worksheet import SMALL_GROUP, adopted_ids, eligible_for, tally
 from c4d.ideas_worksheet import board_rows
 from c4d.ideas import IdeaStatus
 from c4d.models import Campaign, Session, slugify
@@ -87,6 +89,17 @@ def _vote_lines(vote: Vote, method: VotingMethod, labels: dict[str, str],
     if method.is_ranking:
         return [(labels[o], "", place) for place, o in enumerate(vote.ranking, start=1)]
     return [(labels[o], criteria[c], score) for o in labels for c, score in vote.scores.get(o, {}).items()]
+
+
+SMALL_GROUP_MARK = f"(fewer than {SMALL_GROUP} voters)"
+
+
+def _group_labels(groups: list[str]) -> list[str]:
+    """Each voter's group (sex, or type of organisation) as the raw-votes sheet may show it:
+    a group with fewer than SMALL_GROUP voters on the ballot is not named, so no one's vote
+    can be picked out ("the only man from the media")."""
+    sizes = Counter(groups)
+    return [g if not g or sizes[g] >= SMALL_GROUP else SMALL_GROUP_MARK for g in groups]
 
 
 def session_tables(store: Store, campaign: Campaign, sessions: Sequence[Session]) -> list[Table]:
@@ -156,13 +169,15 @@ def session_tables(store: Store, campaign: Campaign, sessions: Sequence[Session]
             labels = {o.id: o.label for o in ballot.options}
             criteria = {c.id: c.label for c in ballot.criteria}
             ordered = sorted(counted.votes, key=lambda v: (v.cast_at, v.id))
+            voters = [people.get(vote.participant_id or "") for vote in ordered]
+            sexes = _group_labels([p.sex.label if p else "" for p in voters])
+            org_types = _group_labels([p.org_type.label if p else "" for p in voters])
             for voter, vote in enumerate(ordered, start=1):
-                person = people.get(vote.participant_id or "")
                 for option, criterion, value in _vote_lines(vote, ballot.method, labels, criteria):
                     votes_t.rows.append([
                         session.title, n, ballot.question, ballot.method.label, voter, _when(vote.cast_at),
-                        person.sex.label if person else "", person.org_type.label if person else "",
-                        option, criterion, value, _value_means(ballot.method),
+                        sexes[voter - 1], org_types[voter - 1], option, criterion, value,
+                        _value_means(ballot.method),
                     ])
         ideas = store.ideas(session.id)
         for row in board_rows(ideas, {b.id: b for b in ballots}):
