@@ -58,6 +58,19 @@ def usable(address: str) -> bool:
                 or ip.is_reserved or ip == ipaddress.IPv4Address("255.255.255.255"))
 
 
+def loopback_only(listening_on: str | None) -> bool:
+    """True when the server listens on a loopback address only (e.g. `--host 127.0.0.1`),
+    so no phone can reach it whatever the network."""
+    if listening_on in (None, ""):
+        return False  # every interface
+    if listening_on == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(listening_on).is_loopback
+    except ValueError:
+        return False
+
+
 def _source_address(target: str) -> str | None:
     """The local address the system would use to reach `target` (no packet is sent)."""
     try:

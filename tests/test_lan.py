@@ -121,3 +121,11 @@ def test_port_from_the_page_address():
     assert lan.port_from_url("http://192.168.1.5:8502/voting") == 8502
     assert lan.port_from_url("http://localhost/") is None
     assert lan.port_from_url(None) is None
+
+
+@pytest.mark.parametrize("listening_on, alone", [
+    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.1.1", True),
+    ("0.0.0.0", False), ("::", False), (None, False), ("", False), ("192.168.137.1", False),
+])
+def test_a_server_listening_on_loopback_only_is_recognised(listening_on, alone):
+    assert lan.loopback_only(listening_on) is alone

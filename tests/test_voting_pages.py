@@ -453,6 +453,29 @@ def test_live_screen_shows_n_of_m_and_respects_hidden_and_revealed_results(app, 
     assert at.get("vega_lite_chart")
 
 
+def test_live_screen_says_no_votes_yet_rather_than_hidden_results(app, workshop):
+    store, campaign, session, _ = workshop
+    ballot = simple_ballot(store, campaign, session, status="open")
+    at = app(LIVE, campaign=campaign)
+    assert "No votes yet." in texts(at) and "hidden" not in texts(at)
+    store.save_ballot(store.ballot(ballot.id).model_copy(update={"hide_live_results": True}))
+    assert "No votes yet. Results stay hidden while voting runs." in texts(at.run())
+
+
+def test_live_screen_warns_when_phones_cannot_reach_this_server(app, workshop):
+    from streamlit import config as streamlit_config
+
+    _, campaign, _, _ = workshop
+    streamlit_config.set_option("server.address", "127.0.0.1")
+    try:
+        at = app(LIVE, campaign=campaign)
+        assert any("started for this laptop only" in w.value for w in at.warning)
+    finally:
+        streamlit_config.set_option("server.address", None)
+    at = app(LIVE, campaign=campaign)
+    assert not any("started for this laptop only" in w.value for w in at.warning)
+
+
 def test_live_screen_shows_ideas_arriving(app, workshop):
     store, campaign, session, _ = workshop
     show_ideas(store, session.id, "Which groups are most at risk?")

@@ -45,7 +45,10 @@ address = lan.lan_address(db)
 port = st.get_option("server.port") or lan.port_from_url(st.context.url)
 code = db.live_state(session.id).join_code
 join = lan.join_url(address, code, port)
-if not address.reachable_by_phones and not projector:
+if not projector and lan.loopback_only(st.get_option("server.address")):
+    st.warning("The toolkit was started for this laptop only (--host 127.0.0.1), so phones cannot open the link "
+               "below. Stop it and start it again with `make run` or `c4d serve`, which listen on the Wi-Fi.")
+elif not address.reachable_by_phones and not projector:
     st.warning("This laptop is not on a network phones can reach. Connect it to the Wi-Fi or turn on its hotspot, "
                "or type its address in 'Settings and backup' → 'Network address for phones'.")
 
@@ -91,6 +94,9 @@ def ballot_view(ballot) -> None:
             st.markdown("Voting is closed.")
         if show and (ballot.status is not BallotStatus.open or result.method is VotingMethod.ranking_irv):
             st.markdown(ui.plain(describe_result(result)))
+        elif result is None and ballot.status is BallotStatus.open:
+            st.markdown("No votes yet." if projector_may_show_results(ballot)
+                        else "No votes yet. Results stay hidden while voting runs.")
         elif not show and ballot.status is BallotStatus.open:
             st.markdown("Results are hidden while voting runs.")
         elif not show and result is not None:
