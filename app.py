@@ -37,6 +37,7 @@ def navigation() -> None:
         )
     pages["Toolkit"] = [st.Page("worksheets/settings.py", title="Settings and backup", icon=":material/settings:")]
     page = st.navigation(pages)
+    ui.open_page_asked_for([p for group in pages.values() for p in group])
     if campaign is not None:
         st.sidebar.caption(f"Open campaign: **{ui.plain(campaign.name)}**")
     ui.projector_controls()

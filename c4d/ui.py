@@ -72,8 +72,30 @@ def require_facilitator() -> None:
     # A sign-in lasts until the passcode changes: it remembers the hash it was checked against.
     if local or st.session_state.get("signed_in") == db.setting(access.SETTING):
         return
+    # The page that was asked for (e.g. a live screen's link), to open once signed in.
+    st.session_state.setdefault(_ASKED_FOR, (_path_of(st.context.url), st.query_params.to_dict()))
     _sign_in(db)
     st.stop()
+
+
+_ASKED_FOR = "asked_for_before_sign_in"
+
+
+def _path_of(url: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url or "").path.strip("/").rsplit("/", 1)[-1]
+
+
+def open_page_asked_for(pages: list[st.Page]) -> None:
+    """After a sign-in on another device, open the page that device first asked for (with
+    its campaign), rather than the campaigns list."""
+    if not st.session_state.get("signed_in") or _ASKED_FOR not in st.session_state:
+        return
+    path, params = st.session_state.pop(_ASKED_FOR)
+    wanted = next((p for p in pages if path and p.url_path == path), None)
+    if wanted is not None:
+        st.switch_page(wanted, query_params=params)
 
 
 def _first_run(db: Store) -> None:

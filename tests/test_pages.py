@@ -61,6 +61,19 @@ def test_another_device_must_sign_in(ready_store, demo, monkeypatch):
     assert "Dream Umbrella" in texts(at)
 
 
+def test_after_signing_in_another_device_opens_the_page_it_asked_for(ready_store, demo, monkeypatch):
+    monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    # as if the link of the live screen had been opened: Streamlit gives AppTest no address
+    at.session_state["asked_for_before_sign_in"] = ("overview", {"campaign": "dream-umbrella"})
+    at.run()
+    assert at.title[0].value == "Facilitator sign-in"
+    at.text_input[0].input(PASSCODE)
+    at.button[0].click().run()
+    assert "Dream Umbrella — Мөрөөдлийн шүхэр" in texts(at) and "Journey" in texts(at)
+    assert "asked_for_before_sign_in" not in at.session_state
+
+
 def test_too_many_wrong_passcodes_lock_the_device_out_even_after_a_reload(ready_store, monkeypatch):
     monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
     monkeypatch.setattr(access, "_tries", RateLimiter(limit=2, window=600))
