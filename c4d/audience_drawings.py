@@ -2,21 +2,20 @@
 
 - the audience framework as a four-quadrant board of sticky notes (SVG);
 - the Social Ecological Model as nested rings, one band per level (SVG);
-- the stakeholder map as an influence × interest grid (Altair);
-- the primary audience's influencers with their shares (Altair).
+- the stakeholder map as an influence × interest grid (Altair on the page and the
+  projector, `stakeholder_svg` in the report);
+- the primary audience's influencers with their shares (Altair on the page, bars from
+  c4d.export.charts in the report).
 
-The same picture is shown on the projector and put in the workshop report: SVG is
-rendered to PNG with vl-convert's SVG renderer and Altair charts with vl-convert's
-Vega-Lite renderer, both on this laptop, never through a service. Every piece of user
-text is escaped for XML (`html.escape` after `xml_safe`), so a name such as
-``<script>`` is drawn as typed and never becomes markup.
+The board and the rings are the same SVG on the projector and in the workshop report.
+Report pictures are rendered to PNG with vl-convert's SVG renderer on this laptop, never
+through a service (see c4d.export.charts). Every piece of user text is escaped for XML
+(`html.escape` after `xml_safe`), so a name such as ``<script>`` is drawn as typed and
+never becomes markup.
 """
 
 from __future__ import annotations
 
-import html
-import logging
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,86 +32,13 @@ from c4d.audience import (
     Stakeholder,
 )
 from c4d.audience_checks import HIGH, framework_findings, quadrant, sem_level_addressed
-from c4d.export.docx_writer import xml_safe
+from c4d.export.charts import INK, BarRow, bar_chart_png, esc, svg_png, text_element, text_width, wrap
 
 if TYPE_CHECKING:
     import altair as alt
 
-log = logging.getLogger(__name__)
-
-# Quoted family names: vl-convert's renderer (usvg) reads only quoted multi-word names.
-FONT = "'DejaVu Sans', 'Liberation Sans', 'Noto Sans', Arial, sans-serif"
-INK = "#111111"
 MUTED = "#555555"
 ALERT = "#b3261e"
-
-
-def esc(text: str) -> str:
-    return html.escape(xml_safe(text), quote=True)
-
-
-# ---- text measuring and wrapping (an estimate: the SVG is drawn without a browser) ----------
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Roughly how wide the text is drawn in DejaVu Sans (a little generous, so text
-    stays inside its box in narrower fonts too)."""
-    units = 0.0
-    for ch in text:
-        if unicodedata.east_asian_width(ch) in "WF":
-            units += 1.0
-        elif ch in "●○":
-            units += 0.84
-        elif ch in "il.,:;'|!()[]":
-            units += 0.34
-        elif ch == " ":
-            units += 0.34
-        elif ch.isupper() or ch in "mwMW@%шщжюыфм":
-            units += 0.78
-        else:
-            units += 0.63
-    return units * size * (1.1 if bold else 1.0)
-
-
-def wrap(text: str, size: float, width: float, max_lines: int, bold: bool = False) -> list[str]:
-    """Greedy word wrap into at most `max_lines` lines; what does not fit ends in '…'."""
-    words = " ".join(xml_safe(text).split()).split(" ")
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        while text_width(word, size, bold) > width:  # a word longer than the line: cut it
-            cut = len(word)
-            while cut > 1 and text_width(word[:cut], size, bold) > width:
-                cut -= 1
-            if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[:cut])
-            word = word[cut:]
-        trial = f"{current} {word}".strip()
-        if text_width(trial, size, bold) <= width:
-            current = trial
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and text_width(last + "…", size, bold) > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines or [""]
-
-
-def _text(x: float, y: float, lines: list[str], size: float, *, bold: bool = False, fill: str = INK,
-          anchor: str = "start", italic: bool = False, line_height: float = 1.22) -> str:
-    weight = ' font-weight="bold"' if bold else ""
-    style = ' font-style="italic"' if italic else ""
-    spans = "".join(
-        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size * line_height:.1f}">{esc(line)}</tspan>'
-        for i, line in enumerate(lines))
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size:.1f}"{weight}{style} '
-            f'fill="{fill}" text-anchor="{anchor}">{spans}</text>')
 
 
 # ---- the audience framework: a four-quadrant board -----------------------------------------------
@@ -128,6 +54,15 @@ EMPTY_HINT = {
 }
 BOARD_DESCRIPTION = ("Audience framework: yellow notes are audiences, blue notes with an arrow are activities; "
                      "dashed notes came from phones.")
+
+
+def _within(text: str, size: float, width: float, max_lines: int) -> str:
+    """No more of `text` than `max_lines` lines of this width could ever show, plus a
+    little (so it still ends in '…'): a 5 000-character note, or a long run of Thai or
+    Khmer with no spaces to break at, costs no more to lay out than a short one."""
+    text = " ".join(text.split())
+    most = int(max_lines * width / (0.3 * size)) + 2  # no character is narrower than 0.3 em
+    return text if len(text) <= most else text[:most]
 
 
 @dataclass
@@ -149,10 +84,11 @@ def _notes_layout(entries: list[FrameworkEntry], width: float, height: float, si
     placed = []
     for entry in entries:
         prefix = "→ " if entry.kind is EntryKind.activity else ""
-        title = wrap(prefix + entry.who, size, inner, 4 if shorten else 99, bold=True)
+        title = wrap(_within(prefix + entry.who, size, inner, 5), size, inner, 4 if shorten else 5, bold=True)
         if len(title) > 4:
             return None
-        detail = wrap(entry.why, size * 0.72, inner, 2) if with_detail and entry.why else []
+        detail = (wrap(_within(entry.why, size * 0.72, inner, 2), size * 0.72, inner, 2)
+                  if with_detail and entry.why else [])
         h = 2 * pad + len(title) * size * 1.22 + (len(detail) * size * 0.72 * 1.22 + size * 0.2 if detail else 0)
         col = 0 if columns[0] <= columns[1] else 1
         if columns[col] + h > height:
@@ -173,14 +109,14 @@ def framework_svg(framework: AudienceFramework, *, title: str = "") -> str:
              f'viewBox="0 0 {BOARD_W} {BOARD_H}" role="img">',
              f'<rect width="{BOARD_W}" height="{BOARD_H}" fill="#ffffff"/>']
     if title:
-        parts.append(_text(left, 34, wrap(title, 28, BOARD_W - left - right, 1, bold=True), 28, bold=True))
+        parts.append(text_element(left, 34, wrap(title, 28, BOARD_W - left - right, 1, bold=True), 28, bold=True))
     for i, side in enumerate(Side):
         x = left + i * (cell_w + gap)
-        parts.append(_text(x + cell_w / 2, top - 18, [side.label], 30, bold=True, anchor="middle"))
+        parts.append(text_element(x + cell_w / 2, top - 18, [side.label], 30, bold=True, anchor="middle"))
     for j, level in enumerate(Level):
         y = top + j * (cell_h + gap) + cell_h / 2
         parts.append(f'<g transform="translate({left - 26:.1f},{y:.1f}) rotate(-90)">'
-                     + _text(0, 0, [level.label], 28, bold=True, anchor="middle") + "</g>")
+                     + text_element(0, 0, [level.label], 28, bold=True, anchor="middle") + "</g>")
 
     # One font size for the whole board: the largest at which every cell fits.
     cells = {(side, level): framework.cell(side, level) for side in Side for level in Level}
@@ -210,14 +146,16 @@ def framework_svg(framework: AudienceFramework, *, title: str = "") -> str:
         n_aud = sum(e.kind is EntryKind.audience for e in entries)
         n_act = len(entries) - n_aud
         count = f"{n_aud} audience{'s' if n_aud != 1 else ''} · {n_act} activit{'ies' if n_act != 1 else 'y'}"
-        parts.append(_text(x + cell_w - 16, y + 32, [count], 19, fill=MUTED, anchor="end"))
-        parts.append(_text(x + 16, y + 32, [f"{side.value.capitalize()} · {level.value}"], 19, bold=True, fill=MUTED))
+        parts.append(text_element(x + cell_w - 16, y + 32, [count], 19, fill=MUTED, anchor="end"))
+        parts.append(text_element(x + 16, y + 32, [f"{side.value.capitalize()} · {level.value}"], 19, bold=True,
+                                  fill=MUTED))
         if not entries:
             hint = ("Who creates the demand here?" if demand_gap else
                     "Who supports or pressures them?" if support_gap else None)
             lines = wrap(hint or EMPTY_HINT[(side, level)], 24, cell_w - 80, 3)
-            parts.append(_text(x + cell_w / 2, y + cell_h / 2 - (len(lines) - 1) * 14, lines, 24,
-                               fill=ALERT if hint else "#6b7785", anchor="middle", italic=not hint, bold=bool(hint)))
+            parts.append(text_element(x + cell_w / 2, y + cell_h / 2 - (len(lines) - 1) * 14, lines, 24,
+                                      fill=ALERT if hint else "#6b7785", anchor="middle", italic=not hint,
+                                      bold=bool(hint)))
             continue
         layout = layouts.get((side, level)) if layouts else None
         shown = entries
@@ -237,13 +175,13 @@ def framework_svg(framework: AudienceFramework, *, title: str = "") -> str:
             parts.append(f'<rect x="{px:.1f}" y="{py:.1f}" width="{col_w:.1f}" height="{note.height:.1f}" rx="8" '
                          f'fill="{NOTE_FILL[kind]}" stroke="{NOTE_EDGE[kind]}" stroke-width="2"{dash}/>')
             pad = chosen_size * 0.45
-            parts.append(_text(px + pad, py + pad + chosen_size * 0.9, note.title, chosen_size, bold=True))
+            parts.append(text_element(px + pad, py + pad + chosen_size * 0.9, note.title, chosen_size, bold=True))
             if note.detail:
                 dy = py + pad + len(note.title) * chosen_size * 1.22 + chosen_size * 0.2 + chosen_size * 0.72 * 0.9
-                parts.append(_text(px + pad, dy, note.detail, chosen_size * 0.72, fill="#333333"))
+                parts.append(text_element(px + pad, dy, note.detail, chosen_size * 0.72, fill="#333333"))
         if len(shown) < len(entries):
-            parts.append(_text(x + cell_w / 2, y + cell_h - 18, [f"+ {len(entries) - len(shown)} more"], 20,
-                               bold=True, fill=MUTED, anchor="middle"))
+            parts.append(text_element(x + cell_w / 2, y + cell_h - 18, [f"+ {len(entries) - len(shown)} more"], 20,
+                                      bold=True, fill=MUTED, anchor="middle"))
     parts.append(f"<desc>{esc(BOARD_DESCRIPTION)}</desc>")
     parts.append("</svg>")
     return "".join(parts)
@@ -313,7 +251,7 @@ def sem_svg(sem: SEMMap, *, title: str = "") -> str:
              f'viewBox="0 0 {SEM_W} {height:.0f}" role="img">',
              f'<rect width="{SEM_W}" height="{height:.0f}" fill="#ffffff"/>']
     if title:
-        parts.append(_text(24, 38, wrap(title, 28, SEM_W - 48, 1, bold=True), 28, bold=True))
+        parts.append(text_element(24, 38, wrap(title, 28, SEM_W - 48, 1, bold=True), 28, bold=True))
     y = top_title
     for depth, level in enumerate(OUTSIDE_IN):
         x = inset * depth + 6
@@ -323,24 +261,24 @@ def sem_svg(sem: SEMMap, *, title: str = "") -> str:
                      f'fill="{RING_FILL[level]}" stroke="#5c708a" stroke-width="2"/>')
         placed, rows, band_h = bands[level]
         baseline = y + level_size + 6
-        parts.append(_text(x + 28, baseline, [f"{level.label}"], level_size, bold=True))
-        parts.append(_text(x + 28 + text_width(level.label, level_size, True) + 16, baseline, [RING_HINT[level]],
-                           level_size * 0.7, fill=MUTED, italic=True))
+        parts.append(text_element(x + 28, baseline, [f"{level.label}"], level_size, bold=True))
+        parts.append(text_element(x + 28 + text_width(level.label, level_size, True) + 16, baseline,
+                                  [RING_HINT[level]], level_size * 0.7, fill=MUTED, italic=True))
         if not sem_level_addressed(sem, level):
-            parts.append(_text(x + w - 28, baseline, ["No activity or partner yet"], level_size * 0.82, bold=True,
-                               fill=ALERT, anchor="end"))
+            parts.append(text_element(x + w - 28, baseline, ["No activity or partner yet"], level_size * 0.82,
+                                      bold=True, fill=ALERT, anchor="end"))
         if not placed:
-            parts.append(_text(x + 28, y + title_h + size * 1.2, ["Nothing mapped at this level"], size * 0.85,
-                               fill="#6b7785", italic=True))
+            parts.append(text_element(x + 28, y + title_h + size * 1.2, ["Nothing mapped at this level"], size * 0.85,
+                                      fill="#6b7785", italic=True))
         for inf, cx, row, cw, lines, sub in placed:
             px = x + 28 + cx
             py = y + title_h + row * (chip_h + size * 0.4)
             dash = "" if inf.addressed_by else ' stroke-dasharray="8 5"'
             parts.append(f'<rect x="{px:.1f}" y="{py:.1f}" width="{cw:.1f}" height="{chip_h:.1f}" rx="10" '
                          f'fill="{CHIP_FILL[inf.direction]}" stroke="{CHIP_EDGE[inf.direction]}" stroke-width="2.5"{dash}/>')
-            parts.append(_text(px + size * 0.5, py + size * 0.5 + size * 0.9, lines, size, bold=True))
-            parts.append(_text(px + size * 0.5, py + chip_h - size * 0.45, sub, size * 0.72,
-                               fill=INK if inf.addressed_by else ALERT, italic=not inf.addressed_by))
+            parts.append(text_element(px + size * 0.5, py + size * 0.5 + size * 0.9, lines, size, bold=True))
+            parts.append(text_element(px + size * 0.5, py + chip_h - size * 0.45, sub, size * 0.72,
+                                      fill=INK if inf.addressed_by else ALERT, italic=not inf.addressed_by))
         y += band_h
     parts.append(f"<desc>{esc(RINGS_DESCRIPTION)}</desc>")
     parts.append("</svg>")
@@ -432,45 +370,117 @@ def stakeholder_chart(stakeholders: list[Stakeholder], *, big: bool = False) -> 
     return alt.hconcat(grid, key, spacing=24).configure_view(stroke=None).properties(background="#ffffff")
 
 
+INFLUENCER_COLOUR = "#0b5cad"
+
+
+def influencer_rows(profile: AudienceProfile) -> list[tuple[str, float, str]]:
+    """(who, share, the share as written) for the influencers with a known share, the
+    largest share first; long names are shortened."""
+    known = [i for i in profile.influencers if i.share is not None]
+    return [(i.who if len(i.who) <= 40 else i.who[:39] + "…", i.share, f"{i.share:g}%")
+            for i in sorted(known, key=lambda i: -i.share)]
+
+
 def influencer_chart(profile: AudienceProfile, *, big: bool = False) -> "alt.Chart | None":
     """Bars for the influencers with a known share; None when no share is known."""
     import altair as alt
     import pandas as pd
 
-    rows = [{"Who": i.who if len(i.who) <= 40 else i.who[:39] + "…", "Share": i.share}
-            for i in profile.influencers if i.share is not None]
+    rows = influencer_rows(profile)
     if not rows:
         return None
     size = 24 if big else 12
-    data = pd.DataFrame(rows)
-    data["Shown"] = data["Share"].map(lambda v: f"{v:g}%")
+    data = pd.DataFrame(rows, columns=["Who", "Share", "Shown"])
     base = alt.Chart(data).encode(
         y=alt.Y("Who:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=size, labelLimit=700 if big else 300,
                                                               labelColor=INK)),
         x=alt.X("Share:Q", title="% of the audience who say so", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(labelFontSize=size - 2, titleFontSize=size - 2, labelColor=INK, titleColor=INK)),
     )
-    bars = base.mark_bar(color="#0b5cad", size=size * 1.4)
+    bars = base.mark_bar(color=INFLUENCER_COLOUR, size=size * 1.4)
     text = base.mark_text(align="left", dx=6, fontSize=size, fontWeight="bold", color=INK).encode(text="Shown:N")
     return (bars + text).properties(height=(size * 2.2) * len(rows) + 40, background="#ffffff")
 
 
 # ---- pictures for the report ------------------------------------------------------------------
-def svg_png(svg: str, scale: float = 1.0) -> bytes | None:
-    """An SVG drawing as PNG, rendered on this laptop (vl-convert). None when the renderer
-    is missing or fails: the report then carries the tables only."""
-    try:
-        import vl_convert as vlc
-    except ImportError:
-        return None
-    try:
-        return vlc.svg_to_png(svg, scale=scale)
-    except Exception:  # a renderer problem must not cost the facilitator the report
-        log.exception("A drawing could not be rendered")
-        return None
+# The report draws the stakeholder map and the influencers as SVG (rendered by
+# c4d.export.charts.svg_png, without vl-convert's JavaScript engine): the same positions,
+# colours, numbers and order as the page's Altair charts above, as a still picture.
+STAKEHOLDER_W = 900
+_GRID = 420  # the grid's side
 
 
-def chart_png(chart: "alt.Chart", scale: float = 2.0) -> bytes | None:
-    from c4d.ballot_worksheet import chart_png as render
+def stakeholder_svg(stakeholders: list[Stakeholder]) -> str:
+    """The influence × interest grid for the report: the quadrants, a numbered dot per
+    stakeholder coloured by SEM level, the SEM legend below, and the key from number to
+    organisation beside the grid."""
+    x0, y0, side = 66.0, 14.0, float(_GRID)
 
-    return render(chart, scale=scale)
+    def gx(value: float) -> float:
+        return x0 + (value - 0.5) / 5 * side
+
+    def gy(value: float) -> float:
+        return y0 + side - (value - 0.5) / 5 * side
+
+    parts: list[str] = []
+    for label, ix0, ix1, iy0, iy1, tx, ty, align in QUADRANTS:
+        parts.append(f'<rect x="{gx(ix0):.1f}" y="{gy(iy1):.1f}" width="{gx(ix1) - gx(ix0):.1f}" '
+                     f'height="{gy(iy0) - gy(iy1):.1f}" fill="{QUADRANT_FILL[label]}" stroke="#ffffff" '
+                     f'stroke-width="4"/>')
+        parts.append(text_element(gx(tx), gy(ty) + 5, [label], 15, bold=True, fill="#4d5b6b",
+                                  anchor="start" if align == "left" else "end"))
+    for value in range(1, 6):
+        parts.append(text_element(gx(value), y0 + side + 20, [str(value)], 14, anchor="middle"))
+        parts.append(text_element(x0 - 10, gy(value) + 5, [str(value)], 14, anchor="end"))
+    parts.append(text_element(x0 + side / 2, y0 + side + 44, ["Interest in the campaign (1–5)"], 15, bold=True,
+                              anchor="middle"))
+    middle = y0 + side / 2
+    parts.append(f'<g transform="rotate(-90 22 {middle:.1f})">'
+                 + text_element(22, middle, ["Influence (1–5)"], 15, bold=True, anchor="middle") + "</g>")
+
+    def dot(cx: float, cy: float, r: float, colour: str, number: str = "") -> str:
+        circle = (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{colour}" stroke="#000000" '
+                  f'stroke-width="1"/>')
+        return circle + (text_element(cx, cy + r * 0.36, [number], r * 0.95, bold=True, fill="#ffffff",
+                                      anchor="middle") if number else "")
+
+    for n, (s, (x, y)) in enumerate(zip(stakeholders, _spread(stakeholders)), start=1):
+        parts.append(dot(gx(x), gy(y), 12, SEM_COLOUR[s.sem_level], str(n)))
+
+    legend_y = y0 + side + 76
+    parts.append(text_element(x0, legend_y, ["SEM level"], 14, bold=True))
+    lx = x0 + text_width("SEM level", 14, True) + 16
+    for level in SEMLevel:
+        parts.append(dot(lx + 7, legend_y - 5, 7, SEM_COLOUR[level]))
+        parts.append(text_element(lx + 20, legend_y, [level.label], 14))
+        lx += 20 + text_width(level.label, 14) + 16
+
+    key_x = x0 + side + 34
+    key_w = STAKEHOLDER_W - key_x - 10
+    # Names take two lines while the key fits beside the grid that way, then one line,
+    # then smaller type.
+    count = max(len(stakeholders), 1)
+    lines = 2 if count * 46 <= side else 1
+    row = 46.0 if lines == 2 else max(14.0, min(28.0, side / count))
+    size = min(15.0, row / 1.5) if lines == 1 else 15.0
+    for n, s in enumerate(stakeholders, start=1):
+        cy = y0 + row * (n - 0.5)
+        r = min(11.0, row * 0.42)
+        parts.append(dot(key_x + r, cy, r, SEM_COLOUR[s.sem_level], str(n)))
+        name = wrap(s.organisation, size, key_w - 2 * r - 10, lines)
+        first = cy + size * 0.36 - (len(name) - 1) * size * 1.2 / 2
+        parts.append(text_element(key_x + 2 * r + 8, first, name, size, line_height=1.2))
+    height = max(legend_y + 14, y0 + row * len(stakeholders) + 10)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{STAKEHOLDER_W}" height="{height:.0f}" '
+            f'viewBox="0 0 {STAKEHOLDER_W} {height:.0f}" role="img">'
+            f'<rect width="{STAKEHOLDER_W}" height="{height:.0f}" fill="#ffffff"/>' + "".join(parts) + "</svg>")
+
+
+def stakeholder_png(stakeholders: list[Stakeholder]) -> bytes | None:
+    return svg_png(stakeholder_svg(stakeholders), scale=2.0) if stakeholders else None
+
+
+def influencer_png(profile: AudienceProfile) -> bytes | None:
+    """The influencer bars for the report; None when no share is known."""
+    rows = [BarRow.one(who, share, shown, INFLUENCER_COLOUR) for who, share, shown in influencer_rows(profile)]
+    return bar_chart_png(rows, axis_title="% of the audience who say so", ticks=(0, 20, 40, 60, 80, 100))

@@ -101,8 +101,12 @@ LABELS = {
     "influence": "Influence", "interest": "Interest", "roles": "Roles", "contact_person": "Contact person",
     "notes": "Notes", "share": "Share", **SECTOR_CONSIDERATIONS,
     # whole lists: their own messages say what is wrong
-    "entries": "", "audiences": "", "stakeholders": "",
+    "entries": "", "audiences": "", "stakeholders": "", "influences": "",
 }
+
+
+# Lists typed one item a line: a refusal says which item.
+ITEM_LISTS = ("information_sources", "platforms", "barriers", "motivators", "quotes", "influencers")
 
 
 def explain(error: ValidationError) -> str:
@@ -116,6 +120,9 @@ def explain(error: ValidationError) -> str:
         if loc and str(loc[0]) in ("influencers",) and field != "influencers":
             field = "influencers"
         label = LABELS.get(field, field.replace("_", " ").capitalize())
+        index = next((n for n in item["loc"] if isinstance(n, int)), None)
+        if label and index is not None and field in ITEM_LISTS:
+            label = f"{label} (number {index + 1})"
         if not label:
             lines.append(message[:1].upper() + message[1:])
         elif message.split(" ", 1)[0] in ("cannot", "is", "has", "must"):
@@ -210,6 +217,16 @@ def ask_phones(store: "Store", session_id: str, side: Side, level: Level) -> "Li
     from c4d.ideas_worksheet import show_ideas
 
     return show_ideas(store, session_id, FRAMEWORK_QUESTIONS[(side, level)])
+
+
+def asked_cell(store: "Store", session_id: str) -> tuple[Side, Level] | None:
+    """The cell whose question the session's phones were last asked (with `ask_phones`),
+    so the ideas that come back go into that cell by default. None when the idea board's
+    question is not one of the framework's (or the session has never taken ideas)."""
+    state = next((s for s in store.live_states() if s.session_id == session_id), None)
+    if state is None:
+        return None
+    return next((cell for cell, question in FRAMEWORK_QUESTIONS.items() if question == state.idea_prompt), None)
 
 
 def ideas_to_framework(store: "Store", campaign_id: str, ideas: list["Idea"], *, side: Side, level: Level,
@@ -470,7 +487,7 @@ class SectorLensWorksheet(_AudiencePart):
         writer.table(["Consideration", "Notes"],
                      [[label, getattr(lens, key) or "–"] for key, label in SECTOR_CONSIDERATIONS.items()],
                      row_labels=True, widths_cm=[4.2, 12.4])
-        writer.note("These notes go to the creative brief as creative considerations.")
+        writer.note("These notes also go into the creative brief, under its creative considerations.")
         return True
 
 
@@ -593,7 +610,7 @@ class AudiencesWorksheet(_AudiencePart):
 
     @staticmethod
     def _profile(writer: "ReportWriter", primary: Audience | None, profile: AudienceProfile) -> None:
-        from c4d.audience_drawings import chart_png, influencer_chart
+        from c4d.audience_drawings import influencer_png
 
         writer.heading("Profile of the primary audience" + (f": {primary.name}" if primary else ""), 2)
         who = [("Age band", profile.age_band), ("Sex", profile.sex), ("Location", profile.location),
@@ -612,8 +629,7 @@ class AudiencesWorksheet(_AudiencePart):
             writer.heading("Who influences their decisions", 3)
             if profile.influenced_share is not None:
                 writer.paragraph(f"{profile.influenced_share:g}% say other people influence their decisions.")
-            chart = influencer_chart(profile)
-            png = chart_png(chart) if chart is not None else None
+            png = influencer_png(profile)
             if png:
                 writer.image(png, width_cm=14.0, max_height_cm=9.0)
             if profile.influencers:
@@ -708,14 +724,14 @@ class StakeholdersWorksheet(_AudiencePart):
     def report_section(self, store: "Store", campaign: Campaign, session: Session, writer: "ReportWriter") -> bool:
         if not in_report(session):
             return False
-        from c4d.audience_drawings import chart_png, stakeholder_chart
+        from c4d.audience_drawings import stakeholder_png
 
         stakeholders = load_part(store, campaign.id, "stakeholders").stakeholders
         if not stakeholders:
             return False
         writer.heading("Stakeholder map", 1)
         writer.note(CAMPAIGN_LEVEL_NOTE)
-        png = chart_png(stakeholder_chart(stakeholders))
+        png = stakeholder_png(stakeholders)
         if png:
             writer.image(png, width_cm=15.5, max_height_cm=12.0)
         writer.table(["Organisation", "Type", "SEM level", "Influence", "Interest", "Where on the grid", "Role in the campaign"],

@@ -6,8 +6,8 @@ facilitator does with them in a session and what the report says about them:
 - put a ballot on the phones (`show_ballot`) — one thing at a time per session, so an
   earlier open ballot of the session is closed first — or take it off (`show_nothing`);
 - count a ballot as it stands (`tally`), with the people who could vote (`eligible`);
-- turn a result into a table and an Altair chart (the same for page, projector and
-  report), and the chart into a PNG for the report (`chart_png`, offline);
+- turn a result into a table and bars: an Altair chart for the page and the projector,
+  the same bars as a picture for the report (`result_png`, drawn offline);
 - adopt a result as a campaign decision (`adopt`); the decision records the ballot it
   came from (`Decision.ballot_id`);
 - print voter cards (`make_cards`, `cards_sheet_html`) and split results by sex and
@@ -196,6 +196,17 @@ def rounds_table(result: Result) -> tuple[list[str], list[list[Any]]] | None:
     return headers, rows
 
 
+LEADING_COLOUR, OTHER_COLOUR = "#0b5cad", "#8fb3d9"
+
+
+def result_bars(result: Result) -> list[tuple[str, float, str, bool]]:
+    """(option, bar length, the value as written, leading?) per option, best first: what
+    the page's chart and the report's picture both draw."""
+    winners = set(result.winner_ids)
+    return [(r.label, bar_value(result, r), _num(bar_value(result, r)), r.option_id in winners)
+            for r in result.rows]
+
+
 def result_chart(ballot: Ballot, result: Result, *, big: bool = False) -> "alt.Chart":
     """Horizontal bars, best first, with the value written at the end of each bar.
     `big` is for the projector: type readable from the back of a room."""
@@ -203,12 +214,7 @@ def result_chart(ballot: Ballot, result: Result, *, big: bool = False) -> "alt.C
     import pandas as pd
 
     title = value_title(ballot, result)
-    winners = set(result.winner_ids)
-    data = pd.DataFrame([
-        {"Option": r.label, "Value": bar_value(result, r), "Shown": _num(bar_value(result, r)),
-         "Leading": r.option_id in winners}
-        for r in result.rows
-    ])
+    data = pd.DataFrame(result_bars(result), columns=["Option", "Value", "Shown", "Leading"])
     order = [r.label for r in result.rows]
     n = max(len(order), 1)
     if big:  # fit a projector screen below the question: about 420 px of bars in all
@@ -225,7 +231,7 @@ def result_chart(ballot: Ballot, result: Result, *, big: bool = False) -> "alt.C
                                                       labelColor="#000000", titleColor="#000000")),
     )
     bars = base.mark_bar(size=bar).encode(
-        color=alt.condition(alt.datum.Leading, alt.value("#0b5cad"), alt.value("#8fb3d9")),
+        color=alt.condition(alt.datum.Leading, alt.value(LEADING_COLOUR), alt.value(OTHER_COLOUR)),
         tooltip=["Option", "Shown"],
     )
     text = base.mark_text(align="left", dx=8, fontSize=label_size, fontWeight="bold", color="#000000").encode(
@@ -233,9 +239,12 @@ def result_chart(ballot: Ballot, result: Result, *, big: bool = False) -> "alt.C
     return (bars + text).properties(height=(bar + 14) * n + 30, background="#ffffff")
 
 
-def chart_png(chart: "alt.Chart", scale: float = 2.0) -> bytes | None:
-    """The chart as a PNG for the report (see c4d.export.charts); None when it cannot be drawn."""
-    return charts.png(chart, scale=scale)
+def result_png(ballot: Ballot, result: Result) -> bytes | None:
+    """The result as a picture for the report: the page's bars, drawn without Altair (see
+    c4d.export.charts); None when it cannot be drawn."""
+    rows = [charts.BarRow.one(label, value, shown, LEADING_COLOUR if leading else OTHER_COLOUR)
+            for label, value, shown, leading in result_bars(result)]
+    return charts.bar_chart_png(rows, axis_title=value_title(ballot, result), whole_numbers=True)
 
 
 # ---- results by sex and organisation type ------------------------------------------------
@@ -493,7 +502,7 @@ class VotingWorksheet:
                 writer.paragraph(t.problem or "No votes were cast.")
                 continue
             writer.paragraph(describe_result(result), bold=True)
-            png = chart_png(result_chart(ballot, result))
+            png = result_png(ballot, result)
             if png:
                 writer.image(png, width_cm=15.0, max_height_cm=11.0)
             headers, rows = result_table(ballot, result)

@@ -6,7 +6,8 @@ facilitator, a projector and a Word reader see:
 
 - `criteria_chart` (share favourable per criterion against the threshold, coloured by
   verdict, n on every bar) and `comparison_chart` (versions or alternatives side by side),
-  both Altair, the same on the page, the projector (`big=True`) and in reports (PNG);
+  both Altair, the same on the page and the projector (`big=True`); `criteria_png` and
+  `comparison_png` draw the same bars as pictures for reports (c4d.export.charts);
 - `write_material` — one material's results for a report: verdict in words, chart,
   table, the coded main message, the split by group and sex with small groups marked,
   comments grouped per criterion, own words, and the decisions taken;
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 VERDICT_COLOURS = {Verdict.ready: "#0b5cad", Verdict.revise: "#c2410c", Verdict.no_data: "#9e9e9e"}
 SERIES_COLOURS = ["#0b5cad", "#7b1fa2", "#00897b", "#5d4037", "#37474f", "#ad1457"]
+SHARE_TICKS = (0, 20, 40, 60, 80, 100)
 CODED = "Main message (coded)"
 
 
@@ -141,9 +143,50 @@ def comparison_chart(comparison: Comparison, threshold: int, *, big: bool = Fals
                                            padding={"left": 5, "right": 120, "top": 5, "bottom": 5})
 
 
+def criteria_png(result: MaterialResult) -> bytes | None:
+    """`criteria_chart` as a picture for a report."""
+    rows = [charts.BarRow.one(r["Criterion"], r["Share"], r["Shown"], r["Colour"]) for r in _rows(result)]
+    return charts.bar_chart_png(rows, axis_title="Favourable answers (4 or 5), %", ticks=SHARE_TICKS,
+                                threshold=result.threshold, threshold_label=f"threshold {result.threshold}%")
+
+
+def comparison_png(comparison: Comparison, threshold: int) -> bytes | None:
+    """`comparison_chart` as a picture for a report: one bar per material in each
+    criterion, in the materials' colours, named in a legend on top."""
+    colours = SERIES_COLOURS[:len(comparison.names)] or ["#0b5cad"]
+    rows = []
+    for row in comparison.rows:
+        bars = [charts.Bar(round((share or 0) * 100, 1), f"{pct(share)} (n = {n})", colours[i % len(colours)])
+                for i, (share, n) in enumerate(zip(row.shares, row.ns))]
+        rows.append(charts.BarRow(row.label, tuple(bars)))
+    return charts.bar_chart_png(rows, axis_title="Favourable answers (4 or 5), %", ticks=SHARE_TICKS,
+                                threshold=threshold, legend=list(zip(comparison.names, colours)))
+
+
 # ---- tables ----------------------------------------------------------------------------------------------
 
 RESULT_HEADERS = ["Criterion", "n", "Favourable (4–5)", "Share favourable", "Mean (1–5)", "Verdict"]
+RESULT_WIDTHS = [3.8, 1.0, 3.2, 2.8, 2.2, 3.6]
+PAGE_WIDTH = 16.6  # cm between the report's margins
+
+
+def first_column_widths(columns: int, first: float = 3.8) -> list[float]:
+    """A criterion column wide enough for 'Comprehension', the others sharing the rest."""
+    rest = max(columns - 1, 1)
+    return [first] + [(PAGE_WIDTH - first) / rest] * rest
+
+
+def comparison_widths(materials: int) -> list[float]:
+    """Criterion, one column per material, the difference (for two), and who is ahead."""
+    fixed = [3.2] + ([2.6] if materials == 2 else []) + [2.6]
+    each = (PAGE_WIDTH - sum(fixed)) / max(materials, 1)
+    return [fixed[0]] + [each] * materials + fixed[1:]
+
+
+def _keep_with_next(paragraphs: Sequence[Any]) -> None:
+    for paragraph in paragraphs:
+        if paragraph is not None:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _mean(value: float | None) -> str:
@@ -230,18 +273,10 @@ def summary_rows(doc: PretestDoc, materials: Sequence[pretest.Material]) -> list
 
 
 SUMMARY_HEADERS = ["Material", "Type", "Answers", "Verdict", "Weakest criterion", "Decision"]
-SUMMARY_WIDTHS = [4.4, 2.6, 1.9, 1.9, 3.0, 3.0]
+SUMMARY_WIDTHS = [4.0, 2.4, 2.1, 2.0, 3.1, 3.0]
 
 
 # ---- report writing -----------------------------------------------------------------------------------
-
-def _png(chart: Any) -> bytes | None:
-    try:
-        return charts.png(chart)
-    except Exception:  # pragma: no cover - charts.png already swallows renderer problems
-        log.exception("A pre-test chart could not be drawn")
-        return None
-
 
 def write_method(writer: "ReportWriter", doc: PretestDoc) -> None:
     """The criteria and the rule, as a reader of the report needs them."""
@@ -257,7 +292,7 @@ def write_method(writer: "ReportWriter", doc: PretestDoc) -> None:
     writer.table(["Criterion", "What it asks", "Question on the form", "1 means", "5 means"],
                  [[c.label, c.meaning, words[f"pretest_{c.value}_q"], words[f"pretest_{c.value}_1"],
                    words[f"pretest_{c.value}_5"]] for c in doc.criteria()],
-                 widths_cm=[2.6, 4.2, 4.0, 3.0, 3.0])
+                 widths_cm=[3.4, 3.8, 3.6, 2.9, 2.9])
 
 
 def write_material(writer: "ReportWriter", doc: PretestDoc, material: pretest.Material, names: Mapping[str, str],
@@ -273,16 +308,18 @@ def write_material(writer: "ReportWriter", doc: PretestDoc, material: pretest.Ma
     if material.purpose:
         facts.append(f"for: {material.purpose}")
     facts.append(f"{result.answers} answer{'s' if result.answers != 1 else ''}")
-    writer.note(" · ".join(facts))
+    # The lines that introduce a material stay on the page of its chart.
+    lead = [writer.note(" · ".join(facts))]
     if material.text.strip():
-        writer.paragraph(material.text, italic=True)
+        lead.append(writer.paragraph(material.text, italic=True))
     if material.version > 1 and material.changes:
-        writer.paragraph(f"What changed from v{material.version - 1}: {material.changes}")
-    writer.paragraph(verdict_line(result), bold=True)
-    png = _png(criteria_chart(result))
+        lead.append(writer.paragraph(f"What changed from v{material.version - 1}: {material.changes}"))
+    lead.append(writer.paragraph(verdict_line(result), bold=True))
+    png = criteria_png(result)
     if png:
+        _keep_with_next(lead)
         writer.image(png, width_cm=15.5, max_height_cm=9.0)
-    writer.table(RESULT_HEADERS, result_rows(result), widths_cm=[3.6, 1.2, 3.6, 2.6, 2.2, 3.4])
+    writer.table(RESULT_HEADERS, result_rows(result), widths_cm=RESULT_WIDTHS)
     if result.small:
         writer.note(f"Only {result.answers} answers: one person moves a share by about "
                     f"{100 / result.answers:.0f} points. Read these figures as indications.")
@@ -293,7 +330,7 @@ def write_material(writer: "ReportWriter", doc: PretestDoc, material: pretest.Ma
                 continue
             headers, rows, small = table
             writer.heading(title, level + 1)
-            writer.table(headers, rows)
+            writer.table(headers, rows, widths_cm=first_column_widths(len(headers)))
             if small:
                 writer.note(f"Caution, small groups (fewer than {SMALL_N}): " + ", ".join(small)
                             + ". Shown so nothing is hidden; do not draw conclusions from them alone.")
@@ -322,11 +359,11 @@ def write_comparison(writer: "ReportWriter", doc: PretestDoc, title: str, materi
         return False
     comparison = pretest.compare(doc, tested)
     writer.heading(title, level)
-    png = _png(comparison_chart(comparison, doc.threshold))
+    png = comparison_png(comparison, doc.threshold)
     if png:
         writer.image(png, width_cm=15.5, max_height_cm=12.0)
     headers, rows = comparison_rows(comparison)
-    writer.table(headers, rows)
+    writer.table(headers, rows, widths_cm=comparison_widths(len(comparison.names)))
     for note in comparison.notes():
         writer.note(note)
     return True
@@ -361,8 +398,10 @@ def write_group(writer: "ReportWriter", doc: PretestDoc, group: pretest.PretestG
     shown = [doc.find_material(m) for m in group.material_order]
     shown = [m for m in shown if m is not None]
     if shown:
-        writer.paragraph("Materials shown, in this order:")
-        writer.bullets([f"{i}. {m.title} (v{m.version}, {m.type.label.lower()})" for i, m in enumerate(shown, 1)])
+        lines = [writer.paragraph("Materials shown, in this order:")]
+        lines += writer.bullets([f"{i}. {m.title} (v{m.version}, {m.type.label.lower()})"
+                                 for i, m in enumerate(shown, 1)])
+        _keep_with_next(lines[:-1])  # the list is not split from its heading line
     if group.notes:
         writer.paragraph(group.notes)
 

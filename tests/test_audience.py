@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import OrderedDict
 
 import docx
 import pytest
@@ -48,10 +49,9 @@ from c4d.audience_checks import (
     warnings,
 )
 from c4d.audience_drawings import (
-    chart_png,
     framework_svg,
     sem_svg,
-    stakeholder_chart,
+    stakeholder_svg,
     svg_png,
     text_width,
     wrap,
@@ -80,6 +80,7 @@ from c4d.audience_worksheets import (
     update_stakeholder,
 )
 from c4d.demo import load_demo
+from c4d.export import charts
 from c4d.export.docx_writer import ReportWriter
 from c4d.export.workshop_report import build_workshop_report
 from c4d.ideas import Idea
@@ -476,6 +477,18 @@ def test_profile_parts_are_saved_separately(db, campaign):
     assert load_part(db, campaign.id, "audience_profile").barriers == ["Need for money"]
 
 
+def test_refusals_say_which_item_of_a_list_and_never_name_the_list_twice(db, campaign):
+    with pytest.raises(ValueError) as refused:
+        save_profile(db, campaign.id, quotes=["Fine", "q" * 5001], motivators=["m" * 201])
+    assert str(refused.value) == ("Motivators (number 1) is too long (at most 200 characters); "
+                                  "Quotes (number 2) is too long (at most 5000 characters)")
+    add_influence(db, campaign.id, level="community", who_or_what="Recruiters", direction="harms")
+    with pytest.raises(ValueError) as refused:
+        add_influence(db, campaign.id, level="community", who_or_what=" recruiters", direction="helps")
+    assert str(refused.value) == "'recruiters' is already at the community level"
+    assert load_part(db, campaign.id, "audience_profile").quotes == []
+
+
 def test_sector_and_stakeholder_actions(db, campaign):
     save_sector(db, campaign.id, recruitment="Brokers")
     save_sector(db, campaign.id, severity="Severe")
@@ -507,8 +520,9 @@ def test_pictures_escape_user_text_and_render_offline():
     for picture in (svg, ring):
         png = svg_png(picture)
         assert png is not None and png.startswith(PNG)
-    chart = stakeholder_chart([Stakeholder(organisation=SCRIPT, org_type="ngo")])
-    png = chart_png(chart)
+    grid = stakeholder_svg([Stakeholder(organisation=SCRIPT, org_type="ngo")])
+    assert "<script" not in grid and "&lt;script&gt;" in grid
+    png = svg_png(grid)
     assert png is not None and png.startswith(PNG)
 
 
@@ -532,6 +546,27 @@ def test_sem_rings_mark_levels_nobody_addresses():
     text = svg_text(sem_svg(sem))
     assert text.count("No activity or partner yet") == 3  # interpersonal, community, societal
     assert "nothing addresses it yet" in text
+
+
+@pytest.mark.parametrize("why", ["ก" * 5000, "https://example.org/" + "a" * 4980, "word " * 1000])
+def test_a_5000_character_note_is_laid_out_as_cheaply_as_a_short_one(monkeypatch, why):
+    """Thai, Khmer or Myanmar text runs on without spaces, and so does a pasted link: laying
+    out such a note must not measure it over and over (that froze the board for minutes)."""
+    import c4d.audience_drawings as drawings
+
+    measure = drawings.wrap.__globals__["text_width"]
+    measured = 0
+
+    def counted(text, *args, **kwargs):
+        nonlocal measured
+        measured += len(text)
+        if measured > 200_000:  # a whole example board measures about 55 000 characters
+            raise AssertionError("the note is measured over and over")
+        return measure(text, *args, **kwargs)
+
+    monkeypatch.setitem(drawings.wrap.__globals__, "text_width", counted)
+    svg = framework_svg(AudienceFramework(entries=[entry(who="Migrants", why=why)]))
+    assert why.split()[0][:12] in svg_text(svg) and "…" in svg_text(svg)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -659,6 +694,7 @@ def test_a_broken_picture_renderer_leaves_the_tables(db, campaign, monkeypatch):
     filled(db, campaign)
     session = add_session(db, campaign)
     monkeypatch.setattr(vl_convert, "svg_to_png", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(charts, "_CACHE", OrderedDict())  # nothing drawn earlier in this process
     writer = ReportWriter()
     assert FRAMEWORK.report_section(db, campaign, session, writer)
     document = docx.Document(io.BytesIO(writer.to_bytes()))

@@ -266,6 +266,28 @@ def test_export_report_into_a_folder_uses_a_safe_file_name(run, tmp_path):
     assert str(written) in out
 
 
+def test_export_report_loads_only_what_the_report_needs(run, data_dir, tmp_path):
+    """A new process writing the report imports neither Streamlit nor the page charts'
+    Altair and pandas (together about a second of start-up)."""
+    run("demo")
+    target = tmp_path / "ppcd.docx"
+    script = ("import sys\n"
+              "from c4d import cli\n"
+              "code = cli.main(sys.argv[1:])\n"
+              "heavy = ('streamlit', 'altair', 'pandas', 'numpy', 'pyarrow')\n"
+              "print(sorted(m for m in heavy if m in sys.modules))\n"
+              "sys.exit(code)\n")
+    done = subprocess.run(
+        [sys.executable, "-c", script, "export", "report", "dream-umbrella", "--session", "ppcd-2020",
+         "-o", str(target)],
+        capture_output=True, text=True, timeout=120, cwd=Path(c4d.__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    with zipfile.ZipFile(target) as docx:
+        pictures = [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert len(pictures) == 8  # every chart and drawing is in the report
+
+
 def test_export_report_for_an_unknown_session_names_the_listing_command(run):
     run("demo")
     code, _, err = run("export", "report", "dream-umbrella", "--session", "media-camp-9")

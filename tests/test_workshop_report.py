@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from collections import OrderedDict
 from datetime import date
 
 import docx
@@ -264,6 +266,35 @@ def test_a_failing_worksheet_section_does_not_sink_the_report(demo, monkeypatch)
     assert "Broken worksheet" in lines
     assert any("could not be written" in line for line in lines)
     assert "Decisions taken" in lines  # the sections before it are intact
+
+
+def test_pictures_are_drawn_without_the_vega_engine_and_show_the_pages_bars(demo, monkeypatch):
+    """Every picture goes through the SVG renderer; vl-convert's JavaScript engine (slow
+    to start in every new process) is never used for a report."""
+    import vl_convert
+
+    from c4d.export import charts
+
+    store, campaign, session, *_ = demo
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the report started vl-convert's Vega engine")
+
+    for name in ("vegalite_to_png", "vegalite_to_svg", "vega_to_png", "vega_to_svg"):
+        monkeypatch.setattr(vl_convert, name, no_engine)
+    drawn: list[str] = []
+    real = vl_convert.svg_to_png
+    monkeypatch.setattr(vl_convert, "svg_to_png", lambda svg, scale=1.0: drawn.append(svg) or real(svg, scale=scale))
+    monkeypatch.setattr(charts, "_CACHE", OrderedDict())  # draw everything, as the first export in a process
+    document = open_report(build_workshop_report(store, campaign.id, session.id))
+    # four ballot results, the audience framework, the influencers, the SEM rings, the stakeholder grid
+    assert len(document.inline_shapes) == len(drawn) == 8
+    rollout = next(svg for svg in drawn if "Border towns (e.g. Zamiin-Uud)" in svg)
+    assert re.search(r'fill="#0b5cad"/>.*>25</tspan>', rollout)  # the leading option, in the page's colour
+    assert rollout.count('fill="#8fb3d9"/>') == 2 and "Votes" in rollout
+    grid = next(svg for svg in drawn if "Interest in the campaign" in svg)
+    assert grid.count("<circle") == 2 * 8 + 4  # a numbered dot per stakeholder in the grid and in the key; the legend
+    assert "Police anti-trafficking unit (example)" in grid
 
 
 # ---- hostile and multilingual text -------------------------------------------------------

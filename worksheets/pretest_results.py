@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from c4d import pretest, ui
-from c4d.export import charts
 from c4d.export.pretest_report import build_pretest_report, report_filename, scores_csv, scores_xlsx
 from c4d.pretest import (
     BREAKDOWNS,
@@ -276,4 +275,3 @@ e3.download_button("Scores (CSV)", data=lambda: scores_csv(db, campaign),
                    file_name=report_filename(campaign, "pretest-scores", "csv"), mime="text/csv")
 st.caption("The results also appear in the workshop report of each pre-test session and of the session where "
            "they were discussed, and in the creative brief's revision history.")
-charts.warm_up()

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from c4d import ui
-from c4d.export import charts
 from c4d.export.docx_writer import ReportWriter
 from c4d.export.workshop_report import build_workshop_report, report_filename
 from c4d.register import count_register
@@ -42,4 +41,3 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     type="primary", icon=":material/download:",
 )
-charts.warm_up()  # the chart engine is ready by the time the button is pressed

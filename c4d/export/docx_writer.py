@@ -10,6 +10,7 @@ surrogates); every script a participant types comes out as typed. python-docx es
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.parfmt import ParagraphFormat
+from docx.text.run import Run
 
 # Latin and Cyrillic (Mongolian included) use Calibri: every copy of Word has it, and
 # LibreOffice substitutes the metric-compatible Carlito (or Noto Sans), so a donor sees
@@ -85,6 +88,7 @@ class ReportWriter:
         audience_language: str | None = None,
     ):
         self.document = Document()
+        self._style_ids: dict[str, str] = {}
         self._set_up_fonts(language, audience_language)
         self._set_up_styles()
         self._set_up_page(header_text)
@@ -193,10 +197,11 @@ class ReportWriter:
     # ---- content ---------------------------------------------------------------------
     def heading(self, text: str, level: int = 1) -> Paragraph:
         """A heading in Word's built-in 'Heading N' style, so it shows in the outline."""
-        return self.document.add_heading(xml_safe(text).replace("\n", " "), level=max(1, min(int(level), 9)))
+        return self._styled(self.document.add_paragraph(xml_safe(text).replace("\n", " ")),
+                            f"Heading {max(1, min(int(level), 9))}")
 
     def title(self, text: str) -> Paragraph:
-        return self.document.add_paragraph(xml_safe(text), style="Title")
+        return self._styled(self.document.add_paragraph(xml_safe(text)), "Title")
 
     def overline(self, text: str, space_before_cm: float = 0.0) -> Paragraph:
         """A short spaced-out label above a title (e.g. 'WORKSHOP REPORT')."""
@@ -233,7 +238,7 @@ class ReportWriter:
         return paragraph
 
     def bullets(self, items: Iterable[str]) -> list[Paragraph]:
-        return [self.document.add_paragraph(xml_safe(item), style="List Bullet") for item in items]
+        return [self._styled(self.document.add_paragraph(xml_safe(item)), "List Bullet") for item in items]
 
     def note(self, text: str) -> Paragraph:
         """A small grey line: a caveat, a source, a 'no data' remark."""
@@ -280,7 +285,7 @@ class ReportWriter:
         body = [[xml_safe(v) for v in list(row)[:columns]] + [""] * (columns - len(row)) for row in rows]
         self._keep_previous_with_next()
         table = self.document.add_table(rows=1 + len(body), cols=columns)
-        table.style = self.document.styles[TABLE_STYLE]
+        table._tbl.tblStyle_val = self._style_id(TABLE_STYLE)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         look = table._tbl.tblPr.find(qn("w:tblLook"))
@@ -303,23 +308,38 @@ class ReportWriter:
             for c in range(columns)
         ]
         widths = self._widths(headers, body, columns, widths_cm)
-        for index, (row, values) in enumerate(zip(table.rows, [headers] + body)):
-            tr_pr = row._tr.get_or_add_trPr()
+        # Every cell's paragraph gets one of at most four formats, made once here and
+        # copied (python-docx's setters cost about 0.1 ms each, per cell and property).
+        formats: dict[tuple[bool, bool], Any] = {}
+
+        def cell_format(keep: bool, right: bool) -> Any:
+            if (keep, right) not in formats:
+                scratch = OxmlElement("w:p")
+                fmt = ParagraphFormat(scratch)
+                fmt.space_after = Pt(2)
+                fmt.space_before = Pt(2)
+                if keep:
+                    fmt.keep_with_next = True  # a short table stays on one page
+                if right:
+                    fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                formats[(keep, right)] = scratch.pPr
+            return copy.deepcopy(formats[(keep, right)])
+
+        cell_widths = [Cm(w) for w in widths]
+        for index, (tr, values) in enumerate(zip(table._tbl.tr_lst, [headers] + body)):
+            tr_pr = tr.get_or_add_trPr()
             tr_pr.append(OxmlElement("w:cantSplit"))
             if index == 0:
                 tr_pr.append(OxmlElement("w:tblHeader"))
-            for c, cell in enumerate(row.cells):
-                cell.width = Cm(widths[c])
-                paragraph = cell.paragraphs[0]
-                paragraph.paragraph_format.space_after = Pt(2)
-                paragraph.paragraph_format.space_before = Pt(2)
-                if len(body) <= KEEP_TOGETHER_ROWS and index < len(body):
-                    paragraph.paragraph_format.keep_with_next = True  # a short table stays on one page
-                if numeric[c]:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            keep = len(body) <= KEEP_TOGETHER_ROWS and index < len(body)
+            for c, tc in enumerate(tr.tc_lst):  # a new table: one tc per column, one empty p each
+                tc.width = cell_widths[c]
+                p = tc.p_lst[0]
+                p.insert(0, cell_format(keep, numeric[c]))
                 text = values[c] if c < len(values) else ""
                 if text:
-                    run = paragraph.add_run(text)
+                    run = Run(p.add_r(), table)
+                    run.text = text
                     if index == 0 or (totals and index == len(body)) or (row_labels and c == 0):
                         run.bold = True
         for column, width in zip(table.columns, widths):
@@ -370,6 +390,18 @@ class ReportWriter:
         return out.getvalue()
 
     # ---- helpers ---------------------------------------------------------------------
+    def _style_id(self, name: str) -> str:
+        """A built-in style's id, found once: python-docx searches every style of the
+        document each time a style is assigned by name or object (about 1 ms each)."""
+        found = self._style_ids.get(name)
+        if found is None:
+            found = self._style_ids[name] = self.document.styles[name].style_id
+        return found
+
+    def _styled(self, paragraph: Paragraph, name: str) -> Paragraph:
+        paragraph._p.style = self._style_id(name)
+        return paragraph
+
     def _keep_previous_with_next(self) -> None:
         # The line that introduces a table stays on the table's page.
         body = self.document.element.body
