@@ -451,7 +451,6 @@ SECTION_TITLES = {
     "audiences": "Audiences",
     "objectives": "Communication objectives",
     "barriers": "Obstacles and barriers",
-    "sector": "Sector lens",
     "promise": "Key promise",
     "support": "Support statements and reasons to believe",
     "cta": "Call to action",
@@ -526,8 +525,8 @@ def check(brief: ComposedBrief) -> list[Gap]:
         gap("barriers", "missing", "No barriers: list the beliefs, norms and misinformation from the baseline in the "
                                    "audience profile.", "audience")
     if not brief.sector_notes:
-        gap("sector", "weak", "No sector-lens notes (life and work, recruitment, regulation, gender, severity).",
-            "sector")
+        gap("considerations", "weak", "No sector-lens notes (life and work, recruitment, regulation, gender, "
+                                      "severity) to guide the creative work.", "sector")
     if not f.key_promise.strip():
         gap("promise", "missing", "There is no key promise: the one benefit the audience gets.")
     elif words(f.key_promise) > 35:
@@ -801,12 +800,6 @@ def outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> list[Sec
     if brief.barriers:
         body["barriers"].append(Bullets(tuple(brief.barriers)))
 
-    s = body["sector"]
-    if brief.sector:
-        s.append(Pairs((("Sector", brief.sector),)))
-    if brief.sector_notes:
-        s.append(Pairs(tuple(brief.sector_notes)))
-
     body["promise"] += _lines(f.key_promise)
     support = [x for x in f.support_statements if x.strip()]
     if support:
@@ -844,7 +837,13 @@ def outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> list[Sec
             ch.append(Pairs((("Languages on the channels", ", ".join(languages)),)))
 
     body["languages"] += _lines(f.languages)
-    body["considerations"] += _lines(f.creative_considerations)
+    considerations = body["considerations"]
+    considerations += _lines(f.creative_considerations)
+    # The sector lens tells the creative team what the audience's work and life are like.
+    if brief.sector_notes:
+        sector = (("Sector", brief.sector),) if brief.sector else ()
+        considerations.append(Pairs(sector + tuple((f"Sector lens: {label.lower()}", note)
+                                                   for label, note in brief.sector_notes)))
     body["mandatory"] += _lines(f.mandatory_elements)
     if f.deliverables:
         body["deliverables"].append(TableBlock(

@@ -24,9 +24,13 @@ from c4d.audience_worksheets import (
     add_entry,
     add_influence,
     add_stakeholder,
+    ask_phones,
+    asked_cell,
+    save_profile,
     save_sector,
 )
 from c4d.ideas import Idea
+from c4d.ideas_worksheet import set_prompt
 from c4d.models import Campaign, Decision, DecisionTopic, OrgType, Session, SessionKind
 from c4d.participation import Showing
 from tests.test_pages import button, texts
@@ -198,14 +202,25 @@ def test_ideas_from_phones_join_the_framework(app, fresh):
     ideas = [Idea(campaign_id=campaign.id, session_id=session.id, text=t) for t in ("Clients of saunas", SCRIPT)]
     store.save_ideas(ideas)
     at = app(FRAMEWORK, campaign=campaign)
-    at.multiselect(key=f"fw-ideas-{session.id}").set_value([i.id for i in ideas])
-    at.selectbox(key="fw-ideas-cell").set_value((Side.destination, Level.individual)).run()
+    at.multiselect(key=f"fw-ideas-{session.id}").set_value([i.id for i in ideas]).run()
+    # the answers go, by default, into the cell the phones were asked about
+    assert widget(at.selectbox, "Into the cell").value == (Side.destination, Level.individual)
     at.button(key="fw-ideas-add").click().run()
     entries = load_part(store, campaign.id, "audience_framework").entries
     assert {(e.who, e.source, e.side) for e in entries} == {("Clients of saunas", "phone", Side.destination),
                                                             (SCRIPT, "phone", Side.destination)}
     assert "2 ideas added to Destination · individual level" in texts(at)
     assert "already on the framework" in texts(at)  # nothing left to add
+
+
+def test_ideas_go_into_the_cell_last_asked_about(fresh):
+    store, campaign, session = fresh
+    assert asked_cell(store, session.id) is None  # never asked; looking does not open the phones
+    assert store.live_states() == []
+    ask_phones(store, session.id, Side.origin, Level.community)
+    assert asked_cell(store, session.id) == (Side.origin, Level.community)
+    set_prompt(store, session.id, "Any other idea?")  # the board now asks something else
+    assert asked_cell(store, session.id) is None
 
 
 def test_framework_on_the_projector_shows_the_board_and_takes_entries(app, fresh):
@@ -394,6 +409,19 @@ def test_sector_lens_on_the_projector(app, fresh):
     assert r"\<script\>" in shown and "<script>" not in shown
     assert "Who really works in this sector" not in texts(at)  # answered: the prompt gives way to the note
     assert "How are people recruited" in texts(at)  # unanswered: the prompt shows
+
+
+def test_long_notes_are_cut_for_the_room_and_kept_whole_for_the_facilitator(app, fresh):
+    store, campaign, _ = fresh
+    note = "word " * 999 + "END"  # 5 000 characters
+    save_sector(store, campaign.id, recruitment=note)
+    save_profile(store, campaign.id, feels=note, quotes=[note])
+    for page in (SECTOR, AUDIENCES):
+        shown = raw_markdown(projector_app(app, page, campaign))
+        assert "word word" in shown and "END" not in shown and "…" in shown
+        assert max(len(line) for line in shown.splitlines()) < 600
+    at = app(SECTOR, campaign=campaign)
+    assert at.text_area(key="sector-recruitment").value == note
 
 
 # ---- stakeholders -----------------------------------------------------------------------------------------------

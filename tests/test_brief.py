@@ -78,9 +78,24 @@ def test_the_background_comes_from_the_campaign(store):
 
 def test_filled_brief_fields_clear_their_gaps(store, campaign):
     fill(store, campaign)
-    left = {g.section for g in gaps_of(store, campaign)}
+    left = {g.section for g in gaps_of(store, campaign) if g.fix_on == "brief"}
     assert not left & {"promise", "support", "cta", "messages", "tone", "languages", "considerations", "mandatory",
                        "deliverables", "logistics", "pretest_plan"}
+
+
+def test_the_sector_lens_notes_reach_the_creative_considerations(store, campaign):
+    from c4d.audience import SectorLens, save_part
+
+    fill(store, campaign)
+    assert [g.fix_on for g in gaps_of(store, campaign) if g.section == "considerations"] == ["sector"]
+    save_part(store, campaign.id, SectorLens(
+        sector="Sexual exploitation of young women", recruitment="Through friends and fake job adverts online."))
+    assert not [g for g in gaps_of(store, campaign) if g.section == "considerations"]
+    sections = {s.key: s for s in brief.outline(brief.compose(store, store.campaign(campaign.id)))}
+    assert "sector" not in sections
+    shown = str(sections["considerations"].blocks)
+    assert "Sexual exploitation of young women" in shown
+    assert "Sector lens: recruitment" in shown and "fake job adverts online" in shown
 
 
 @pytest.mark.parametrize("changes, section, words", [

@@ -69,3 +69,14 @@ def picture(svg: str, alt: str) -> None:
 def short(text: str, limit: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# On the projector a note is read from the back of the room: a long one is cut (with '…');
+# the facilitator's screen and the report keep it whole.
+ROOM_NOTE = 420
+ROOM_QUOTE = 240
+
+
+def for_room(text: str, limit: int = ROOM_NOTE) -> str:
+    """User text for the projector: escaped, and cut to what a room can read."""
+    return ui.plain(short(text, limit))

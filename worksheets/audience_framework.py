@@ -12,6 +12,7 @@ from c4d.audience_worksheets import (
     FRAMEWORK,
     FRAMEWORK_QUESTIONS,
     add_entry,
+    asked_cell,
     ask_phones,
     ideas_to_framework,
     remove_entry,
@@ -120,8 +121,11 @@ def facilitator_tools() -> None:
                 by_idea = {i.id: i for i in fresh_ideas}
                 picked = st.multiselect("Ideas to add", list(by_idea), key=f"fw-ideas-{session.id}",
                                         format_func=lambda i: f"{short(by_idea[i].text)} (×{counts.get(i, 1)})")
+                asked = asked_cell(db, session.id)  # answers go, by default, into the cell they answer
                 d1, d2 = st.columns([3, 2])
-                target = d1.selectbox("Into the cell", CELLS, format_func=cell_name, key="fw-ideas-cell")
+                target = d1.selectbox("Into the cell", CELLS, index=CELLS.index(asked) if asked else 0,
+                                      format_func=cell_name,
+                                      key="fw-ideas-cell" + (f"-{asked[0].value}-{asked[1].value}" if asked else ""))
                 as_kind = d2.radio("As", list(EntryKind), format_func=KIND_LABEL.__getitem__, key="fw-ideas-kind",
                                    horizontal=True)
                 if st.button("Add the selected ideas to the framework", disabled=not picked, key="fw-ideas-add"):

@@ -35,7 +35,7 @@ from c4d.audience_worksheets import (
     update_audience,
 )
 from c4d.decisions import latest_by_topic, turnout_label
-from worksheets._audience_ui import clear, findings, fresh, saving, short, status
+from worksheets._audience_ui import ROOM_QUOTE, clear, findings, for_room, fresh, saving, short, status
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -90,7 +90,7 @@ if projector:
         for column, title, text in ((k, "Know", profile.knows), (f, "Feel", profile.feels), (d, "Do", profile.does)):
             with column.container(border=True):
                 st.subheader(title, anchor=False)
-                st.markdown(ui.plain(text) if text else "–")
+                st.markdown(for_room(text) if text else "–")
         chart = influencer_chart(profile, big=True)
         if chart is not None:
             st.subheader("Who influences their decisions"
@@ -98,7 +98,7 @@ if projector:
                             else ""), anchor=False)
             st.altair_chart(chart, width="stretch")
         for quote in profile.quotes[:3]:
-            st.markdown(f"> *{ui.plain(quote)}*")
+            st.markdown(f"> *{for_room(quote, ROOM_QUOTE)}*")
     findings([f for f in audience_findings(analysis.audiences, analysis.framework, profile, in_force)
               if f.code == "too_broad"], prompts=False)
 

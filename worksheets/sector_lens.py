@@ -7,7 +7,7 @@ from c4d import ui
 from c4d.audience import SECTOR_CONSIDERATIONS, load_part
 from c4d.audience_checks import SECTOR_PROMPTS, sector_findings
 from c4d.audience_worksheets import SECTOR_LENS, save_sector
-from worksheets._audience_ui import findings, status
+from worksheets._audience_ui import findings, for_room, status
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -25,13 +25,13 @@ if projector:
         with columns[n % 2].container(border=True):
             st.subheader(label, anchor=False)
             note = getattr(lens, key)
-            st.markdown(ui.plain(note) if note else "*" + ui.plain(SECTOR_PROMPTS[key]) + "*")
+            st.markdown(for_room(note) if note else "*" + ui.plain(SECTOR_PROMPTS[key]) + "*")
 
 
 def facilitator_tools() -> None:
     """The notes, saved field by field: not for the projector."""
     st.caption("Look at the sector through five considerations before choosing the audience. Each note is saved "
-               "when you leave the field, and flows into the creative brief as a creative consideration.")
+               "when you leave the field, and goes into the creative brief's creative considerations.")
     status(SECTOR_LENS.progress(db, campaign))
     ERRORS = "sector-errors"
 

@@ -171,7 +171,6 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
         "Audiences": "Young jobseekers aged 18–25",
         "Communication objectives": "from 20% to at least 35%",
         "Obstacles and barriers": "MISSING — No barriers",
-        "Sector lens": "TO STRENGTHEN — No sector-lens notes",
         "Key promise": "Checking the agency keeps your journey safe.",
         "Support statements and reasons to believe": "Licensed agencies are listed by the ministry.",
         "Call to action": "Service: Labour ministry licence hotline",
@@ -189,6 +188,7 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     for title, content in expected.items():
         assert content in sections[title], (title, sections[title])
     assert "MISSING — Not yet written: budget, approvals." in sections["Timeline, budget and approvals"]
+    assert "TO STRENGTHEN — No sector-lens notes" in sections["Creative considerations"]
     expect(page.get_by_text("Nothing changed since version 1")).to_be_visible(timeout=30_000)
 
     # A share link, opened in a fresh browser with no facilitator session.
