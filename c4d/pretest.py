@@ -1256,7 +1256,9 @@ class Comparison:
                          "with care.")
         ns = [r.answers for r in self.results if r.answers]
         if ns:
-            lines.append(f"With {min(ns)} answers, one person changes a share by about {100 / min(ns):.0f} points.")
+            fewest = min(ns)
+            lines.append(f"With {fewest} answer{'s' if fewest != 1 else ''}, one person changes a share by about "
+                         f"{100 / fewest:.0f} points.")
         return lines
 
 
@@ -1383,10 +1385,32 @@ def decision_log(doc: PretestDoc) -> list[MaterialDecision]:
     return sorted(doc.decisions, key=lambda d: (d.date, d.recorded_at))
 
 
+def evidence(result: MaterialResult) -> str:
+    """The pre-test results behind a decision, in one sentence for the creative brief, e.g.
+    'Pre-test, 17 answers: revise — Comprehension: 29% favourable (5 of 17); ...'."""
+    if not result.answers:
+        return ""
+    n = f"{result.answers} answer{'s' if result.answers != 1 else ''}" + (" (few)" if result.small else "")
+    if result.verdict is Verdict.ready:
+        return f"Pre-test, {n}: ready — every criterion at least {result.threshold}% favourable."
+    if result.verdict is Verdict.revise:
+        return f"Pre-test, {n}: revise — " + "; ".join(result.shortfalls()) + "."
+    return ""
+
+
+def answers_by(doc: PretestDoc, material_id: str, day: date, held_on: Mapping[str, date]) -> list[Response]:
+    """A material's answers from the groups held on or before `day` (answers whose session
+    is no longer known are counted: nothing says they came later)."""
+    return [r for r in doc.responses_to(material_id)
+            if r.session_id not in held_on or held_on[r.session_id] <= day]
+
+
 def revision_history(store: "Store", campaign_id: str) -> list[dict[str, Any]]:
     """For the creative brief's revision history: each decision of the log and each new
-    version, as {"date", "material", "change"}, oldest first."""
+    version, as {"date", "material", "change"}, oldest first. A decision on a scored
+    material carries the results it rested on: the answers of the groups held by then."""
     doc = load(store, campaign_id)
+    held_on = {s.id: s.start_date for s in store.sessions(campaign_id)}
 
     def named(material: Material | None, name: str) -> str:
         if material is None:
@@ -1397,8 +1421,14 @@ def revision_history(store: "Store", campaign_id: str) -> list[dict[str, Any]]:
 
     rows: list[tuple[date, int, dict[str, Any]]] = []
     for d in doc.decisions:
-        rows.append((d.date, 0, {"date": d.date, "material": named(doc.find_material(d.material_id), d.material),
-                                 "change": f"{d.decision.label} — {d.reason}"}))
+        material = doc.find_material(d.material_id)
+        change = f"{d.decision.label} — {d.reason}"
+        if material is not None:
+            found = evidence(result_of(doc, material, answers_by(doc, material.id, d.date, held_on)))
+            if found:
+                change = change.rstrip()
+                change = f"{change}{'' if change.endswith(('.', '!', '?', '…')) else '.'} {found}"
+        rows.append((d.date, 0, {"date": d.date, "material": named(material, d.material), "change": change}))
     for m in doc.materials:
         if m.version > 1:
             rows.append((m.created_on, 1, {"date": m.created_on, "material": named(m, m.name),

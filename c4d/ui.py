@@ -10,7 +10,7 @@ import re
 import streamlit as st
 from pydantic import ValidationError
 
-from c4d import access, config
+from c4d import access, config, material_preview
 from c4d.models import Campaign, Session, friendly_errors
 from c4d.store import Conflict, NotFound, Store, shared_store
 
@@ -249,3 +249,22 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     for message in st.session_state.pop("_flash", []):
         st.success(message)
+
+
+# ---- draft materials shown in the page ---------------------------------------------------
+@st.cache_data(max_entries=8, show_spinner="Drawing the pages…")
+def _pdf_preview(content: bytes) -> "material_preview.PdfPreview":
+    return material_preview.pdf_preview(content)
+
+
+def show_pdf(content: bytes, *, projector: bool = False) -> None:
+    """A PDF material's pages, one picture each, with how many there are."""
+    preview = _pdf_preview(content)
+    if preview.problem:
+        st.warning(preview.problem)
+        return
+    for number, picture in enumerate(preview.pages, start=1):
+        st.image(picture, width="stretch", caption=None if projector else f"Page {number} of {preview.page_count}")
+    if not preview.shows_all and not projector:
+        st.caption(f"The first {len(preview.pages)} of {preview.page_count} pages are shown; download the file "
+                   f"for the rest.")

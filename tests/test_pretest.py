@@ -605,6 +605,38 @@ def test_the_decision_log_feeds_the_briefs_revision_history(pt):
                                                                                  session.id)
 
 
+def test_a_decision_in_the_briefs_history_carries_the_results_it_rested_on(pt):
+    store, campaign, first = pt
+    later = add_session(store, campaign, "Pre-test Ulaanbaatar", kind=SessionKind.pretest_fgd,
+                        start=date(2021, 3, 5), place="Ulaanbaatar")
+    a = pretest.register_material(store, campaign.id, slogan(text="Let's protect our dream and own our destiny"))
+    b = pretest.register_material(store, campaign.id, slogan("Slogan B", text="Let's be aware of, discuss "
+                                                                             "about and prevent TIP"))
+    for n, scores in enumerate([2, 2, 4, 5]):
+        pretest.submit_from_phone(store, campaign.id, first.id, a.id, f"a{n}", scores=all_scores(scores),
+                                  own_words="x")
+        pretest.submit_from_phone(store, campaign.id, first.id, b.id, f"a{n}", scores=all_scores(4),
+                                  own_words="x")
+    pretest.ensure_group(store, campaign.id, later.id)
+    for n in range(6):  # a group held after the decision: not what the decision rested on
+        pretest.submit_from_phone(store, campaign.id, later.id, a.id, f"b{n}", scores=all_scores(5), own_words="x")
+    pretest.record_decision(store, campaign.id, a.id, "drop", "Confusing", date(2021, 2, 20), first.id)
+    pretest.record_decision(store, campaign.id, b.id, "keep", "Understood", date(2021, 2, 20), first.id)
+    dropped, kept = pretest.revision_history(store, campaign.id)
+    assert dropped["change"] == (
+        "Drop — Confusing. Pre-test, 4 answers (few): revise — Comprehension: 50% favourable (2 of 4); Appeal: 50% "
+        "favourable (2 of 4); Acceptability: 50% favourable (2 of 4); Relevance: 50% favourable (2 of 4); "
+        "Persuasion: 50% favourable (2 of 4).")
+    assert kept["change"] == ("Keep — Understood. Pre-test, 4 answers (few): ready — every criterion at least 70% "
+                              "favourable.")
+    [line, _] = brief.compose(store, campaign).pretest_history
+    assert "Comprehension: 50% favourable (2 of 4)" in line.change
+    # every answer counts once the later group is the one where it was decided
+    pretest.record_decision(store, campaign.id, a.id, "keep", "Clear after all", date(2021, 3, 5), later.id)
+    assert pretest.revision_history(store, campaign.id)[-1]["change"] == (
+        "Keep — Clear after all. Pre-test, 10 answers: ready — every criterion at least 70% favourable.")
+
+
 def test_the_worksheets_follow_the_work(pt):
     store, campaign, session = pt
     materials, scoring, results = MaterialsWorksheet(), PretestWorksheet(), PretestResultsWorksheet()
@@ -726,6 +758,27 @@ def test_the_pretest_report_has_verdicts_charts_groups_and_decisions(demo, ready
     assert "How well did you understand it?" in text  # the anchored wording is printed
     pictures = [s for s in document.inline_shapes]
     assert len(pictures) >= 6  # one chart per scored material, and the comparisons
+
+
+def test_the_pretest_report_keeps_each_material_with_its_chart_and_its_criteria_readable(demo, ready_store):
+    document = docx.Document(io.BytesIO(build_pretest_report(ready_store, demo.id, prepared_on=date(2021, 2, 22))))
+    paragraphs_ = document.paragraphs
+    verdict = next(i for i, p in enumerate(paragraphs_) if p.text.startswith("Revise — Comprehension: 29%"))
+    # the facts, the slogan and the verdict go to the next page with the chart rather than alone
+    for p in paragraphs_[verdict - 2:verdict + 1]:
+        assert p.paragraph_format.keep_with_next, p.text
+    assert paragraphs_[verdict + 1]._p.xpath(".//pic:pic")  # the chart follows the verdict
+    shown = next(i for i, p in enumerate(paragraphs_) if p.text == "Materials shown, in this order:")
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs_[shown:shown + 5])
+
+    def first_column_cm(header: str) -> float:
+        table = next(t for t in document.tables if t.rows[0].cells[-1].text == header
+                     or any(c.text == header for c in t.rows[0].cells))
+        return table.columns[0].width.cm
+
+    assert first_column_cm("Ahead") == pytest.approx(3.2, abs=0.05)  # versions and alternatives side by side
+    assert first_column_cm("Ulaanbaatar (n = 9)") == pytest.approx(3.8, abs=0.05)  # the split by group
+    assert first_column_cm("Share favourable") == pytest.approx(3.8, abs=0.05)
 
 
 def test_workshop_reports_carry_the_pretest_where_it_happened_and_was_discussed(demo, ready_store):

@@ -88,13 +88,41 @@ def test_a_material_with_nothing_to_show_is_refused(app, fresh):
     assert pretest.load(store, campaign.id).materials == []
 
 
+def test_a_file_too_big_or_of_another_kind_is_refused_with_its_reason(app, fresh):
+    store, campaign = fresh
+    at = app(MATERIALS, campaign=campaign)
+    by_label(at.text_input, "Title").input("Launch video")
+    uploader = next(u for u in at.file_uploader if u.label.startswith("The file (optional, at most 25 MB)"))
+    uploader.upload("launch.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (pretest.MAX_FILE_BYTES + 1), "video/mp4")
+    button(at, "Register the material").click().run()
+    assert not at.exception
+    assert "'launch.mp4' is 25.0 MB; a draft material can be at most 25 MB" in texts(at)
+    assert pretest.load(store, campaign.id).materials == [] and store.attachments(campaign.id) == []
+
+    poster = pretest.register_material(store, campaign.id, Material(type=MaterialType.poster, title="Poster",
+                                                                    text="Draft poster, described"))
+    at = app(MATERIALS, campaign=campaign)
+    at.file_uploader(key=f"file-{poster.id}-0").upload("poster.psd", b"8BPS" + b"\x00" * 64,
+                                                         "image/vnd.adobe.photoshop").run()
+    assert not at.exception
+    assert "Not saved: '.psd' files are not accepted. Use pictures (PNG, JPEG" in texts(at)
+    assert "Save this file" not in [b.label for b in at.button]  # nothing to press: nothing half-saved
+    assert pretest.load(store, campaign.id).material(poster.id).file is None
+    at.file_uploader(key=f"file-{poster.id}-0").upload("poster.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+                                                         "image/png").run()
+    assert not at.error
+    button(at, "Save this file").click().run()
+    saved = pretest.load(store, campaign.id).material(poster.id).file
+    assert saved is not None and saved.filename == "poster.png" and saved.kind == "image"
+
+
 def test_a_new_version_says_what_changed(app, fresh):
     store, campaign = fresh
     v1 = pretest.register_material(store, campaign.id, Material(type=MaterialType.poster, title="Poster",
                                                                 text="Small helpline number"))
     at = app(MATERIALS, campaign=campaign)
     button(at, "Create the new version").click().run()
-    assert "Say what changed from the previous version and why." in at.error[0].value
+    assert "Say what changed from the previous version and why." in texts(at)
     by_label(at.text_area, "What changed, and why").input("Helpline number three times larger")
     by_label(at.text_area, "Text of the new version").input("Big helpline number")
     button(at, "Create the new version").click().run()
@@ -104,6 +132,22 @@ def test_a_new_version_says_what_changed(app, fresh):
         (1, "Small helpline number", ""), (2, "Big helpline number", "Helpline number three times larger")]
     assert at.selectbox(key="material-picker").value == family[1].id  # the new version is shown
     assert "What changed from v1: Helpline number three times larger" in texts(at)
+
+
+def test_a_pdf_draft_shows_its_pages_in_the_page_and_on_the_projector(app, fresh):
+    from tests.test_material_preview import pdf_with_pages
+
+    store, campaign = fresh
+    pretest.register_material(store, campaign.id, Material(type=MaterialType.storyboard, title="Storyboard"),
+                              pretest.Upload("storyboard.pdf", pdf_with_pages(3)))
+    at = app(MATERIALS, campaign=campaign)
+    assert not at.exception
+    captions = [c.caption for image in at.get("image") for c in image.proto.imgs]
+    assert captions == ["Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
+    assert "This browser page cannot show" not in texts(at)
+    at.session_state["projector"] = True
+    at.run()
+    assert not at.exception and len(at.get("image")) == 3
 
 
 def test_projector_mode_shows_the_material_without_the_forms(app, demo):
@@ -186,6 +230,38 @@ def test_grid_rows_come_from_the_composition(app, planned):
     grid = at.session_state[f"pretest-grid-{session.id}-{a.id}-1-base"]  # drawn again from what is saved
     assert [(r["Participant"], r["Sex"], r["From"]) for r in grid] == [
         ("P1", "Woman", "paper"), ("P2", "Woman", "paper"), ("P3", "Man", "paper")]
+
+
+def test_the_projector_shows_the_material_on_the_phones_and_follows_it(app, planned):
+    store, campaign, session, a, b = planned
+    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id],
+                                                        counts=[CountRow(sex=Sex.woman, age_band="18–24", count=4)]))
+    pretest.update_material(store, campaign.id, a.id, text="Let's protect our dream and own our destiny")
+    pretest.show_material(store, campaign.id, session.id, a.id)
+    pretest.submit_from_phone(store, campaign.id, session.id, a.id, "phone-1",
+                              scores={c: 4 for c in pretest.CORE_CRITERIA}, own_words="Dreams")
+    at = app(SCORING, campaign=campaign)
+    at.session_state["projector"] = True
+    at.run()
+    assert not at.exception
+    body = texts(at)
+    assert "Let's protect our dream and own our destiny" in body and "1 of 4 answered" in body
+    assert not [b for b in at.button if b.label.startswith("Show")]  # the room sees no controls
+    assert "Phones now show" not in body
+    pretest.show_material(store, campaign.id, session.id, b.id)  # moved on from the laptop
+    at.run()
+    body = texts(at)
+    assert "Slogan B" in [h.value for h in at.header] and "0 of 4 answered" in body
+    assert "Let's protect our dream" not in body
+
+
+def test_the_grid_opens_on_the_material_the_phones_show(app, planned):
+    store, campaign, session, a, b = planned
+    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id]))
+    pretest.show_material(store, campaign.id, session.id, b.id)
+    at = open_tab(app(SCORING, campaign=campaign), "Paper forms (grid)")
+    assert not at.exception
+    assert by_label(at.selectbox, "Material").value == b.id
 
 
 def test_believability_and_the_wording_in_the_participants_language(app, planned):

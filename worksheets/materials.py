@@ -8,7 +8,6 @@ import streamlit as st
 
 from c4d import pretest, ui
 from c4d.pretest import (
-    ACCEPTED,
     ACCEPTED_SUMMARY,
     MAX_FILE_BYTES,
     Material,
@@ -85,8 +84,7 @@ if not projector:
                      "message is (correct, partly, incorrect).")
             drafted = st.selectbox("Drafted in (optional)", [None] + [s.id for s in sessions],
                                    format_func=lambda sid: "–" if sid is None else session_titles[sid])
-            uploaded = st.file_uploader(f"The file (optional, at most {LIMIT_MB} MB): {ACCEPTED_SUMMARY}",
-                                        type=list(ACCEPTED), max_upload_size=LIMIT_MB)
+            uploaded = st.file_uploader(f"The file (optional, at most {LIMIT_MB} MB): {ACCEPTED_SUMMARY}")
             if st.form_submit_button("Register the material", type="primary"):
                 with ui.saving("Material"):
                     if not title.strip():
@@ -146,13 +144,15 @@ if material.file is not None:
             st.audio(content, format=media_type)
         elif kind == "video":
             st.video(content, format=media_type)
+        elif kind == "pdf":
+            ui.show_pdf(content, projector=projector)
         elif kind == "document" and media_type == "text/plain":
             st.text(content.decode("utf-8-sig", errors="replace")[:20_000])
         if not projector:
             st.download_button(f"Download {filename} ({size_label(len(content))})", data=content,
                                file_name=filename, mime=media_type, icon=":material/download:",
                                key=f"download-{material.id}")
-            if kind in ("pdf", "document") and media_type != "text/plain":
+            if kind == "document" and media_type != "text/plain":
                 st.caption("This browser page cannot show this kind of file; download it to open it.")
 if material.main_message and not projector:
     st.markdown(f"**Main message it should get across:** {ui.plain(material.main_message)}")
@@ -181,8 +181,7 @@ with st.expander("New version (after a pre-test or a review)", icon=":material/d
         changes = st.text_area("What changed, and why", max_chars=5000,
                                placeholder="e.g. Helpline number made larger after both groups missed it")
         new_text = st.text_area("Text of the new version", value=family[-1].text, max_chars=5000)
-        new_file = st.file_uploader(f"A new file (optional, at most {LIMIT_MB} MB)", type=list(ACCEPTED),
-                                    max_upload_size=LIMIT_MB)
+        new_file = st.file_uploader(f"A new file (optional, at most {LIMIT_MB} MB)")
         when = st.date_input("Date", value=date.today())
         if st.form_submit_button("Create the new version", type="primary"):
             with ui.saving("New version"):
@@ -225,9 +224,16 @@ with st.expander("The file", icon=":material/attach_file:"):
                "a file that is too big or of another kind is refused with the reason, and the material keeps "
                "what it had.")
     replacement = st.file_uploader("Attach a file" if material.file is None else "Replace the file",
-                                   type=list(ACCEPTED), max_upload_size=LIMIT_MB,
                                    key=f"file-{material.id}-{form_version}")
-    if replacement is not None and st.button("Save this file", type="primary", key=f"save-file-{material.id}"):
+    refused = None
+    if replacement is not None:
+        try:
+            pretest.check_file(replacement.name, replacement.getvalue())
+        except PretestError as problem:
+            refused = str(problem)
+            st.error(ui.plain(f"Not saved: {refused}"))
+    if replacement is not None and refused is None and st.button("Save this file", type="primary",
+                                                                  key=f"save-file-{material.id}"):
         with ui.saving("File"):
             pretest.attach_file(db, campaign.id, material.id, read_upload(replacement))
             st.session_state[version_key] = form_version + 1

@@ -103,6 +103,11 @@ order = [m for m in group.material_order if m in materials]
 # The open tab is remembered across reruns (a button press keeps the facilitator where they were),
 # and only its content runs.
 TABS = ["Who and what", "Scoring on phones", "Paper forms (grid)"]
+state = db.live_state(session.id)
+on_phones = pretest.on_phones(state)
+if projector and on_phones in materials and not st.session_state.get("pretest-projector-was-on"):
+    st.session_state["pretest-tabs"] = TABS[1]  # projector turned on: the room sees what the phones score
+st.session_state["pretest-projector-was-on"] = projector
 tab_group, tab_phones, tab_grid = st.tabs(TABS, key="pretest-tabs", on_change="rerun")
 
 # ---- the group: composition and the materials shown ---------------------------------------------------
@@ -160,8 +165,6 @@ with tab_group:
             st.markdown("**Order:** " + " → ".join(ui.plain(materials[m].name) for m in order))
 
 # ---- scoring on phones ---------------------------------------------------------------------------------
-state = db.live_state(session.id)
-on_phones = pretest.on_phones(state)
 address = lan.lan_address(db)
 join = lan.join_url(address, state.join_code, st.get_option("server.port") or lan.port_from_url(st.context.url))
 
@@ -173,6 +176,32 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
+def show_on_projector(current: pretest.PretestDoc, live: str | None) -> None:
+    material = current.find_material(live)
+    if material is None:
+        st.markdown("The next material will appear here.")
+        return
+    answers = len(current.responses_to(material.id, session.id))
+    people = group.people
+    with st.container(key="projector-material"):
+        st.markdown("<style>.st-key-projector-material p{font-size:2.4rem !important;line-height:1.3}"
+                    ".st-key-projector-material h2{font-size:3rem !important}</style>", unsafe_allow_html=True)
+        st.header(ui.plain(material.title), anchor=False)
+        if material.text.strip():
+            with st.container(border=True, key="projector-material-text"):
+                st.markdown("<style>.st-key-projector-material-text p{font-weight:700}</style>",
+                            unsafe_allow_html=True)
+                st.markdown(ui.plain(material.text))
+        elif material.file is not None and material.file.kind in ("image", "pdf"):
+            found = db.attachment(material.file.attachment_id)
+            if found is not None and material.file.kind == "image":
+                st.image(found[2], width="stretch")
+            elif found is not None:
+                ui.show_pdf(found[2], projector=True)
+        st.markdown(f"{answers} of {people} answered" if people else
+                    f"{answers} answer{'s' if answers != 1 else ''} so far")
+
+
 with tab_phones:
     if tab_phones.open:
         qr_col, text_col = st.columns([1, 3], vertical_alignment="center")
@@ -180,12 +209,16 @@ with tab_phones:
         with text_col:
             st.markdown(f"Participants open **{ui.plain(join)}** on their phones (same Wi-Fi as this laptop) "
                         f"and, if asked, type the code **{ui.plain(state.join_code)}**.")
-            if on_phones and on_phones in materials:
-                st.markdown(f"Phones now show: **{ui.plain(materials[on_phones].name)}**")
+            if projector:  # the projector follows the phones below, as they change
+                showing = ""
+            elif on_phones and on_phones in materials:
+                showing = f"Phones now show: **{ui.plain(materials[on_phones].name)}**"
             elif state.showing is Showing.wait:
-                st.markdown("Phones now show a 'please wait' page.")
+                showing = "Phones now show a 'please wait' page."
             else:
-                st.markdown("Phones now show something else in this session (a ballot or the idea board).")
+                showing = "Phones now show something else in this session (a ballot or the idea board)."
+            if showing:
+                st.markdown(showing)
         if not order:
             st.info("Choose the materials to show, in order, under 'Who and what'.")
         else:
@@ -195,6 +228,9 @@ with tab_phones:
             def answer_counts() -> None:
                 current = pretest.load(db, campaign.id)
                 live = pretest.on_phones(db.live_state(session.id))
+                if projector:  # the room sees the material the phones score, and the answers coming in
+                    show_on_projector(current, live)
+                    return
                 rows = []
                 for mid in order:
                     if current.find_material(mid) is None:
@@ -281,8 +317,8 @@ with tab_grid:
             st.info("Register the draft materials first.")
         else:
             choices = order + [m for m in materials if m not in order]
-            if st.session_state.get("pretest-grid-material") not in choices:
-                st.session_state["pretest-grid-material"] = choices[0]
+            if st.session_state.get("pretest-grid-material") not in choices:  # first: the one on the phones
+                st.session_state["pretest-grid-material"] = on_phones if on_phones in choices else choices[0]
             material_id = st.selectbox("Material", choices, key="pretest-grid-material",
                                        format_func=lambda mid: materials[mid].name
                                        + ("" if mid in order else " (not in this group's order)"))
