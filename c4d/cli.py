@@ -32,6 +32,7 @@ from c4d import config
 PROG = "c4d"
 DEFAULT_HOST = "0.0.0.0"  # phones on the laptop's Wi-Fi reach the participant pages
 DEFAULT_PORT = 8501
+SERVED_PORT = "served_port"  # setting: the port `c4d serve` last started on, for `c4d live`
 
 
 class CommandError(Exception):
@@ -39,6 +40,42 @@ class CommandError(Exception):
 
 
 # ---- helpers ------------------------------------------------------------------------
+
+def port_number(text: str) -> int:
+    """A --port value: a whole number from 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: use a whole number from 1 to 65535, "
+                                         f"e.g. {DEFAULT_PORT}")
+    return port
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Refuse, in words, an address this laptop does not have or a port already taken,
+    before the server starts (it would otherwise stop with a traceback)."""
+    import errno
+    import socket
+
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise CommandError(f"--host: '{host}' is not an address (use {DEFAULT_HOST} for the Wi-Fi, or "
+                           f"127.0.0.1 for this laptop only).") from None
+    family, kind, proto, _, address = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CommandError(f"port {port} is already in use, perhaps by the toolkit started earlier; "
+                                   f"stop it, or choose another port with --port.") from None
+            raise CommandError(f"--host: this laptop has no address {host} (use {DEFAULT_HOST} for the "
+                               f"Wi-Fi, or 127.0.0.1 for this laptop only).") from None
+
 
 def app_path() -> Path:
     """The Streamlit entry point that ships beside the package."""
@@ -138,6 +175,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = app_path()
     if not app.is_file():
         raise CommandError(f"The app file {app} is missing; reinstall the toolkit.")
+    check_can_listen(args.host, args.port)
+    store = _open_store()
+    try:
+        store.set_setting(SERVED_PORT, args.port)  # so `c4d live` prints links with this port
+    finally:
+        store.engine.dispose()
     print(f"C4D workshop toolkit · data: {config.describe_location()}", flush=True)
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         print("Other devices on this network can connect; facilitator pages ask them for the passcode.",
@@ -298,9 +341,10 @@ def cmd_export_brief(args: argparse.Namespace) -> int:
 def cmd_live(args: argparse.Namespace) -> int:
     """The sessions whose phones show a ballot or the idea board, with their join links:
     for sharing in a group chat when the projector fails."""
-    from c4d import lan
+    from c4d import lan, pretest
     from c4d.participation import Showing
     from c4d.store import NotFound
+    from c4d.voting import BallotStatus
 
     if args.address is not None:
         try:
@@ -310,13 +354,14 @@ def cmd_live(args: argparse.Namespace) -> int:
     store = _open_store()
     try:
         address = lan.lan_address(store, override=args.address)
+        port = args.port or store.setting(SERVED_PORT) or DEFAULT_PORT
         where = {}
         for campaign in store.campaigns(include_archived=True):
             for session in store.sessions(campaign.id):
                 where[session.id] = (campaign, session)
         lines: list[str] = []
         for state in sorted(store.live_states(), key=lambda s: s.join_code):
-            if state.showing not in (Showing.ballot, Showing.ideas) or state.session_id not in where:
+            if state.showing is Showing.wait or state.session_id not in where:
                 continue
             campaign, session = where[state.session_id]
             if state.showing is Showing.ballot:
@@ -324,15 +369,23 @@ def cmd_live(args: argparse.Namespace) -> int:
                     ballot = store.ballot(state.ballot_id or "")
                 except NotFound:
                     continue
-                what = f"Vote: {ballot.question} ({ballot.status.label.lower()})"
+                if ballot.status is not BallotStatus.open:
+                    continue  # closed: the phones only show its result or a wait page
+                what = f"Vote: {ballot.question}"
+            elif state.showing is Showing.pretest:
+                material = pretest.load(store, campaign.id).find_material(state.material_id)
+                if material is None:
+                    continue
+                what = f"Pre-test: scoring {material.name}"
             else:
                 what = "Idea board" + (f": {state.idea_prompt}" if state.idea_prompt else "")
             lines += [f"{campaign.name} · {session.title}", f"  {_one_line(what)}",
-                      f"  {lan.join_url(address, state.join_code, args.port)}  (code {state.join_code})", ""]
+                      f"  {lan.join_url(address, state.join_code, port)}  (code {state.join_code})", ""]
     finally:
         store.engine.dispose()
     if not lines:
-        print("No session is taking votes or ideas right now. Open a ballot or the idea board in the app first.")
+        print("No session is taking votes, ideas or pre-test scores right now. Open a ballot, the idea board "
+              "or a pre-test in the app first.")
         return 0
     print("\n".join(lines).rstrip())
     if not address.reachable_by_phones:
@@ -360,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST,
                        help=f"address to listen on (default {DEFAULT_HOST}: reachable from the local "
                             f"network; 127.0.0.1 for this laptop only)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument("--open", action="store_true", help="open the toolkit in this laptop's browser")
     serve.set_defaults(handler=cmd_serve)
 
@@ -415,8 +468,9 @@ def build_parser() -> argparse.ArgumentParser:
                                description="List the sessions whose phones show a ballot or the idea board, "
                                            "with the link to open, e.g. to share in a group chat when the "
                                            "projector fails.")
-    live.add_argument("--port", type=int, default=DEFAULT_PORT,
-                      help=f"the port the toolkit runs on (default {DEFAULT_PORT})")
+    live.add_argument("--port", type=port_number, default=None,
+                      help=f"the port the toolkit runs on (default: the one 'c4d serve' last used, else "
+                           f"{DEFAULT_PORT})")
     live.add_argument("--address", metavar="ADDRESS",
                       help="the laptop's address on the Wi-Fi, if the detected or saved one is wrong")
     live.set_defaults(handler=cmd_live)

@@ -40,7 +40,7 @@ def test_nothing_open_says_so(data_store, capsys):
     campaign = data_store.create_campaign(Campaign(name="Quiet"))
     data_store.live_state(add_session(data_store, campaign, "PPCD", 18).id)  # a join code, showing 'wait'
     code, out, err = run(capsys)
-    assert code == 0 and "No session is taking votes or ideas right now" in out and not err
+    assert code == 0 and "No session is taking votes, ideas or pre-test scores right now" in out and not err
 
 
 def test_open_ballot_and_idea_board_are_listed_with_their_links(data_store, capsys):
@@ -59,7 +59,7 @@ def test_open_ballot_and_idea_board_are_listed_with_their_links(data_store, caps
     assert code == 0 and not err
     assert f"http://192.168.137.1:8600/j/{code_vote}  (code {code_vote})" in out
     assert f"http://192.168.137.1:8600/j/{code_ideas}" in out
-    assert "Vote: Where should the campaign be rolled out? (open for voting)" in out
+    assert "Vote: Where should the campaign be rolled out?" in out
     assert "Idea board: Which groups are most at risk?" in out
     assert "Dream Umbrella — Мөрөөдлийн шүхэр · PPCD day one" in out
     assert "Not live" not in out and "127.0.0.1" not in out
@@ -89,3 +89,63 @@ def test_without_a_network_the_links_come_with_a_warning(data_store, capsys, mon
     code, out, err = run(capsys)
     assert code == 0 and "http://127.0.0.1:8501/j/" in out
     assert "on no network phones can reach" in err
+
+
+def test_a_closed_ballot_is_not_listed_as_taking_votes(data_store, capsys):
+    from c4d.voting import close_ballot
+
+    campaign = data_store.create_campaign(Campaign(name="C"))
+    session = add_session(data_store, campaign, "PPCD", 18)
+    ballot = data_store.save_ballot(open_ballot(ballot_from_template("area", campaign.id, session.id)))
+    show_ballot(data_store, ballot)
+    assert "Vote: Where should the campaign be rolled out?" in run(capsys)[1]
+    data_store.save_ballot(close_ballot(data_store.ballot(ballot.id)))
+    code, out, _ = run(capsys)
+    assert code == 0 and "Where should the campaign" not in out and "No session is taking votes" in out
+
+
+def test_a_pretest_on_the_phones_is_listed(data_store, capsys):
+    from c4d import pretest
+    from c4d.pretest import Material, MaterialType
+
+    campaign = data_store.create_campaign(Campaign(name="C"))
+    session = add_session(data_store, campaign, "Focus group", 18)
+    slogan = pretest.register_material(data_store, campaign.id, Material(type=MaterialType.slogan, title="Slogan",
+                                                                         text="Check first"))
+    pretest.show_material(data_store, campaign.id, session.id, slogan.id)
+    assert "Pre-test: scoring Slogan (v1)" in run(capsys)[1]
+
+
+def test_the_links_use_the_port_the_toolkit_was_last_served_on(data_store, capsys):
+    campaign = data_store.create_campaign(Campaign(name="C"))
+    session = add_session(data_store, campaign, "PPCD", 18)
+    show_ideas(data_store, session.id, "Ideas?")
+    data_store.set_setting(cli.SERVED_PORT, 8614)
+    assert "http://192.168.137.1:8614/j/" in run(capsys)[1]
+    assert "http://192.168.137.1:9000/j/" in run(capsys, "--port", "9000")[1]
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "eighty", "-5"])
+def test_a_port_that_is_not_one_is_refused_in_words(capsys, port):
+    code = cli.main(["serve", "--port", port])
+    err = capsys.readouterr().err
+    assert code == 2 and "is not a port: use a whole number from 1 to 65535" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("host, words", [("999.1.1.1", "is not an address"), ("192.0.2.77", "has no address")])
+def test_a_host_this_laptop_cannot_listen_on_is_refused_in_words(data_store, capsys, host, words):
+    code = cli.main(["serve", "--host", host, "--port", "8765"])
+    err = capsys.readouterr().err
+    assert code == 1 and words in err and err.count("\n") == 1
+
+
+def test_a_port_in_use_is_refused_in_words(data_store, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = cli.main(["serve", "--host", "127.0.0.1", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert code == 1 and f"port {port} is already in use" in err
