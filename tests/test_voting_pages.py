@@ -476,6 +476,20 @@ def test_live_screen_warns_when_phones_cannot_reach_this_server(app, workshop):
     assert not any("started for this laptop only" in w.value for w in at.warning)
 
 
+def test_live_screen_follows_a_pretest_on_the_phones(app, workshop):
+    from c4d import pretest
+    from c4d.pretest import Material, MaterialType
+
+    store, campaign, session, _ = workshop
+    slogan = pretest.register_material(store, campaign.id, Material(
+        type=MaterialType.slogan, title="Slogan", text="Let's be aware of, discuss about and prevent TIP"))
+    pretest.show_material(store, campaign.id, session.id, slogan.id)
+    at = app(LIVE, campaign=campaign)
+    body = texts(at)
+    assert "Let's be aware of, discuss about and prevent TIP" in body and "0 answers so far" in body
+    assert "The next question will appear here." not in body
+
+
 def test_live_screen_shows_ideas_arriving(app, workshop):
     store, campaign, session, _ = workshop
     show_ideas(store, session.id, "Which groups are most at risk?")

@@ -8,12 +8,13 @@ import io
 import segno
 import streamlit as st
 
-from c4d import lan, ui
+from c4d import lan, pretest, ui
 from c4d.ballot_worksheet import eligible_for, projector_may_show_results, result_chart, tally
 from c4d.ideas import support, visible
 from c4d.participation import Showing
 from c4d.store import NotFound
 from c4d.voting import BallotStatus, VotingMethod, describe_result
+from worksheets._pretest_ui import material_for_room
 
 REFRESH_SECONDS = 1
 
@@ -138,6 +139,9 @@ def live() -> None:
     elif state.showing is Showing.ideas:
         join_line()
         ideas_view(state.idea_prompt)
+    elif state.showing is Showing.pretest:
+        join_line()
+        material_for_room(db, pretest.load(db, campaign.id), pretest.on_phones(state), session.id)
     else:
         st.title(ui.plain(session.title), anchor=False)
         join_screen()

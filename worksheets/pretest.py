@@ -32,6 +32,7 @@ from c4d.pretest import (
     score_column,
 )
 from c4d.pretest_worksheet import paper_form_html
+from worksheets._pretest_ui import material_for_room
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -176,32 +177,6 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def show_on_projector(current: pretest.PretestDoc, live: str | None) -> None:
-    material = current.find_material(live)
-    if material is None:
-        st.markdown("The next material will appear here.")
-        return
-    answers = len(current.responses_to(material.id, session.id))
-    people = group.people
-    with st.container(key="projector-material"):
-        st.markdown("<style>.st-key-projector-material p{font-size:2.4rem !important;line-height:1.3}"
-                    ".st-key-projector-material h2{font-size:3rem !important}</style>", unsafe_allow_html=True)
-        st.header(ui.plain(material.title), anchor=False)
-        if material.text.strip():
-            with st.container(border=True, key="projector-material-text"):
-                st.markdown("<style>.st-key-projector-material-text p{font-weight:700}</style>",
-                            unsafe_allow_html=True)
-                st.markdown(ui.plain(material.text))
-        elif material.file is not None and material.file.kind in ("image", "pdf"):
-            found = db.attachment(material.file.attachment_id)
-            if found is not None and material.file.kind == "image":
-                st.image(found[2], width="stretch")
-            elif found is not None:
-                ui.show_pdf(found[2], projector=True)
-        st.markdown(f"{answers} of {people} answered" if people else
-                    f"{answers} answer{'s' if answers != 1 else ''} so far")
-
-
 with tab_phones:
     if tab_phones.open:
         qr_col, text_col = st.columns([1, 3], vertical_alignment="center")
@@ -229,7 +204,7 @@ with tab_phones:
                 current = pretest.load(db, campaign.id)
                 live = pretest.on_phones(db.live_state(session.id))
                 if projector:  # the room sees the material the phones score, and the answers coming in
-                    show_on_projector(current, live)
+                    material_for_room(db, current, live, session.id)
                     return
                 rows = []
                 for mid in order:
