@@ -438,7 +438,7 @@ def in_report(session: Session) -> bool:
 def _open_warnings(writer: "ReportWriter", findings: list) -> None:
     gaps = warnings(findings)
     if gaps:
-        writer.heading("Still open", 3)
+        writer.heading("Still open", 2)
         writer.bullets([f.message for f in gaps])
 
 
@@ -740,7 +740,7 @@ class StakeholdersWorksheet(_AudiencePart):
                      widths_cm=[3.6, 2.4, 2.0, 1.6, 1.6, 2.2, 3.2])
         notes = [(s.organisation, s.notes) for s in stakeholders if s.notes]
         if notes:
-            writer.heading("Notes", 3)
+            writer.heading("Notes", 2)
             writer.bullets([f"{name}: {text}" for name, text in notes])
         writer.note("Influence and interest are rated 1–5 by the room; 3 and above counts as high. Contact persons "
                     "are kept in the toolkit and not printed in this report.")

@@ -92,6 +92,16 @@ def test_sections_use_word_heading_styles(demo):
     assert order.index("Agenda") < order.index("Participants") < order.index("Decisions taken")
 
 
+def test_the_outline_never_skips_a_level_in_any_session_of_the_example(demo):
+    store, campaign, *_ = demo
+    for session in store.sessions(campaign.id):
+        document = open_report(build_workshop_report(store, campaign.id, session.slug))
+        levels = [(int(p.style.name.split()[-1]), p.text) for p in document.paragraphs
+                  if re.fullmatch(r"Heading \d", p.style.name)]
+        for (before, _), (level, text) in zip([(0, "")] + levels, levels):
+            assert level <= before + 1, (session.slug, text, before, level)
+
+
 def test_cover_names_campaign_session_and_people(demo):
     _store, _campaign, _session, data, document = demo
     title = [p for p in document.paragraphs if p.style.name == "Title"]
