@@ -93,13 +93,25 @@ def test_sections_use_word_heading_styles(demo):
 
 
 def test_the_outline_never_skips_a_level_in_any_session_of_the_example(demo):
+    from c4d.audience import load_part, save_part
+
     store, campaign, *_ = demo
+    # open points and notes, so every kind of sub-heading is in the reports
+    sem = load_part(store, campaign.id, "sem")
+    save_part(store, campaign.id, sem.model_copy(update={"influences": [
+        i.model_copy(update={"addressed_by": ""}) for i in sem.influences]}))
+    stakeholders = load_part(store, campaign.id, "stakeholders")
+    save_part(store, campaign.id, stakeholders.model_copy(update={"stakeholders": [
+        s.model_copy(update={"notes": "Reviews the content before launch."}) for s in stakeholders.stakeholders]}))
+    headings = set()
     for session in store.sessions(campaign.id):
         document = open_report(build_workshop_report(store, campaign.id, session.slug))
         levels = [(int(p.style.name.split()[-1]), p.text) for p in document.paragraphs
                   if re.fullmatch(r"Heading \d", p.style.name)]
         for (before, _), (level, text) in zip([(0, "")] + levels, levels):
             assert level <= before + 1, (session.slug, text, before, level)
+        headings |= {text for _, text in levels}
+    assert {"Still open", "Notes"} <= headings
 
 
 def test_cover_names_campaign_session_and_people(demo):
