@@ -105,26 +105,34 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 def wrap(text: str, size: float, width: float, max_lines: int, bold: bool = False) -> list[str]:
-    """Greedy word wrap into at most `max_lines` lines; what does not fit ends in '…'."""
-    words = " ".join(_xml_safe(text).split()).split(" ")
+    """Greedy word wrap into at most `max_lines` lines; what does not fit ends in '…'.
+    Each character is measured once, and nothing past the last line is laid out, so a
+    long run without spaces (Thai, Khmer, a pasted link) costs no more than its length."""
+    limit = width / (size * (1.1 if bold else 1.0))  # the line's width in em
+    space = _em(" ")
     lines: list[str] = []
-    current = ""
-    for word in words:
-        while text_width(word, size, bold) > width:  # a word longer than the line: cut it
-            cut = len(word)
-            while cut > 1 and text_width(word[:cut], size, bold) > width:
-                cut -= 1
+    current, current_em = "", 0.0
+    for word in " ".join(_xml_safe(text).split()).split(" "):
+        if len(lines) > max_lines:
+            break  # already more than fits: the rest is cut
+        widths = [_em(ch) for ch in word]
+        word_em = sum(widths)
+        while word_em > limit and len(lines) <= max_lines:  # longer than a line: cut it
+            cut, used = 1, widths[0]
+            while cut < len(word) and used + widths[cut] <= limit:
+                used += widths[cut]
+                cut += 1
             if current:
                 lines.append(current)
-                current = ""
+                current, current_em = "", 0.0
             lines.append(word[:cut])
-            word = word[cut:]
-        trial = f"{current} {word}".strip()
-        if text_width(trial, size, bold) <= width:
-            current = trial
+            word, widths, word_em = word[cut:], widths[cut:], word_em - used
+        joined_em = current_em + (space if current else 0.0) + word_em
+        if joined_em <= limit:
+            current, current_em = f"{current} {word}".strip(), joined_em
         else:
             lines.append(current)
-            current = word
+            current, current_em = word, word_em
     if current:
         lines.append(current)
     if len(lines) > max_lines:
