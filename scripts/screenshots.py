@@ -20,6 +20,7 @@ from c4d import access  # noqa: E402
 from c4d.demo import load_demo  # noqa: E402
 from c4d.store import Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, PROJECTOR, start_app, stop_app  # noqa: E402
+from tests.browser.streamlit_page import wait_for_app  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 SHOTS = [
@@ -41,6 +42,10 @@ SHOTS = [
     ("sem-projector", "/sem?campaign=dream-umbrella&projector=1", PROJECTOR, "Leave projector mode", True),
     ("smart-objectives", "/smart_objectives?campaign=dream-umbrella", PROJECTOR, "SMART objectives", False),
     ("creative-brief", "/creative_brief?campaign=dream-umbrella", PROJECTOR, "Creative brief", False),
+    ("materials", "/materials?campaign=dream-umbrella", PROJECTOR, "Draft materials", False),
+    ("pretest-results", "/pretest_results?campaign=dream-umbrella", PROJECTOR, "Pre-test results", False),
+    ("pretest-results-projector", "/pretest_results?campaign=dream-umbrella&projector=1", PROJECTOR,
+     "Pre-test results", True),
 ]
 
 
@@ -76,8 +81,7 @@ def main() -> None:
                 page.goto(base + path)
                 expect(page.get_by_text(wait_text).first).to_be_visible(timeout=30_000)
                 if not path.startswith("/j/"):
-                    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
-                    expect(page.locator("[data-testid^='stSkeleton']")).to_have_count(0, timeout=30_000)
+                    wait_for_app(page)
                 page.wait_for_timeout(800)  # let charts finish their entry animation
                 page.screenshot(path=str(OUT / f"{name}.png"))
                 page.close()
