@@ -184,20 +184,20 @@ the ratios below flatter the votes rather than the reverse.
 
 {phone_load.markdown(load)}
 
-**Where the time goes.** The server is CPU-bound: during a round of votes its process is
-busy {votes['server_cpu_share']:.0%} of the time (one core: Python runs one thread at a time) and spends
-{votes['server_cpu_per_phone_s'] * 1000:.1f} ms of CPU per phone, against {same['server_cpu_per_phone_s'] * 1000:.1f} ms for the do-nothing walk through the
-same server, so Streamlit's HTTP stack is a small part of it. Profiling while preparing
-this benchmark (2026-11-22; the per-method timings come from wrapping the methods in a
-throw-away copy of the server) put most of the rest in the toolkit's database round trips, each a
-fresh SQLAlchemy session plus pydantic validation: a phone makes three
-`Store.live_by_code` and three `Store.ballot` calls plus `Store.cast_vote`, and each
-`Ballot` validation compares every pair of option names through `name_key` (regular
-expressions, O(n²): 66 pairs for twelve options, 4 validations per phone). Replacing that
-pairwise check by one key per option raised throughput by 0–20% in a two-round trial
-(the machine's noise is of the same order); limiting the participant pages to 4 worker
-threads lowered it. Latency follows from the
-throughput: with {load['at_once']} phones waiting at once, each request queues behind the others
+**Where the time goes.** During a round of votes the server's process is busy
+{votes['server_cpu_share']:.0%} of the time (one core: Python runs one thread at a time) and spends
+{votes['server_cpu_per_phone_s'] * 1000:.2f} ms of CPU per phone, against {same['server_cpu_per_phone_s'] * 1000:.2f} ms for the do-nothing walk through the
+same server. A phone's three requests are answered on the server's event loop
+(`Store.at_once`: a worker thread waited for Python's interpreter lock at every SQLite
+call while the loop served the other phones), each reads what it shows in one SQLite
+statement (`Store.live_view`), and the ballot and thank-you pages are rendered and
+gzipped once per version of their content (see docs/ARCHITECTURE.md, "Live
+participation"). A profile of the server during such rounds (py-spy, 2026-12-01) put
+about 28% of its time in the toolkit's code, most of it the vote's POST, whose INSERT and
+commit (SQLite writes the vote to its log before the phone is thanked) are its largest
+part; nearly all the rest is the HTTP stack that every route pays for on each request,
+with more headers and bytes for real pages than for the do-nothing one. Latency follows
+from the throughput: with {load['at_once']} phones waiting at once, each request queues behind the others
 ({ms(votes['post_p50_s'])} median for the POST, against {ms(same['post_p50_s'])} on the do-nothing route).
 
 A separate finding, which does not change these figures much but does matter to a

@@ -13,10 +13,11 @@ pages, without Streamlit's JavaScript:
 
 The rules that shape the code:
 
-- A vote is committed (`Store.cast_vote`, in the same transaction as the checks) before
-  the phone is answered; the answer is a 303 redirect to `GET /j/{code}?sent=...`, so a
-  reload never sends the vote again (post/redirect/get). `sent` is signed and names
-  whether the vote was new or replaced an earlier one.
+- A vote is committed (`Store.cast_vote`, whose write itself requires the ballot to be
+  still open) before the phone is answered; no other thread of the process uses the
+  store between the checks and that commit. The answer is a 303 redirect to
+  `GET /j/{code}?sent=...`, so a reload never sends the vote again (post/redirect/get).
+  `sent` is signed and names whether the vote was new or replaced an earlier one.
 - One ballot per phone: a signed random device id in the `c4d_device` cookie; the vote
   is keyed by a hash of it. Formal votes (cards required) are keyed by the code on the
   participant's printed card instead, and carry the card's participant, so results can
@@ -30,6 +31,9 @@ The rules that shape the code:
 - Form fields name options by their position on the ballot (`o`, `d3`, `r3`, `s3_1`):
   that keeps a big scoring matrix small, and it is safe because an open ballot's options
   cannot change and the nonce is signed over the option ids.
+- A request is answered on the server's event loop when the store can serve it without
+  waiting (`Store.at_once`: a local SQLite file that no other thread is using and no
+  other program is writing), else in a worker thread as any Starlette sync route.
 - Bad input never reaches the count and never shows a traceback: bodies over 16 KB
   (413), damaged forms (400), votes that break the ballot's rules (422, the form comes
   back with the answers kept and the reason on top), late votes (409), too many sends
@@ -50,10 +54,15 @@ The rules that shape the code:
   standing answer per phone and material: sending again replaces it. After answering,
   the phone waits (refreshing itself) until the facilitator shows the next material.
 
-Kept in memory, per process: the device secret (read once), each session's campaign
-name and language and the translations (refreshed every few seconds), revealed
-results (a couple of seconds), recent form nonces (for double taps) and the rate
-limiter. Losing any of them on a restart loses no vote.
+Kept in memory, per process: the device secret (read once), the phrases merged for each
+language and the rendered ballot and thank-you pages (gzipped too), revealed results (a couple of
+seconds), recent form nonces (for double taps) and the rate limiter. Every request
+still reads the join code's live state, ballot, campaign name and language, "has
+cards" and translations from the database, in one statement (`Store.live_view`); the
+phrases and pages are kept per version of exactly that content, so a change saved by
+the facilitator's pages or by another process (the CLI) shows on the very next page.
+Only the ballot page's nonce (and the device cookie) is made for each phone. Losing
+any of them on a restart loses no vote.
 """
 
 from __future__ import annotations
@@ -64,10 +73,12 @@ import html
 import logging
 import re
 import secrets
+import struct
 import threading
 import time
+import zlib
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -94,7 +105,7 @@ from c4d.participation import (
     voter_key_for_card,
     voter_key_for_device,
 )
-from c4d.store import NotFound, Store, shared_store
+from c4d.store import Busy, LiveView, Store, shared_store
 from c4d.voting import (
     SCORE_MAX,
     SCORE_MIN,
@@ -117,8 +128,8 @@ BODY_LIMIT = 16 * 1024
 PAGE_BUDGET = 20 * 1024  # what a phone page should weigh at most (see the module notes)
 NONCE_TTL = 12 * 3600  # a form stays valid for a workshop day
 SENT_TTL = 15 * 60  # the "thank you" link works for a quarter of an hour
-CONTEXT_TTL = 5.0  # campaign name, language, translations, "has cards": re-read this often
 RESULT_TTL = 2.0
+PAGES_KEPT = 64  # rendered pages (and merged phrases) kept, one per kind of page and version
 MAX_FIELDS = 400  # a 30 × 10 scoring matrix has 300 score fields
 RECENT_NONCES = 5000
 
@@ -131,11 +142,13 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+_SECURITY_RAW = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()]
 
 _JOIN_CODE = re.compile(f"^[{CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}$")
 _CARD_CODE = re.compile(f"^[{CODE_ALPHABET}]{{{CARD_CODE_LENGTH}}}$")
 _NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _LANGUAGE = phrase_book.LANGUAGE_PATTERN
+_NONCE_SLOT = "nonce-" + secrets.token_hex(16)  # where a cached ballot page takes each phone's nonce
 
 
 IDEA_LIMIT = IDEA_MAX
@@ -249,20 +262,71 @@ def _document(title: str, body: str, lang: str, *, refresh: bool = False, header
     )
 
 
+def _with_cookie(response: Response, token: str | None) -> Response:
+    """The device cookie set on `response`. The header is written out here rather than by
+    Starlette's set_cookie (which builds it through http.cookies, a noticeable share of a
+    phone's first page): the token is ours, made only of URL-safe characters and a dot."""
+    if token is not None:
+        response.raw_headers.append(
+            (b"set-cookie", f"{COOKIE}={token}; HttpOnly; Max-Age={COOKIE_MAX_AGE}; Path=/j; SameSite=lax".encode()))
+    return response
+
+
+def _secured(response: Response, cookie: str | None = None) -> Response:
+    """`response` with the security headers (encoded once, not for every page) and the
+    device cookie if one is given."""
+    response.raw_headers.extend(_SECURITY_RAW)
+    return _with_cookie(response, cookie)
+
+
 def _response(text: str, status: int = 200, *, cookie: str | None = None,
               headers: Mapping[str, str] | None = None) -> Response:
-    response = Response(text, status_code=status, media_type="text/html; charset=utf-8",
-                        headers={**SECURITY_HEADERS, **(headers or {})})
-    if cookie is not None:
-        response.set_cookie(COOKIE, cookie, max_age=COOKIE_MAX_AGE, path="/j", httponly=True, samesite="lax")
-    return response
+    return _secured(Response(text, status_code=status, media_type="text/html; charset=utf-8", headers=headers), cookie)
+
+
+class _Kept:
+    """A page kept for every phone, per version of what it shows, ready to send gzipped:
+    `head`, then each phone's own part (the ballot form's nonce; none on the thank-you
+    page), then `tail`. Streamlit's middleware would compress each such page anew for
+    every phone that accepts gzip, and setting up a compressor costs more than all the
+    rest of the page. Here `head` is compressed once, up to a byte boundary (a sync
+    flush); each phone's copy goes on with its own part and `tail` as stored, i.e.
+    uncompressed, deflate blocks (RFC 1951, 3.2.4) and the gzip trailer (RFC 1952): the
+    few hundred bytes after the nonce travel uncompressed. A response whose
+    Content-Encoding is set goes through the middleware untouched."""
+
+    __slots__ = ("head", "tail", "_gzip_head", "_crc", "_size")
+
+    def __init__(self, head: str, tail: str = ""):
+        self.head, self.tail = head, tail
+        data = head.encode()
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip, as the middleware makes it
+        self._gzip_head = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        self._crc, self._size = zlib.crc32(data), len(data)
+
+    def gzipped(self, part: str = "") -> bytes:
+        rest = (part + self.tail).encode()
+        blocks = [self._gzip_head]
+        for start in range(0, len(rest), 0xFFFF):
+            chunk = rest[start:start + 0xFFFF]
+            final = start + 0xFFFF >= len(rest)
+            blocks.append(struct.pack("<BHH", final, len(chunk), len(chunk) ^ 0xFFFF) + chunk)
+        if not rest:
+            blocks.append(struct.pack("<BHH", 1, 0, 0xFFFF))  # an empty final block ends the stream
+        blocks.append(struct.pack("<II", zlib.crc32(rest, self._crc), (self._size + len(rest)) & 0xFFFFFFFF))
+        return b"".join(blocks)
+
+    def response(self, request: Request, part: str = "", *, cookie: str | None = None) -> Response:
+        """The page with `part` (already escaped), gzipped for a phone that accepts it (by
+        the rule of Starlette's GZipMiddleware)."""
+        if "gzip" not in request.headers.get("accept-encoding", ""):
+            return _response(self.head + part + self.tail, cookie=cookie)
+        return _secured(Response(self.gzipped(part), media_type="text/html; charset=utf-8",
+                                 headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}), cookie)
 
 
 def _redirect(location: str, *, cookie: str | None = None) -> Response:
-    response = Response(status_code=303, headers={**SECURITY_HEADERS, "Location": location})
-    if cookie is not None:
-        response.set_cookie(COOKIE, cookie, max_age=COOKIE_MAX_AGE, path="/j", httponly=True, samesite="lax")
-    return response
+    return _secured(Response(status_code=303, headers={"Location": location}), cookie)
 
 
 # --------------------------------------------------------------------------- what a page needs
@@ -538,13 +602,15 @@ class ParticipantSite:
         self._lock = threading.Lock()  # the double-tap memory
         self._secret_lock = threading.Lock()
         self._secrets: dict[str, str] = {}
-        self._campaign_of: dict[tuple[str, str], str] = {}  # (db, session) → campaign id; never changes
-        # (db, session) → (read at, campaign id, campaign name, language, session has cards)
-        self._sessions: dict[tuple[str, str], tuple[float, str, str, str, bool]] = {}
-        # db → (read at, phrases version, translations, {language: merged phrases})
-        self._translations: dict[str, tuple[float, int, dict[str, dict[str, str]], dict[str, dict[str, str]]]] = {}
-        self._languages: dict[tuple[str, str], str] = {}  # (db, join code) → language, for early errors
-        self._results: dict[tuple[str, str], tuple[float, str, str]] = {}
+        # (stored translations, language) → merged phrases; (page, version, ...) → page.
+        # Keyed by the content they are made from (LiveView.version), never by time.
+        self._words_kept: dict[tuple[Any, str], dict[str, str]] = {}
+        self._pages: dict[tuple[Any, ...], Any] = {}
+        # (db, join code) → the language and phrases it was last seen with, for early errors
+        self._languages: dict[tuple[str, str], tuple[str, Mapping[str, str]]] = {}
+        # (db, ballot) → (counted at, (ballot, phrase), html): the count is redone every
+        # RESULT_TTL seconds (new votes), and at once when the ballot itself changes.
+        self._results: dict[tuple[str, str], tuple[float, tuple[Ballot, str], str]] = {}
         self._recent: OrderedDict[str, tuple[str, bool]] = OrderedDict()
 
     # ---- routes
@@ -558,13 +624,18 @@ class ParticipantSite:
         ]
 
     def store(self) -> Store:
-        return self._fixed_store or shared_store()
+        """The store given, else the process's shared store (looked up on the first request:
+        the database a process uses does not change while it runs)."""
+        if self._fixed_store is None:
+            self._fixed_store = shared_store()
+        return self._fixed_store
 
     def forget_cached(self) -> None:
-        """Drop the remembered campaign names, languages, translations and results (not the
-        device secret), e.g. after a test changes them behind the pages' back."""
-        self._sessions.clear()
-        self._translations.clear()
+        """Drop the merged phrases, rendered pages, languages and results (not the device
+        secret). Never needed for correctness: they are kept per version of their content."""
+        self._words_kept.clear()
+        self._pages.clear()
+        self._languages.clear()
         self._results.clear()
 
     # ---- entry points (every path ends in a page; nothing unexpected leaks out)
@@ -586,10 +657,23 @@ class ParticipantSite:
         try:
             if request.method == "POST":
                 return await self._post(request)
-            return await run_in_threadpool(self._get, request)
+            return await self._answer(self._get, request)
         except Exception:
             log.exception("participant page %s %s failed", request.method, request.url.path)
             return self._error_page()
+
+    async def _answer(self, work: Callable[..., Any], *args: Any) -> Any:
+        """`work(*args)`, which reads or writes the store: at once on the event loop when the
+        store can serve it without waiting (see Store.at_once), else in a worker thread.
+        Under load, worker threads spend longer waiting for Python's interpreter lock than
+        a phone's page costs to make (see docs/ARCHITECTURE.md, "Live participation")."""
+        try:
+            with self.store().at_once() as now:
+                if now:
+                    return work(*args)
+        except Busy:
+            pass  # another program is writing to the database: wait for it in a worker thread
+        return await run_in_threadpool(work, *args)
 
     def _error_page(self) -> Response:
         w = phrase_book.ENGLISH
@@ -603,55 +687,41 @@ class ParticipantSite:
         secret = self._secrets.get(store.url)
         if secret is not None:
             return secret
-        with self._secret_lock:
+        # The store first, then this lock (the order every thread takes them in).
+        with store.transaction(), self._secret_lock:
             if store.url not in self._secrets:
-                with store.transaction():
-                    stored = store.setting(SECRET_SETTING)
-                    if not isinstance(stored, str) or len(stored) < 32:
-                        stored = secrets.token_hex(32)
-                        store.set_setting(SECRET_SETTING, stored)
+                stored = store.setting(SECRET_SETTING)
+                if not isinstance(stored, str) or len(stored) < 32:
+                    stored = secrets.token_hex(32)
+                    store.set_setting(SECRET_SETTING, stored)
                 self._secrets[store.url] = stored
             return self._secrets[store.url]
 
-    def _words(self, store: Store, language: str) -> Mapping[str, str]:
-        """The phrases in `language`; translations are re-read every few seconds, and at
-        once after `phrases.save_translation` in this process."""
-        now = time.monotonic()
-        version = phrase_book.version()
-        held = self._translations.get(store.url)
-        if held is None or now - held[0] > CONTEXT_TTL or held[1] != version:
-            held = (now, version, phrase_book.load_translations(store), {})
-            self._translations[store.url] = held
-        merged = held[3].get(language)
-        if merged is None:
-            merged = held[3][language] = phrase_book.phrases(language, held[2])
-        return merged
+    @staticmethod
+    def _keep(kept: dict[Any, Any], key: Any, value: Any) -> Any:
+        """Remember `value` under `key` in a bounded cache (emptied when full: its keys are
+        versions of content, so an old entry is only ever a miss, never a wrong answer)."""
+        if len(kept) >= PAGES_KEPT:
+            kept.clear()
+        kept[key] = value
+        return value
 
-    def _context(self, store: Store, state: LiveState) -> _Context:
-        key = (store.url, state.session_id)
-        now = time.monotonic()
-        held = self._sessions.get(key)
-        if held is None or now - held[0] > CONTEXT_TTL:
-            campaign_id = self._campaign_of.get(key)
-            if campaign_id is None:
-                campaign_id = self._campaign_of[key] = store.session_by_id(state.session_id).campaign_id
-            campaign = store.campaign(campaign_id)
-            held = (now, campaign_id, campaign.name, campaign.participant_language,
-                    bool(store.cards(state.session_id)))
-            self._sessions[key] = held
-            self._languages[(store.url, state.join_code)] = campaign.participant_language
-        _, campaign_id, name, language, has_cards = held
-        return _Context(campaign_id=campaign_id, campaign_name=name, language=language, has_cards=has_cards,
-                        words=self._words(store, language))
+    def _context(self, store: Store, view: LiveView) -> _Context:
+        """The campaign name, language and phrases around a join code, as read just now."""
+        version = (view.phrases_version, view.language)
+        words = self._words_kept.get(version)
+        if words is None:
+            words = self._keep(self._words_kept, version,
+                               phrase_book.phrases(view.language, phrase_book.translations_from(view.phrases)))
+        self._languages[(store.url, view.state.join_code)] = (view.language, words)
+        return _Context(campaign_id=view.campaign_id, campaign_name=view.campaign_name, language=view.language,
+                        has_cards=view.has_cards, words=words)
 
     def _early_words(self, store: Store, code: str) -> tuple[Mapping[str, str], str]:
-        """Words for a refusal made before the session is looked up (the language this
-        code was last seen with, else English), without touching the database."""
-        language = self._languages.get((store.url, code))
-        held = self._translations.get(store.url)
-        if language is None or held is None:
-            return phrase_book.ENGLISH, "en"
-        return held[3].get(language) or phrase_book.phrases(language, held[2]), language
+        """Words for a refusal made before the session is looked up (the language and
+        phrases this code was last seen with, else English), without touching the database."""
+        seen = self._languages.get((store.url, code))
+        return (phrase_book.ENGLISH, "en") if seen is None else (seen[1], seen[0])
 
     # ---- nonces and thank-you flags
 
@@ -724,26 +794,31 @@ class ParticipantSite:
             return _response(self._unknown_page(request.path_params["code"], phrase_book.ENGLISH), 404,
                              cookie=new_cookie)
 
-        with store.transaction():
-            state = store.live_by_code(code)
-            if state is None:
-                return _response(self._unknown_page(code, phrase_book.ENGLISH), 404, cookie=new_cookie)
-            context = self._context(store, state)
-            ballot = self._showing_ballot(store, state)
-            results = ""
-            if ballot is not None and ballot.results_revealed and ballot.status is not BallotStatus.draft:
-                results = self._results_html(store, ballot, context.words)
-            scoring = self._showing_material(store, state, context)
+        view = store.live_view(code)
+        if view is None:
+            return _response(self._unknown_page(code, phrase_book.ENGLISH), 404, cookie=new_cookie)
+        state = view.state
+        context = self._context(store, view)
+        ballot = self._showing_ballot(view)
+        results = ""
+        if ballot is not None and ballot.results_revealed and ballot.status is not BallotStatus.draft:
+            results = self._results_html(store, ballot, context.words)
+        scoring = self._showing_material(store, state, context)
 
         flag = request.query_params.get("sent")
         w = context.words
         if ballot is not None and ballot.status is BallotStatus.open:
             sent = self._sent_kind(secret, flag, device_id, ballot.id)
             if sent in ("counted", "replaced"):
-                page = self._thanks_page(code, context, ballot, sent, results)
-            else:
-                nonce = self._nonce(secret, device_id, _subject(ballot))
-                page = self._ballot_page(code, context, ballot, nonce, state.cards_required)
+                key = ("thanks", view.version, sent, results)
+                kept = self._pages.get(key) or self._keep(
+                    self._pages, key, _Kept(self._thanks_page(code, context, ballot, sent, results)))
+                return kept.response(request, cookie=new_cookie)
+            nonce = self._nonce(secret, device_id, _subject(ballot))
+            form = self._fresh_ballot_page(code, view, context, ballot)
+            if form is not None:
+                return form.response(request, _e(nonce), cookie=new_cookie)
+            page = self._ballot_page(code, context, ballot, nonce, state.cards_required)
         elif ballot is not None and ballot.status is BallotStatus.closed:
             sent = self._sent_kind(secret, flag, device_id, ballot.id)
             page = self._closed_page(code, context, ballot, w["voting_closed"], results,
@@ -895,19 +970,16 @@ class ParticipantSite:
                          header=context.campaign_name)
 
     @staticmethod
-    def _showing_ballot(store: Store, state: LiveState) -> Ballot | None:
-        if state.showing is not Showing.ballot or not state.ballot_id:
+    def _showing_ballot(view: LiveView) -> Ballot | None:
+        """The ballot on the phones (of this session; Store.live_view reads no other)."""
+        if view.state.showing is not Showing.ballot or view.ballot is None:
             return None
-        try:
-            ballot = store.ballot(state.ballot_id)
-        except NotFound:
-            return None
-        return ballot if ballot.session_id == state.session_id else None
+        return view.ballot
 
     def _results_html(self, store: Store, ballot: Ballot, w: Mapping[str, str]) -> str:
         key = (store.url, ballot.id)
         now = time.monotonic()
-        version = f"{ballot.status.value}|{ballot.results_revealed}|{w['results']}"
+        version = (ballot, w["results"])  # the ballot as read now: any change of it is a new version
         held = self._results.get(key)
         if held is not None and now - held[0] <= RESULT_TTL and held[1] == version:
             return held[2]
@@ -935,8 +1007,7 @@ class ParticipantSite:
 
     async def _post(self, request: Request) -> Response:
         store = self.store()
-        secret = await run_in_threadpool(self._secret, store) if store.url not in self._secrets \
-            else self._secrets[store.url]
+        secret = self._secrets.get(store.url) or await self._answer(self._secret, store)
         code = normalise_code(request.path_params["code"])
         device_id = verify_device(secret, request.cookies.get(COOKIE))
         w, lang = self._early_words(store, code)
@@ -961,21 +1032,25 @@ class ParticipantSite:
         fields: dict[str, list[str]] = {}
         for name, value in pairs:
             fields.setdefault(name, []).append(value)
-        return await run_in_threadpool(self._take, store, secret, code, device_id, fields)
+        return await self._answer(self._take, store, secret, code, device_id, fields)
 
     def _take(self, store: Store, secret: str, code: str, device_id: str,
               fields: dict[str, list[str]]) -> Response:
         taken: list[str] = []  # the nonce remembered for a double tap, forgotten if the commit fails
         context: _Context | None = None
         try:
-            with store.transaction():  # the checks and the vote: one transaction, committed before answering
-                state = store.live_by_code(code)
-                if state is None:
+            # The store is this thread's from the checks to the save, which is one transaction,
+            # committed before answering and re-checking in the same statement what it
+            # depends on (Store.cast_vote: the ballot is still open).
+            with store.held():
+                view = store.live_view(code)
+                if view is None:
                     return _response(self._unknown_page(code, phrase_book.ENGLISH), 404)
-                context = self._context(store, state)
+                state = view.state
+                context = self._context(store, view)
                 kind = _one(fields, "kind")
                 if kind == "vote":
-                    return self._take_vote(store, secret, code, device_id, fields, state, context, taken)
+                    return self._take_vote(store, secret, code, device_id, fields, view, context, taken)
                 if kind == "idea":
                     return self._take_idea(store, secret, code, device_id, fields, state, context, taken)
                 if kind == "pretest":
@@ -996,12 +1071,13 @@ class ParticipantSite:
             raise
 
     def _take_vote(self, store: Store, secret: str, code: str, device_id: str, fields: dict[str, list[str]],
-                   state: LiveState, context: _Context, taken: list[str]) -> Response:
+                   view: LiveView, context: _Context, taken: list[str]) -> Response:
         w = context.words
+        state = view.state
         ballot_id, nonce = _one(fields, "ballot"), _one(fields, "nonce")
         if not ballot_id or not nonce:
             return self._message(w, w["bad_form"], context.language, 400, code=code, header=context.campaign_name)
-        ballot = self._showing_ballot(store, state)
+        ballot = self._showing_ballot(view)
         if ballot is None or ballot.id != ballot_id or ballot.status is not BallotStatus.open:
             return self._message(w, w["vote_not_counted"], context.language, 409, code=code,
                                  header=context.campaign_name)
@@ -1107,8 +1183,22 @@ class ParticipantSite:
 
     @staticmethod
     def _form(code: str, hidden: Mapping[str, str], inner: str, button: str) -> str:
+        # The hidden fields come last, so the nonce is near the end of a kept page (see _Kept).
         fields = "".join(f'<input type=hidden name={name} value="{_e(value)}">' for name, value in hidden.items())
-        return f'<form method=post action="/j/{code}">{fields}{inner}<button type=submit>{_e(button)}</button></form>'
+        return f'<form method=post action="/j/{code}">{inner}{fields}<button type=submit>{_e(button)}</button></form>'
+
+    def _fresh_ballot_page(self, code: str, view: LiveView, context: _Context, ballot: Ballot) -> _Kept | None:
+        """The ballot form as a phone first sees it, rendered once per version of what it
+        shows (LiveView.version) around the place of the nonce, which each phone gets its
+        own of (see _Kept). None if the page cannot be kept."""
+        key = ("ballot", view.version)
+        kept = self._pages.get(key)
+        if kept is None:
+            parts = self._ballot_page(code, context, ballot, _NONCE_SLOT, view.state.cards_required).split(_NONCE_SLOT)
+            if len(parts) != 2:  # the stand-in is random for each process; never guess if it showed up twice
+                return None
+            kept = self._keep(self._pages, key, _Kept(*parts))
+        return kept
 
     def _ballot_page(self, code: str, context: _Context, ballot: Ballot, nonce: str, cards_required: bool,
                      posted: Mapping[str, list[str]] | None = None, error: str = "") -> str:

@@ -14,7 +14,6 @@ shows as typed instead of breaking the page.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -190,18 +189,14 @@ def phrases(language: str, overrides: Mapping[str, Any] | None = None) -> dict[s
 
 # ---- stored translations ---------------------------------------------------------------
 
-_version = 0  # bumped on every save, so caches of translations know to reload
-_version_lock = threading.Lock()
-
-
-def version() -> int:
-    """Changes each time a translation is saved through this module (for caches)."""
-    return _version
-
-
 def load_translations(store: Any) -> dict[str, dict[str, str]]:
     """The translations typed on this laptop, {language: {key: text}}; damaged entries are skipped."""
-    stored = store.setting(SETTING, {})
+    return translations_from(store.setting(SETTING, {}))
+
+
+def translations_from(stored: Any) -> dict[str, dict[str, str]]:
+    """The translations in the setting's stored value (None when there is none yet),
+    {language: {key: text}}; damaged entries are skipped."""
     if not isinstance(stored, dict):
         return {}
     clean: dict[str, dict[str, str]] = {}
@@ -213,7 +208,6 @@ def load_translations(store: Any) -> dict[str, dict[str, str]]:
 
 def save_translation(store: Any, language: str, key: str, text: str) -> None:
     """Save one translated phrase; empty text removes the translation (English shows again)."""
-    global _version
     language = (language or "").strip()
     if not LANGUAGE_PATTERN.fullmatch(language):
         raise ValueError("Use a language code such as 'en', 'mn' or 'km'.")
@@ -232,5 +226,3 @@ def save_translation(store: Any, language: str, key: str, text: str) -> None:
             if not table:
                 del translations[language]
         store.set_setting(SETTING, translations)
-    with _version_lock:
-        _version += 1

@@ -8,9 +8,13 @@ per campaign and worksheet, validated by the worksheet's own model.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,21 +31,26 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
+    cast,
     create_engine,
     delete,
     event,
+    exists,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from c4d import config
 from c4d.ideas import Idea
 from c4d.participation import LiveState, VoterCard, new_code
-from c4d.voting import Ballot, HandCount, Vote, VotingError, validate_hand_count, validate_vote
+from c4d.phrases import SETTING as PHRASES_SETTING
+from c4d.voting import Ballot, BallotStatus, HandCount, Vote, VotingError, validate_hand_count, validate_vote
 from c4d.models import (
     Campaign,
     Decision,
@@ -60,6 +69,11 @@ class NotFound(LookupError):
 
 class Conflict(ValueError):
     """The change would clash with what is already saved (e.g. a duplicate name)."""
+
+
+class Busy(Exception):
+    """Raised inside `Store.at_once()` when SQLite would have had to wait for another
+    process's write: nothing was saved; do the same work again the ordinary way."""
 
 
 class Base(DeclarativeBase):
@@ -219,19 +233,188 @@ class CardRow(Base):
 LIVE_TABLES = (VoteRow, HandCountRow, IdeaRow, CardRow, LiveRow, BallotRow)  # children first
 
 
+# ---- the phones' hot path: plain statements, built once ------------------------------------
+# A phone's ballot, vote and thank-you page each read the same few rows; these statements
+# read them in one go and hand back the stored JSON as text, so that what was validated
+# from it can be reused for as long as the text is the same (see Store._from_text). The
+# SQL is portable: CAST(... AS TEXT), EXISTS and a JSON path that SQLAlchemy renders for
+# each database (json_extract on SQLite, ->> on PostgreSQL).
+
+def _stored_text(column: Any) -> Any:
+    return cast(column, Text)
+
+
+class _Prepared:
+    """A statement the phone pages run for nearly every request. On SQLite it is compiled
+    once and run straight on the driver's cursor, its values processed as SQLAlchemy
+    would (JSON, dates): SQLAlchemy's execution path costs several times what SQLite does
+    for these statements and was the largest part of a phone's page (docs/BENCHMARKS.md,
+    "Phones under load"). On any other database it runs through SQLAlchemy like every
+    other statement. `variables` name the binds given on each call; the statement's other
+    binds are constants."""
+
+    def __init__(self, statement: Any, *variables: str):
+        self.statement, self.variables = statement, variables
+        columns = statement.selected_columns if hasattr(statement, "selected_columns") else []
+        self._columns = list(columns)
+        self._row = namedtuple("_Row", [column.key for column in columns]) if columns else None  # type: ignore[misc]
+        self._sqlite: Any = None  # (sql, bind order, constants, variable processors, result processors by column)
+
+    def _for_sqlite(self, dialect: Any) -> Any:
+        if self._sqlite is None:
+            compiled = self.statement.compile(dialect=dialect)
+
+            def processor(name: str) -> Any:
+                return compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+
+            constants = {}
+            for name, value in compiled.construct_params({v: None for v in self.variables}).items():
+                if name not in self.variables:
+                    process = processor(name)
+                    constants[name] = process(value) if process else value
+            results = [(i, column.type.dialect_impl(dialect).result_processor(dialect, None))
+                       for i, column in enumerate(self._columns)]
+            self._sqlite = (compiled.string, list(compiled.positiontup or ()), constants,
+                            {name: processor(name) for name in self.variables},
+                            [(i, process) for i, process in results if process is not None])
+        return self._sqlite
+
+    def _cursor(self, connection: Connection, values: dict[str, Any]) -> Any:
+        sql, order, constants, processors, _ = self._for_sqlite(connection.dialect)
+        args = []
+        for name in order:
+            if name in constants:
+                args.append(constants[name])
+            else:
+                process = processors[name]
+                args.append(values[name] if process is None else process(values[name]))
+        try:
+            return connection.connection.driver_connection.execute(sql, args)  # type: ignore[union-attr]
+        except sqlite3.Error as error:  # raised as SQLAlchemy would, for the callers that tell them apart
+            raise DBAPIError.instance(sql, args, error, sqlite3.Error) from error
+
+    def first(self, connection: Connection, **values: Any) -> Any:
+        """The first row of a SELECT (its columns by name), or None."""
+        if connection.dialect.name != "sqlite":
+            return connection.execute(self.statement, values).first()
+        found = self._cursor(connection, values).fetchone()
+        if found is None:
+            return None
+        results = self._sqlite[4]
+        if results:
+            found = list(found)
+            for i, process in results:
+                found[i] = process(found[i])
+        return self._row._make(found)
+
+    def run(self, connection: Connection, **values: Any) -> int:
+        """Run an INSERT or UPDATE; how many rows it wrote."""
+        if connection.dialect.name != "sqlite":
+            return connection.execute(self.statement, values).rowcount
+        return self._cursor(connection, values).rowcount
+
+
+_LIVE_VIEW = _Prepared(
+    select(
+        _stored_text(LiveRow.data).label("state"),
+        _stored_text(BallotRow.data).label("ballot"),
+        CampaignRow.id.label("campaign_id"),
+        CampaignRow.name.label("campaign_name"),
+        CampaignRow.participant_language.label("language"),
+        exists().where(CardRow.session_id == LiveRow.session_id).label("has_cards"),
+        select(_stored_text(SettingRow.value)).where(SettingRow.key == PHRASES_SETTING)
+        .scalar_subquery().label("phrases"),
+    )
+    .select_from(LiveRow)
+    .join(CampaignRow, CampaignRow.id == LiveRow.campaign_id)
+    .outerjoin(BallotRow, (BallotRow.id == LiveRow.data["ballot_id"].as_string())
+               & (BallotRow.session_id == LiveRow.session_id))
+    .where(LiveRow.join_code == bindparam("code")),
+    "code",
+)
+
+_BALLOT_TEXT = _Prepared(select(_stored_text(BallotRow.data).label("ballot")).where(BallotRow.id == bindparam("ballot_id")),
+                     "ballot_id")
+
+# The ballot a vote is for, and the voter's standing vote on it (its row id), in one read.
+_BALLOT_AND_STANDING_VOTE = _Prepared(
+    select(
+        BallotRow.campaign_id,
+        _stored_text(BallotRow.data).label("ballot"),
+        select(VoteRow.id).where(VoteRow.ballot_id == BallotRow.id, VoteRow.voter_key == bindparam("voter_key"))
+        .scalar_subquery().label("standing"),
+    ).where(BallotRow.id == bindparam("ballot_id")),
+    "ballot_id", "voter_key",
+)
+
+# The writes carry the "ballot still open" condition themselves, so a vote cannot land on
+# a ballot that another connection or process closed after it was read (SQLite's driver
+# only begins a transaction at the first write, so an earlier read is not enough).
+_STILL_OPEN = (BallotRow.id == bindparam("open_ballot_id")) & (BallotRow.status == BallotStatus.open.value)
+_ADD_VOTE = _Prepared(
+    insert(VoteRow).from_select(
+        ["id", "campaign_id", "ballot_id", "voter_key", "data", "cast_at"],
+        select(bindparam("vote_id", type_=VoteRow.id.type), BallotRow.campaign_id, BallotRow.id,
+               bindparam("vote_voter_key", type_=VoteRow.voter_key.type),
+               bindparam("vote_data", type_=VoteRow.data.type),
+               bindparam("vote_cast_at", type_=VoteRow.cast_at.type)).where(_STILL_OPEN),
+    ),
+    "vote_id", "vote_voter_key", "vote_data", "vote_cast_at", "open_ballot_id",
+)
+_REPLACE_VOTE = _Prepared(
+    update(VoteRow)
+    .where(VoteRow.id == bindparam("vote_id"), exists().where(_STILL_OPEN))
+    .values(data=bindparam("vote_data", type_=VoteRow.data.type),
+            cast_at=bindparam("vote_cast_at", type_=VoteRow.cast_at.type)),
+    "vote_id", "vote_data", "vote_cast_at", "open_ballot_id",
+)
+_MEMO_SIZE = 500
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """A join code as the phone pages see it, read in one statement: the live state, the
+    ballot it names (when that ballot belongs to the same session), the campaign's name
+    and participant language, whether the session has voter cards, and the stored
+    participant phrases (the "phrases" setting's value).
+
+    `version` is everything above as it is stored: two views with the same version show
+    the same pages, and any change saved by any process gives a new version."""
+
+    state: LiveState
+    ballot: Ballot | None
+    campaign_id: str
+    campaign_name: str
+    language: str
+    has_cards: bool
+    phrases: Any
+    phrases_version: str | None  # the phrases setting as stored: a new text whenever it changes
+    version: tuple[Any, ...]
+
+
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def make_engine(url: str | None = None) -> Engine:
+SQLITE_WAIT_S = 30  # how long a write waits while another process writes to the same file
+
+
+def _sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+
+
+def make_engine(url: str | None = None, *, wait_s: float = SQLITE_WAIT_S) -> Engine:
+    """An engine for `url` (default: the configured database). On SQLite, `wait_s` is how
+    long a statement waits for a lock held by another connection before SQLite answers
+    "database is locked"."""
     url = url or config.database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            config.private_file(Path(database))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        if _sqlite_file(url):
+            config.private_file(Path(parsed.database))
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": wait_s})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - driver glue
@@ -255,7 +438,9 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._lock = threading.RLock()
         self._local = threading.local()
-        self._memo: dict[tuple[str, Any], tuple[dict[str, Any], Any]] = {}
+        self._memo: dict[tuple[Any, str], Any] = {}  # (model, stored JSON text) → its value
+        self._sqlite_file = _sqlite_file(self.url)
+        self._no_wait: tuple[Connection, sessionmaker] | None = None  # see at_once()
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -270,12 +455,85 @@ class Store:
         if current is not None:
             yield current
             return
-        with self._lock, self._sessions.begin() as db:
+        sessions = self._no_wait[1] if self._now() else self._sessions  # type: ignore[index]
+        with self._lock, sessions.begin() as db:
             self._local.db = db
             try:
                 yield db
             finally:
                 self._local.db = None
+
+    @contextmanager
+    def _statements(self, *, read_only: bool = False) -> Iterator[Connection]:
+        """A connection for plain (Core) statements: the open transaction's when this thread
+        has one (they join it), else one transaction of its own without an ORM session,
+        which costs a phone page several times less; `read_only` for one SELECT, which
+        needs no transaction of its own (it sees one state of the database). Only for
+        methods that call no other store method inside."""
+        current = getattr(self._local, "db", None)
+        if current is not None:
+            current.flush()  # plain statements do not flush the session's pending changes themselves
+            yield current.connection()
+            return
+        if self._now():
+            connection = self._no_wait[0]  # type: ignore[index]
+            if read_only:
+                yield connection
+            else:
+                with connection.begin():
+                    yield connection
+            return
+        with self._lock, (self.engine.connect() if read_only else self.engine.begin()) as connection:
+            yield connection
+
+    def held(self) -> AbstractContextManager[Any]:
+        """Keep the store to this thread for several calls in a row, each its own
+        transaction (`with store.held(): ...`): no other thread of this process can use the
+        store in between (e.g. the checks a phone's vote passes and the vote's own
+        transaction). Far cheaper than one transaction() around them, which opens an ORM
+        session; but not all-or-nothing."""
+        return self._lock
+
+    def _now(self) -> bool:
+        return getattr(self._local, "now", False)
+
+    @contextmanager
+    def at_once(self) -> Iterator[bool]:
+        """Run this thread's store calls without ever waiting, if that is possible: True
+        when the database is a local SQLite file and no other thread of this process is in
+        a transaction right now; the store is then held for this thread until the block
+        ends, and its calls use connections that never wait for another process's lock
+        (they raise `Busy` instead, with nothing saved). False otherwise, and nothing is
+        held: run the calls the ordinary way. (The connection that never waits is opened on
+        first use and kept: it is only ever used by the thread holding the store.)
+
+        The phone pages use it to answer straight from the server's event loop: a phone's
+        page costs the database tens of microseconds, less than handing the request to a
+        worker thread and far less than that thread's waits for Python's interpreter lock
+        while the loop is busy with other phones."""
+        if not self._sqlite_file or not self._lock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            if self._no_wait is None:
+                connection = make_engine(self.url, wait_s=0).connect()
+                self._no_wait = (connection, sessionmaker(connection, expire_on_commit=False))
+            self._local.now = True
+            try:
+                yield True
+            except OperationalError as error:
+                if "locked" in str(error.orig).lower():  # "database is locked": SQLite would have waited
+                    raise Busy("Another program is writing to the database.") from error
+                raise
+            finally:
+                self._local.now = False
+                connection = self._no_wait[0]
+                if connection.invalidated or connection.closed:  # a broken connection is opened afresh next time
+                    self._no_wait = None
+                elif connection.in_transaction():  # never left open for the next caller
+                    connection.rollback()
+        finally:
+            self._lock.release()
 
     # ---- campaigns -----------------------------------------------------------------
     def _unique_slug(self, db: Any, wanted: str, table: Any = CampaignRow, **scope: str) -> str:
@@ -603,11 +861,11 @@ class Store:
         return ballot
 
     def ballot(self, ballot_id: str) -> Ballot:
-        with self.transaction() as db:
-            data = db.scalar(select(BallotRow.data).where(BallotRow.id == ballot_id))
-            if data is None:
+        with self._statements(read_only=True) as connection:
+            found = _BALLOT_TEXT.first(connection, ballot_id=ballot_id)
+            if found is None:
                 raise NotFound("That ballot no longer exists.")
-            return self._validated(Ballot, data)
+            return self._from_text(Ballot, found.ballot)
 
     def ballots(self, session_id: str) -> list[Ballot]:
         with self.transaction() as db:
@@ -626,40 +884,43 @@ class Store:
                 db.execute(delete(table).where(table.ballot_id == ballot_id))
             db.execute(delete(BallotRow).where(BallotRow.id == ballot_id))
 
-    def _validated(self, model: type, data: dict[str, Any]) -> Any:
-        """The model for a row's JSON, validated once per distinct content: the phone pages
-        read the same ballot and live state hundreds of times a minute."""
-        key = (model.__name__, data.get("id") or data.get("session_id"))
-        held = self._memo.get(key)
-        if held is not None and held[0] == data:
-            return held[1]
-        value = model.model_validate(data)
-        if len(self._memo) > 500:
-            self._memo.clear()
-        self._memo[key] = (data, value)
+    def _from_text(self, kind: Any, text: str, read: Callable[[str], Any] | None = None) -> Any:
+        """What a row's stored JSON `text` holds, as the model `kind` (or as `read` makes
+        it), validated once per distinct text: the phone pages read the same ballot and live
+        state hundreds of times a minute, and the same text is the same content. The value
+        is shared: treat it as read-only (models are changed with model_copy)."""
+        key = (kind, text)
+        value = self._memo.get(key)
+        if value is None:
+            value = (read or kind.model_validate_json)(text)
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = value
         return value
 
     def cast_vote(self, vote: Vote) -> bool:
         """Check the vote against the ballot as it stands in the database and save it, in
-        one transaction, so a vote can never land on a closed ballot. Returns True when it
-        replaced the voter's earlier vote. Raises VotingError with the participant's reason.
-        (Plain statements rather than ORM objects: this is the hot path of a vote.)"""
-        with self.transaction() as db:
-            found = db.execute(select(BallotRow.campaign_id, BallotRow.data).where(BallotRow.id == vote.ballot_id)).first()
+        one transaction, so a vote can never land on a closed ballot: the write itself
+        carries the condition that the ballot is still open, and refuses otherwise. Returns
+        True when it replaced the voter's earlier vote (keeping that vote's id). Raises
+        VotingError with the participant's reason. (Plain statements, built once: this is
+        the hot path of a vote.)"""
+        with self._statements() as connection:
+            found = _BALLOT_AND_STANDING_VOTE.first(connection, ballot_id=vote.ballot_id, voter_key=vote.voter_key)
             if found is None:
                 raise VotingError("This vote is no longer open.")
-            vote = validate_vote(self._validated(Ballot, found.data), vote)
-            existing = db.scalar(select(VoteRow.id).where(VoteRow.ballot_id == vote.ballot_id,
-                                                          VoteRow.voter_key == vote.voter_key))
-            data = vote.model_dump(mode="json")
-            if existing is None:
-                db.execute(insert(VoteRow).values(id=vote.id, campaign_id=found.campaign_id, ballot_id=vote.ballot_id,
-                                                  voter_key=vote.voter_key, data=data, cast_at=vote.cast_at))
-                return False
-            db.execute(update(VoteRow).where(VoteRow.id == existing)
-                       .values(data=data | {"id": existing}, cast_at=vote.cast_at)
-                       .execution_options(synchronize_session=False))
-            return True
+            vote = validate_vote(self._from_text(Ballot, found.ballot), vote)
+            if found.standing is not None:
+                vote = vote.model_copy(update={"id": found.standing})
+            values = {"open_ballot_id": vote.ballot_id, "vote_id": vote.id, "vote_data": vote.model_dump(mode="json"),
+                      "vote_cast_at": vote.cast_at}
+            if found.standing is None:
+                written = _ADD_VOTE.run(connection, vote_voter_key=vote.voter_key, **values)
+            else:
+                written = _REPLACE_VOTE.run(connection, **values)
+            if written != 1:  # closed (or deleted) since it was read: nothing was saved
+                raise VotingError("Voting on this question is closed; your vote was not counted.")
+            return found.standing is not None
 
     def restore_vote(self, vote: Vote) -> None:
         """Bring back a vote exactly as saved (from a backup), whatever the ballot's status."""
@@ -767,10 +1028,18 @@ class Store:
                            data=state.model_dump(mode="json")))
         return state
 
-    def live_by_code(self, join_code: str) -> LiveState | None:
-        with self.transaction() as db:
-            data = db.scalar(select(LiveRow.data).where(LiveRow.join_code == join_code))
-            return None if data is None else self._validated(LiveState, data)
+    def live_view(self, join_code: str) -> LiveView | None:
+        """Everything a phone page needs about a join code, in one statement (see LiveView);
+        None for a code that is not in use."""
+        with self._statements(read_only=True) as connection:
+            row = _LIVE_VIEW.first(connection, code=join_code)
+            if row is None:
+                return None
+            ballot = None if row.ballot is None else self._from_text(Ballot, row.ballot)
+            phrases = None if row.phrases is None else self._from_text("setting", row.phrases, _setting_value)
+            return LiveView(state=self._from_text(LiveState, row.state), ballot=ballot, campaign_id=row.campaign_id,
+                            campaign_name=row.campaign_name, language=row.language, has_cards=bool(row.has_cards),
+                            phrases=phrases, phrases_version=row.phrases, version=tuple(row))
 
     def live_states(self) -> list[LiveState]:
         with self.transaction() as db:
@@ -808,6 +1077,11 @@ class Store:
                 db.add(SettingRow(key=key, value={"value": value}))
             else:
                 row.value = {"value": value}
+
+
+def _setting_value(text: str) -> Any:
+    """A settings row's value, from its stored JSON text."""
+    return json.loads(text).get("value")
 
 
 def _dates(session: Session) -> dict[str, date]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import warnings
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -37,7 +38,9 @@ from c4d.voting import (
     count,
     describe_result,
     disaggregate,
+    edit_ballot,
     open_ballot,
+    reopen_ballot,
     reveal_results,
 )
 from tests.fixtures_store import add_campaign, add_session
@@ -393,6 +396,126 @@ def test_a_form_for_a_ballot_no_longer_showing_is_refused(w):
     assert w.store.vote_count(b.id) == 0
 
 
+# --------------------------------------------------------------------------- kept pages follow every change
+
+
+@pytest.fixture(params=["the same store", "another process"])
+def facilitator(request, w):
+    """Who changes the workshop while phones are connected: the facilitator's pages in the
+    server's own process (the very Store the phone pages use), or another process such as
+    the command line (a Store of its own on the same database file)."""
+    if request.param == "the same store":
+        w.client = make_client(store=w.store)
+        return w.store
+    return Store(w.store.url)
+
+
+def test_a_kept_ballot_page_follows_closing_rewording_and_reopening(w, facilitator):
+    b = open_and_show(facilitator, ballot(w, ["Radio", "TV"], question="Which channel first?"))
+    first = w.client.get(f"/j/{w.code}")
+    assert "Which channel first?" in first.text
+    warm = FormReader(first.text).hidden()
+    assert FormReader(w.client.get(f"/j/{w.code}").text).hidden()["nonce"] != warm["nonce"]  # one per load
+
+    b = facilitator.save_ballot(close_ballot(b))
+    closed = w.client.get(f"/j/{w.code}")
+    assert "Voting on this question is closed." in closed.text and "<form" not in closed.text
+    # The form loaded before the close is refused, although its page was kept warm.
+    late = post(w.client, w.code, {**warm, "o": "0"})
+    assert late.status_code == 409 and "your vote was not counted" in late.text
+    assert facilitator.vote_count(b.id) == 0
+
+    b = facilitator.save_ballot(edit_ballot(reopen_ballot(b), question="Which channel reaches farmers?",
+                                            options=[o.model_copy(update={"label": label})
+                                                     for o, label in zip(b.options, ["Radio", "Television"])]))
+    reopened = w.client.get(f"/j/{w.code}")
+    assert "Which channel reaches farmers?" in reopened.text and "Television" in reopened.text
+    assert "Which channel first?" not in reopened.text
+    sent = post(w.client, w.code, {**FormReader(reopened.text).hidden(), "o": "1"})
+    assert sent.status_code == 303
+    thanks = w.client.get(sent.headers["location"])
+    assert "Which channel reaches farmers?" in thanks.text and "your vote is counted" in thanks.text
+    assert [v.selections for v in facilitator.votes(b.id)] == [[b.option_ids[1]]]
+
+    # Closed and revealed while the thank-you page was kept: the same link now shows results.
+    facilitator.save_ballot(reveal_results(close_ballot(b)))
+    again = w.client.get(sent.headers["location"])
+    assert "Voting on this question is closed." in again.text and "Results" in again.text
+
+
+def test_kept_pages_follow_the_campaign_name_language_cards_and_translations(w, facilitator):
+    open_and_show(facilitator, ballot(w, ["Radio", "TV"]))
+    page = w.client.get(f"/j/{w.code}").text
+    assert "Safe Migration" in page and '<html lang="en">' in page and 'name=card' not in page
+
+    facilitator.update_campaign(w.campaign.model_copy(update={"name": "Safe Journeys", "participant_language": "mn"}))
+    phrases.save_translation(facilitator, "mn", "submit_vote", "Санал илгээх")
+    page = w.client.get(f"/j/{w.code}").text
+    assert "Safe Journeys" in page and "Safe Migration" not in page
+    assert '<html lang="mn">' in page and "Санал илгээх" in page
+
+    facilitator.add_cards([VoterCard(session_id=w.session.id, code="AAAAAA")])
+    assert "name=card" in w.client.get(f"/j/{w.code}").text
+
+    phrases.save_translation(facilitator, "mn", "submit_vote", "")  # back to English
+    assert "Send my vote" in w.client.get(f"/j/{w.code}").text
+
+
+def test_a_page_for_another_sessions_ballot_is_never_shown(w):
+    other = add_session(w.store, w.campaign, "Audience workshop")
+    stray = open_ballot(ballot(SimpleNamespace(campaign=w.campaign, session=other), ["Yes", "No"]))
+    w.store.save_ballot(stray)
+    show(w.store, w.session.id, Showing.ballot, ballot_id=stray.id)
+    assert "Please wait" in w.client.get(f"/j/{w.code}").text
+
+
+# --------------------------------------------------------------------------- answered on the event loop
+
+
+def test_a_phone_walk_needs_no_worker_thread_when_the_database_is_free(w, monkeypatch):
+    open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    handed_over = []
+
+    async def worker_thread(work, *args):
+        handed_over.append(work.__name__)
+        return work(*args)
+
+    monkeypatch.setattr(live, "run_in_threadpool", worker_thread)
+    sent = vote(w.client, w.code, {"o": "1"})
+    assert "your vote is counted" in w.client.get(sent.headers["location"]).text
+    assert handed_over == []
+
+
+def test_a_vote_waits_in_a_worker_thread_while_another_program_writes(w, monkeypatch):
+    """SQLite's write lock held by another program (here a bare connection): the event loop
+    does not wait for it; the vote is handed to a worker thread, which waits as any
+    database user does and is counted, and answered, once the other program commits."""
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    handed_over = threading.Event()
+    original = live.run_in_threadpool
+
+    async def worker_thread(work, *args):
+        handed_over.set()
+        return await original(work, *args)
+
+    monkeypatch.setattr(live, "run_in_threadpool", worker_thread)
+    other = sqlite3.connect(w.store.url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other program's write transaction
+    answers = []
+    sender = threading.Thread(target=lambda: answers.append(post(w.client, w.code, {**hidden, "o": "0"})))
+    sender.start()
+    try:
+        assert handed_over.wait(30), "the vote was never handed to a worker thread"
+        assert answers == [] and w.store.vote_count(b.id) == 0
+    finally:
+        other.execute("COMMIT")
+        sender.join(60)
+        other.close()
+    assert [a.status_code for a in answers] == [303]
+    assert w.store.vote_count(b.id) == 1
+
+
 # --------------------------------------------------------------------------- tokens and bad input
 
 
@@ -740,6 +863,37 @@ def test_ppcd_ballot_pages_weigh_under_20_kb(w):
     sizes["results, 12 options"] = len(w.client.get(f"/j/{w.code}").content)
     print(sizes)
     assert all(size <= live.PAGE_BUDGET for size in sizes.values()), sizes
+
+
+@pytest.mark.parametrize("head, part, tail", [
+    ("<!doctype html><p>Thank you — your vote is counted.</p>" * 40, "", ""),
+    ("<form>" + "é" * 5000, "1abc.Xy_-9.0f3a", "</form>" * 20),
+    ("x", "", "ü" * 70_000),  # a tail longer than one stored block (65,535 bytes)
+    ("", "", ""),
+])
+def test_a_kept_page_is_sent_as_valid_gzip_with_each_phones_own_part(head, part, tail):
+    import gzip
+    import zlib
+
+    kept = live._Kept(head, tail)
+    sent = kept.gzipped(part)
+    assert gzip.decompress(sent).decode() == head + part + tail
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)  # one gzip member, nothing after it
+    assert inflate.decompress(sent).decode() == head + part + tail and inflate.eof and not inflate.unused_data
+
+
+def test_pages_go_gzipped_only_to_phones_that_accept_it(w):
+    open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    for accept in ("gzip, deflate", "identity"):
+        phone = make_client()
+        page = phone.get(f"/j/{w.code}", headers={"Accept-Encoding": accept})
+        assert page.status_code == 200 and "<form" in page.text
+        assert page.headers.get("content-encoding") == ("gzip" if accept.startswith("gzip") else None)
+        assert_plain_page(page)
+        thanks = phone.get(post(phone, w.code, {**FormReader(page.text).hidden(), "o": "0"}).headers["location"],
+                           headers={"Accept-Encoding": accept})
+        assert "your vote is counted" in thanks.text
+        assert thanks.headers.get("content-encoding") == ("gzip" if accept.startswith("gzip") else None)
 
 
 def test_the_biggest_possible_matrix_still_works(w):

@@ -351,3 +351,157 @@ def test_a_new_database_and_its_folder_are_readable_by_this_user_only(tmp_path):
     assert mode(tmp_path / "new-folder" / "c4d.sqlite3") == 0o600
     assert mode(tmp_path / "new-folder" / "c4d.sqlite3-wal") == 0o600
     fresh.engine.dispose()
+
+
+# ---- the phones' reads and votes ---------------------------------------------------------
+
+def _live_ballot(store, labels=("Radio", "TV"), **fields):
+    from c4d.participation import Showing
+    from c4d.voting import Ballot, BallotOption, open_ballot
+
+    campaign = add_campaign(store, fields.pop("campaign_name", "Safe Migration"))
+    session = add_session(store, campaign)
+    ballot = store.save_ballot(open_ballot(Ballot(campaign_id=campaign.id, session_id=session.id,
+                                                  question="Which one?",
+                                                  options=[BallotOption(label=label) for label in labels])))
+    state = store.live_state(session.id)
+    store.save_live_state(state.model_copy(update={"showing": Showing.ballot, "ballot_id": ballot.id}))
+    return campaign, session, ballot, state.join_code
+
+
+def test_the_live_view_is_one_read_whose_version_changes_with_everything_a_phone_shows(store):
+    from c4d import phrases
+    from c4d.participation import VoterCard
+    from c4d.voting import close_ballot
+
+    campaign, session, ballot, code = _live_ballot(store)
+    assert store.live_view("ZZZZZ") is None
+    view = store.live_view(code)
+    assert (view.ballot, view.campaign_name, view.language, view.has_cards) == (ballot, "Safe Migration", "en", False)
+    again = store.live_view(code)
+    assert again.version == view.version
+    assert again.ballot is view.ballot and again.state is view.state  # validated once, while unchanged
+
+    other = Store(store.url)  # another process
+    changes = [
+        lambda: other.save_ballot(close_ballot(ballot)),
+        lambda: other.update_campaign(campaign.model_copy(update={"name": "Safe Journeys"})),
+        lambda: other.update_campaign(other.campaign(campaign.id).model_copy(update={"participant_language": "mn"})),
+        lambda: other.add_cards([VoterCard(session_id=session.id, code="AAAAAA")]),
+        lambda: phrases.save_translation(other, "mn", "reload", "Дахин ачаалах"),
+        lambda: other.save_live_state(other.live_state(session.id).model_copy(update={"cards_required": True})),
+    ]
+    seen = {view.version}
+    for change in changes:
+        change()
+        view = store.live_view(code)
+        assert view.version not in seen
+        seen.add(view.version)
+    assert view.ballot.status.value == "closed" and view.campaign_name == "Safe Journeys" and view.language == "mn"
+    assert view.has_cards and view.state.cards_required and view.phrases == {"mn": {"reload": "Дахин ачаалах"}}
+
+
+def test_the_live_view_names_no_ballot_of_another_session(store):
+    from c4d.participation import Showing
+
+    campaign, session, ballot, _ = _live_ballot(store)
+    other_session = add_session(store, campaign, "Audience workshop")
+    state = store.live_state(other_session.id)
+    store.save_live_state(state.model_copy(update={"showing": Showing.ballot, "ballot_id": ballot.id}))
+    assert store.live_view(state.join_code).ballot is None
+
+
+def test_a_vote_is_refused_when_the_ballot_closes_between_its_read_and_its_write(store, monkeypatch):
+    """Another process closes the ballot after cast_vote has read it open: the write itself
+    requires the ballot to be open, so nothing lands, and the voter is told why."""
+    from c4d import store as store_module
+    from c4d.voting import Vote, VotingError, close_ballot
+
+    _, _, ballot, _ = _live_ballot(store)
+    store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:early", selections=[ballot.option_ids[0]]))
+    other = Store(store.url)
+
+    class ClosingFirst:
+        def __init__(self, statement):
+            self.statement = statement
+
+        def run(self, connection, **values):
+            other.save_ballot(close_ballot(ballot))
+            return self.statement.run(connection, **values)
+
+    for name in ("_ADD_VOTE", "_REPLACE_VOTE"):
+        monkeypatch.setattr(store_module, name, ClosingFirst(getattr(store_module, name)))
+    for voter in ("device:late", "device:early"):  # a new vote, and one replacing a standing vote
+        other.save_ballot(ballot)  # open again
+        with pytest.raises(VotingError, match="closed; your vote was not counted"):
+            store.cast_vote(Vote(ballot_id=ballot.id, voter_key=voter, selections=[ballot.option_ids[1]]))
+    assert [(v.voter_key, v.selections) for v in store.votes(ballot.id)] == [("device:early", [ballot.option_ids[0]])]
+
+
+def test_a_replacing_vote_keeps_its_id_and_the_last_answer(store):
+    from c4d.voting import Vote
+
+    _, _, ballot, _ = _live_ballot(store)
+    assert store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]])) is False
+    first = store.votes(ballot.id)[0]
+    assert store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[1]])) is True
+    (standing,) = store.votes(ballot.id)
+    assert standing.id == first.id and standing.selections == [ballot.option_ids[1]]
+
+
+def test_prepared_statements_read_what_sqlalchemy_reads(store):
+    from c4d import store as store_module
+
+    _, _, ballot, code = _live_ballot(store)
+    with store.engine.connect() as connection:
+        for prepared, values in ((store_module._LIVE_VIEW, {"code": code}),
+                                 (store_module._LIVE_VIEW, {"code": "ZZZZZ"}),
+                                 (store_module._BALLOT_AND_STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"})):
+            expected = connection.execute(prepared.statement, values).first()
+            found = prepared.first(connection, **values)
+            assert (None if expected is None else tuple(expected)) == (None if found is None else tuple(found))
+
+
+def test_at_once_holds_the_store_only_when_nothing_would_wait(store):
+    import threading
+
+    from c4d.store import Busy
+    from c4d.voting import Vote
+
+    _, _, ballot, code = _live_ballot(store)
+    with store.at_once() as now:
+        assert now and store.live_view(code).ballot == ballot
+    with Store("sqlite://").at_once() as now:
+        assert now is False  # not a file: a connection of its own would be another database
+
+    holding, done = threading.Event(), threading.Event()
+
+    def other_thread():
+        with store.held():
+            holding.set()
+            done.wait(30)
+
+    helper = threading.Thread(target=other_thread)
+    helper.start()
+    try:
+        assert holding.wait(30)
+        with store.at_once() as now:
+            assert now is False
+    finally:
+        done.set()
+        helper.join(30)
+
+    other = sqlite3.connect(sqlite_path(store.url), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        with pytest.raises(Busy):
+            with store.at_once() as now:
+                assert now
+                assert store.live_view(code) is not None  # reading does not wait
+                store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]]))
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    assert store.vote_count(ballot.id) == 0
+    store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]]))
+    assert store.vote_count(ballot.id) == 1
