@@ -104,6 +104,13 @@ The report of the example campaign's PPCD 2020 session: {inside['report_bytes'] 
   Python start-up and every import. Baseline: `{report['baseline_command']}` as a new
   process. One untimed warm-up of each comes first, then the runs alternate.
 
+**Where the time goes.** Drawing the report's pictures (ballot results, the audience
+framework, the SEM rings, the stakeholder grid) is most of it. They are drawn as SVG in
+Python and turned into PNG by vl-convert's SVG renderer, which starts no JavaScript
+engine; rendering them from Vega-Lite charts instead started that engine in every new
+process (0.4–0.7 s) and needed Altair and pandas imported, which kept the command above
+3 s. Each timed run draws every picture anew (the in-process cache is emptied first).
+
 {common.markdown_table(report_export.rows(report))}
 
 {brief_export.markdown(brief) if brief else ''}
@@ -199,6 +206,9 @@ part; nearly all the rest is the HTTP stack that every route pays for on each re
 with more headers and bytes for real pages than for the do-nothing one. Latency follows
 from the throughput: with {load['at_once']} phones waiting at once, each request queues behind the others
 ({ms(votes['post_p50_s'])} median for the POST, against {ms(same['post_p50_s'])} on the do-nothing route).
+The throughput ratio moves by a few points from one run to the next on this shared
+machine (48–56% over eight runs on 2026-12-01, median 51%): the target is met, with
+little margin, and a single run can fall just under it.
 
 A separate finding, which does not change these figures much but does matter to a
 phone: Streamlit's st.App server binds its listening socket itself, with protocol number
