@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -82,14 +83,47 @@ def app_path() -> Path:
     return Path(c4d.__file__).resolve().parent.parent / "app.py"
 
 
-def streamlit_command(host: str, port: int, open_browser: bool) -> list[str]:
+def streamlit_command(host: str, port: int) -> list[str]:
+    """Always headless: otherwise Streamlit's first start asks for an e-mail address in
+    the terminal. `c4d serve --open` opens the browser itself (see open_when_ready)."""
     return [
         sys.executable, "-m", "streamlit", "run", str(app_path()),
         "--server.address", host,
         "--server.port", str(port),
-        "--server.headless", "false" if open_browser else "true",
+        "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]
+
+
+def local_url(host: str, port: int) -> str:
+    """The address this laptop's own browser uses for a server listening on `host`."""
+    if host in ("0.0.0.0", "::", "", "localhost") or host.startswith("127."):
+        return f"http://localhost:{port}"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def open_when_ready(url: str, deadline_s: float = 90.0) -> threading.Thread:
+    """Open `url` in this laptop's browser once the server answers there (in the
+    background; gives up quietly after `deadline_s`)."""
+    import time
+    import urllib.request
+    import webbrowser
+
+    def wait_then_open() -> None:
+        end = time.monotonic() + deadline_s
+        while time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        webbrowser.open(url)
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+
+    opener = threading.Thread(target=wait_then_open, name="open-browser", daemon=True)
+    opener.start()
+    return opener
 
 
 def _absolute_data_env(env: dict[str, str]) -> dict[str, str]:
@@ -185,7 +219,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         print("Other devices on this network can connect; facilitator pages ask them for the passcode.",
               flush=True)
-    command = streamlit_command(args.host, args.port, args.open)
+    command = streamlit_command(args.host, args.port)
+    url = local_url(args.host, args.port)
+    print(f"Open {url} in this laptop's browser.", flush=True)
+    if args.open:
+        open_when_ready(url)
     return run_streamlit(command, cwd=app.parent, env=_absolute_data_env(dict(os.environ)))
 
 

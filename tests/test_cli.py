@@ -353,12 +353,55 @@ def test_serve_runs_streamlit_on_the_network_without_telemetry(run, monkeypatch,
 def test_serve_with_host_port_and_open(run, monkeypatch):
     server = FakeServer()
     monkeypatch.setattr(subprocess, "Popen", server)
-    assert run("serve", "--host", "127.0.0.1", "--port", "9100", "--open")[0] == 0
+    opened = []
+    monkeypatch.setattr(cli, "open_when_ready", lambda url: opened.append(url))
+    code, out, _ = run("serve", "--host", "127.0.0.1", "--port", "9100", "--open")
+    assert code == 0
     command = server.calls[0]["command"]
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     assert command[command.index("--server.port") + 1] == "9100"
-    assert command[command.index("--server.headless") + 1] == "false"
+    # headless even with --open: Streamlit's own browser opening comes with an e-mail prompt
+    assert command[command.index("--server.headless") + 1] == "true"
     assert command[command.index("--browser.gatherUsageStats") + 1] == "false"
+    assert opened == ["http://localhost:9100"] and "Open http://localhost:9100" in out
+
+
+def test_without_open_no_browser_is_opened(run, monkeypatch):
+    monkeypatch.setattr(subprocess, "Popen", FakeServer())
+    opened = []
+    monkeypatch.setattr(cli, "open_when_ready", lambda url: opened.append(url))
+    assert run("serve")[0] == 0 and opened == []
+
+
+@pytest.mark.parametrize("host, url", [("0.0.0.0", "http://localhost:8501"), ("127.0.0.1", "http://localhost:8501"),
+                                       ("192.168.1.20", "http://192.168.1.20:8501"), ("::", "http://localhost:8501")])
+def test_the_laptops_own_address_for_the_server(host, url):
+    assert cli.local_url(host, 8501) == url
+
+
+def test_the_browser_opens_once_the_server_answers(monkeypatch):
+    import http.server
+    import threading
+    import webbrowser
+
+    opened = threading.Event()
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.set())
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/_stcore/health" else 404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        cli.open_when_ready(f"http://127.0.0.1:{server.server_port}", deadline_s=30).join(timeout=30)
+        assert opened.is_set()
+    finally:
+        server.shutdown()
 
 
 def test_serve_forwards_the_exit_code_and_waits_for_a_clean_stop_on_ctrl_c(run, monkeypatch):
