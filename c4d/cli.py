@@ -92,6 +92,7 @@ def streamlit_command(host: str, port: int) -> list[str]:
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        "--logger.hideWelcomeMessage", "true",  # its banner looks the address up online
     ]
 
 
@@ -209,10 +210,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = app_path()
     if not app.is_file():
         raise CommandError(f"The app file {app} is missing; reinstall the toolkit.")
+    from c4d import lan
+
     check_can_listen(args.host, args.port)
     store = _open_store()
     try:
         store.set_setting(SERVED_PORT, args.port)  # so `c4d live` prints links with this port
+        phones = lan.lan_address(store)
     finally:
         store.engine.dispose()
     print(f"C4D workshop toolkit · data: {config.describe_location()}", flush=True)
@@ -222,6 +226,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     command = streamlit_command(args.host, args.port)
     url = local_url(args.host, args.port)
     print(f"Open {url} in this laptop's browser.", flush=True)
+    if args.host not in {"127.0.0.1", "localhost", "::1"} and phones.reachable_by_phones:
+        print(f"Phones on the same Wi-Fi open {lan.base_url(phones, args.port)}/j (the live screen shows the code).",
+              flush=True)
     if args.open:
         open_when_ready(url)
     return run_streamlit(command, cwd=app.parent, env=_absolute_data_env(dict(os.environ)))

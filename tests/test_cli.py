@@ -345,6 +345,7 @@ def test_serve_runs_streamlit_on_the_network_without_telemetry(run, monkeypatch,
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", "0.0.0.0", "--server.port", "8501",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--logger.hideWelcomeMessage", "true",
     ]
     assert Path(call["cwd"]) == app.parent  # so the project's .streamlit settings apply
     assert str(data_dir / "c4d.sqlite3") in out.splitlines()[0]  # where the data lives, before starting
