@@ -244,6 +244,9 @@ def _stored_text(column: Any) -> Any:
     return cast(column, Text)
 
 
+_KEEP_ROWCOUNT = {"preserve_rowcount": True}  # see _Prepared.run
+
+
 class _Prepared:
     """A statement the phone pages run for nearly every request. On SQLite it is compiled
     once and run straight on the driver's cursor, its values processed as SQLAlchemy
@@ -310,7 +313,10 @@ class _Prepared:
     def run(self, connection: Connection, **values: Any) -> int:
         """Run an INSERT or UPDATE; how many rows it wrote."""
         if connection.dialect.name != "sqlite":
-            return connection.execute(self.statement, values).rowcount
+            # SQLAlchemy keeps the driver's rowcount only for UPDATE and DELETE unless asked:
+            # without this an INSERT ... SELECT reads -1 on PostgreSQL (psycopg) and a vote
+            # that was written would be reported as refused.
+            return connection.execute(self.statement, values, execution_options=_KEEP_ROWCOUNT).rowcount
         return self._cursor(connection, values).rowcount
 
 
@@ -393,8 +399,18 @@ class LiveView:
 
 
 def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    # Everything is stored in UTC and handed back in UTC: SQLite gives naive datetimes;
+    # PostgreSQL gives them in the connection's time zone (the server's TimeZone setting,
+    # e.g. +08:00), which would change a backup's text and its zip dates.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def _storable(name: str) -> str:
+    # PostgreSQL refuses NUL in text; uploads never carry one (pretest.check_file drops
+    # control characters), a hand-made backup could.
+    return name.replace("\x00", "")
 
 
 SQLITE_WAIT_S = 30  # how long a write waits while another process writes to the same file
@@ -568,10 +584,15 @@ class Store:
 
     def campaigns(self, include_archived: bool = False) -> list[Campaign]:
         with self.transaction() as db:
-            query = select(CampaignRow).order_by(CampaignRow.created_at.desc(), CampaignRow.name)
+            query = select(CampaignRow)
             if not include_archived:
                 query = query.where(CampaignRow.archived.is_(False))
-            return [_campaign(row) for row in db.scalars(query)]
+            found = [_campaign(row) for row in db.scalars(query)]
+        # Newest first, then by name in code-point order (as SQLite compares text), sorted
+        # here rather than by the database: a server's collation would order names its way.
+        found.sort(key=lambda c: c.name)
+        found.sort(key=lambda c: c.created_at, reverse=True)
+        return found
 
     def campaign(self, ref: str) -> Campaign:
         """A campaign by its id or its slug."""
@@ -656,10 +677,10 @@ class Store:
 
     def sessions(self, campaign_id: str) -> list[Session]:
         with self.transaction() as db:
-            rows = db.scalars(
-                select(SessionRow).where(SessionRow.campaign_id == campaign_id).order_by(SessionRow.start_date, SessionRow.title)
-            )
-            return [_session(row) for row in rows]
+            rows = db.scalars(select(SessionRow).where(SessionRow.campaign_id == campaign_id))
+            # By date, then title in code-point order (as SQLite compares text), sorted here:
+            # a server's collation would order titles its way, and a backup's bytes with them.
+            return sorted((_session(row) for row in rows), key=lambda s: (s.start_date, s.title))
 
     def session(self, campaign_id: str, ref: str) -> Session:
         """A session of this campaign by its id or slug."""
@@ -805,15 +826,18 @@ class Store:
     def add_attachment(self, campaign_id: str | None, filename: str, media_type: str, content: bytes) -> str:
         attachment_id = new_id()
         with self.transaction() as db:
-            db.add(AttachmentRow(id=attachment_id, campaign_id=campaign_id, filename=filename,
-                                 media_type=media_type, content=content, created_at=utcnow()))
+            db.add(AttachmentRow(id=attachment_id, campaign_id=campaign_id, filename=_storable(filename),
+                                 media_type=_storable(media_type), content=content, created_at=utcnow()))
         return attachment_id
 
     def restore_attachment(self, attachment_id: str, campaign_id: str, filename: str, media_type: str,
                            content: bytes, created_at: datetime) -> None:
         with self.transaction() as db:
-            db.add(AttachmentRow(id=attachment_id, campaign_id=campaign_id, filename=filename,
-                                 media_type=media_type, content=content, created_at=created_at))
+            # The time in UTC, as every moment is stored: SQLite would keep a +08:00 time's
+            # wall clock and read it back as UTC.
+            db.add(AttachmentRow(id=attachment_id, campaign_id=campaign_id, filename=_storable(filename),
+                                 media_type=_storable(media_type), content=content,
+                                 created_at=_aware(created_at)))
 
     def attachment(self, attachment_id: str) -> tuple[str, str, bytes] | None:
         with self.transaction() as db:

@@ -462,6 +462,125 @@ def test_prepared_statements_read_what_sqlalchemy_reads(store):
             assert (None if expected is None else tuple(expected)) == (None if found is None else tuple(found))
 
 
+# ---- other databases (PostgreSQL): what can be checked without one -------------------------
+
+def test_the_phone_statements_and_the_tables_compile_for_postgresql():
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    from c4d import store as store_module
+
+    dialect = postgresql.dialect()
+    prepared = [v for v in vars(store_module).values() if isinstance(v, store_module._Prepared)]
+    assert len(prepared) >= 5
+    sql = {id(p): str(p.statement.compile(dialect=dialect)) for p in prepared}
+    assert "CAST(live_sessions.data AS TEXT)" in sql[id(store_module._LIVE_VIEW)]
+    assert "live_sessions.data ->> " in sql[id(store_module._LIVE_VIEW)]
+    assert "json_extract" not in " ".join(sql.values())
+    for table in store_module.Base.metadata.sorted_tables:
+        CreateTable(table).compile(dialect=dialect)
+
+
+class _AsIfPostgres:
+    """A SQLite connection that _Prepared takes for another database's, so its statements
+    go through SQLAlchemy; like psycopg, it reports no rowcount for an INSERT once
+    SQLAlchemy has closed the cursor, unless SQLAlchemy was asked to keep it."""
+
+    dialect = type("Dialect", (), {"name": "postgresql"})()
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def execute(self, statement, parameters=None, execution_options=None):
+        options = execution_options or {}
+        result = self.connection.execute(statement, parameters, execution_options=options)
+        if result.context.isinsert and not options.get("preserve_rowcount"):
+            return type("Result", (), {"rowcount": -1})()
+        return result
+
+
+def test_votes_and_phone_reads_work_through_sqlalchemy_as_on_other_databases(store, monkeypatch):
+    from contextlib import contextmanager
+
+    from c4d.voting import Vote
+
+    _, _, ballot, code = _live_ballot(store)
+    statements = Store._statements
+
+    @contextmanager
+    def as_if_postgres(self, **kwargs):
+        with statements(self, **kwargs) as connection:
+            yield _AsIfPostgres(connection)
+
+    monkeypatch.setattr(Store, "_statements", as_if_postgres)
+    assert store.live_view(code).ballot == store.ballot(ballot.id) == ballot
+    assert store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]])) is False
+    assert store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[1]])) is True
+    assert [v.selections for v in store.votes(ballot.id)] == [[ballot.option_ids[1]]]
+
+
+def test_moments_are_kept_and_given_back_in_utc_whatever_zone_they_come_in():
+    """PostgreSQL hands times back in its own zone (e.g. +08:00); SQLite keeps a time's
+    wall clock and drops its zone. Either way the store gives back the same moment, in UTC."""
+    from datetime import timedelta
+
+    from c4d.store import _aware
+
+    ulaanbaatar = timezone(timedelta(hours=8))
+    assert _aware(datetime(2020, 6, 18, 18, tzinfo=ulaanbaatar)).isoformat() == "2020-06-18T10:00:00+00:00"
+    assert _aware(datetime(2020, 6, 18, 10)).isoformat() == "2020-06-18T10:00:00+00:00"
+
+    store = Store("sqlite://")
+    campaign = add_campaign(store)
+    store.restore_attachment("a" * 32, campaign.id, "poster.png", "image/png", b"png",
+                             datetime(2020, 6, 18, 18, tzinfo=ulaanbaatar))
+    (saved,) = store.attachments(campaign.id)
+    assert saved["created_at"].isoformat() == "2020-06-18T10:00:00+00:00"
+
+
+def test_campaigns_and_sessions_are_listed_in_one_order_whatever_the_database_collation(tmp_path):
+    """A server sorts text by its own collation (PostgreSQL's may ignore case, or follow a
+    language): the lists, and a backup's bytes, must not depend on it. Here SQLite is made
+    to compare the names and titles ignoring case."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.schema import CreateTable
+
+    from c4d.backup import export_campaign
+    from c4d.store import CampaignRow, SessionRow
+
+    url = f"sqlite:///{tmp_path / 'nocase.sqlite3'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table, column in ((CampaignRow.__table__, "name"), (SessionRow.__table__, "title")):
+            ddl = str(CreateTable(table).compile(dialect=engine.dialect))
+            nocase = ddl.replace(f"\t{column} VARCHAR(200) NOT NULL", f"\t{column} VARCHAR(200) COLLATE NOCASE NOT NULL")
+            assert nocase != ddl
+            connection.exec_driver_sql(nocase)
+    engine.dispose()
+    store = Store(url)
+    when = datetime(2020, 6, 18, 10, tzinfo=timezone.utc)
+    for name in ("apple", "Banana"):
+        add_campaign(store, name, created_at=when)
+    assert [c.name for c in store.campaigns()] == ["Banana", "apple"]  # as Python (and SQLite's default) compares
+    campaign = store.campaigns()[0]
+    for title in ("apple", "Banana"):
+        add_session(store, campaign, title)
+    assert [s.title for s in store.sessions(campaign.id)] == ["Banana", "apple"]
+    _, data = export_campaign(store, campaign.id)
+    assert data.index(b'"title": "Banana"') < data.index(b'"title": "apple"')
+    store.engine.dispose()
+
+
+def test_attachment_names_lose_the_nul_postgresql_refuses(store):
+    """PostgreSQL refuses NUL in text; a hand-made backup could carry one in a file's name."""
+    campaign = add_campaign(store)
+    added = store.add_attachment(campaign.id, "poster\x00 v1\x07.png", "image/png\x00", b"png")
+    store.restore_attachment("b" * 32, campaign.id, "\x00logo.png", "image/png", b"png",
+                             datetime(2020, 6, 18, 10, tzinfo=timezone.utc))
+    assert store.attachment(added) == ("poster v1\x07.png", "image/png", b"png")
+    assert store.attachment("b" * 32) == ("logo.png", "image/png", b"png")
+
+
 def test_at_once_holds_the_store_only_when_nothing_would_wait(store):
     import threading
 
