@@ -207,8 +207,8 @@ with more headers and bytes for real pages than for the do-nothing one. Latency 
 from the throughput: with {load['at_once']} phones waiting at once, each request queues behind the others
 ({ms(votes['post_p50_s'])} median for the POST, against {ms(same['post_p50_s'])} on the do-nothing route).
 The throughput ratio moves by a few points from one run to the next on this shared
-machine (48–56% over eight runs on 2026-12-01, median 51%): the target is met, with
-little margin, and a single run can fall just under it.
+machine: over nine runs on 2026-12-01 it was 48–56% (median 51%). It sits on the target,
+so a single run passes or fails by a point or two; the target is not yet met reliably.
 
 A separate finding, which does not change these figures much but does matter to a
 phone: Streamlit's st.App server binds its listening socket itself, with protocol number
