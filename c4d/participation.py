@@ -73,7 +73,13 @@ def sign_device(secret: str, device_id: str) -> str:
 
 
 def new_device_token(secret: str) -> str:
-    return sign_device(secret, secrets.token_urlsafe(18))
+    return new_device(secret)[1]
+
+
+def new_device(secret: str) -> tuple[str, str]:
+    """A new phone's device id and its signed token (the cookie)."""
+    device_id = secrets.token_urlsafe(18)
+    return device_id, sign_device(secret, device_id)
 
 
 def verify_device(secret: str, token: str | None) -> str | None:

@@ -39,7 +39,9 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -185,13 +187,19 @@ class BallotRow(Base):
 
 
 class VoteRow(Base):
-    """The one standing vote of a voter on a ballot: a new vote replaces it."""
+    """The one standing vote of a voter on a ballot: a new vote replaces it.
+
+    Indexed only by its id and by (ballot, voter), which also serves every look-up by
+    ballot: each index is one more page written with every vote, while phones wait. A
+    look-up by campaign (backups, deleting a campaign) reads the whole table, a few
+    thousand rows at most. (Databases made before this had two more indexes: see
+    _RETIRED_INDEXES.)"""
 
     __tablename__ = "votes"
     __table_args__ = (UniqueConstraint("ballot_id", "voter_key"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"))
     voter_key: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -229,6 +237,9 @@ class CardRow(Base):
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+# Indexes earlier versions made, dropped when a store opens such a database (see VoteRow).
+_RETIRED_INDEXES = {"votes": ("ix_votes_ballot_id", "ix_votes_campaign_id")}
 
 LIVE_TABLES = (VoteRow, HandCountRow, IdeaRow, CardRow, LiveRow, BallotRow)  # children first
 
@@ -353,6 +364,13 @@ _BALLOT_AND_STANDING_VOTE = _Prepared(
     "ballot_id", "voter_key",
 )
 
+# The voter's standing vote on a ballot (its row id), for a vote already checked against its ballot.
+_STANDING_VOTE = _Prepared(
+    select(VoteRow.id.label("standing"))
+    .where(VoteRow.ballot_id == bindparam("ballot_id"), VoteRow.voter_key == bindparam("voter_key")),
+    "ballot_id", "voter_key",
+)
+
 # The writes carry the "ballot still open" condition themselves, so a vote cannot land on
 # a ballot that another connection or process closed after it was read (SQLite's driver
 # only begins a transaction at the first write, so an earlier read is not enough).
@@ -451,12 +469,31 @@ class Store:
         self.engine = engine or make_engine(url)
         self.url = self.engine.url.render_as_string(hide_password=False)
         Base.metadata.create_all(self.engine)
+        self._retire_indexes()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._lock = threading.RLock()
         self._local = threading.local()
         self._memo: dict[tuple[Any, str], Any] = {}  # (model, stored JSON text) → its value
         self._sqlite_file = _sqlite_file(self.url)
         self._no_wait: tuple[Connection, sessionmaker] | None = None  # see at_once()
+        # join code → (the no-wait connection's data_version, the view read then): see live_view
+        self._views: dict[str, tuple[int, LiveView | None]] = {}
+
+    def _retire_indexes(self) -> None:
+        """Drop the indexes this version no longer keeps (_RETIRED_INDEXES), if there.
+        Never in the way of opening the database: when another program is writing, it is
+        left for the next start."""
+        inspector = inspect(self.engine)
+        retired = [name for table, names in _RETIRED_INDEXES.items()
+                   for name in names if name in {index["name"] for index in inspector.get_indexes(table)}]
+        if not retired:
+            return
+        try:
+            with self.engine.begin() as connection:
+                for name in retired:
+                    connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        except OperationalError:
+            pass
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -471,13 +508,27 @@ class Store:
         if current is not None:
             yield current
             return
-        sessions = self._no_wait[1] if self._now() else self._sessions  # type: ignore[index]
-        with self._lock, sessions.begin() as db:
-            self._local.db = db
-            try:
-                yield db
-            finally:
-                self._local.db = None
+        if not self._now():
+            with self._lock, self._sessions.begin() as db:
+                self._local.db = db
+                try:
+                    yield db
+                finally:
+                    self._local.db = None
+            return
+        connection, sessions = self._no_wait  # type: ignore[misc]
+        driver = connection.connection.driver_connection
+        changes = driver.total_changes  # type: ignore[union-attr]
+        try:
+            with self._lock, sessions.begin() as db:
+                self._local.db = db
+                try:
+                    yield db
+                finally:
+                    self._local.db = None
+        finally:
+            if driver.total_changes != changes:  # type: ignore[union-attr]
+                self._views.clear()  # this connection wrote: data_version does not see its own writes
 
     @contextmanager
     def _statements(self, *, read_only: bool = False) -> Iterator[Connection]:
@@ -534,6 +585,7 @@ class Store:
             if self._no_wait is None:
                 connection = make_engine(self.url, wait_s=0).connect()
                 self._no_wait = (connection, sessionmaker(connection, expire_on_commit=False))
+                self._views.clear()  # kept by the data_version of the connection they were read on
             self._local.now = True
             try:
                 yield True
@@ -922,29 +974,43 @@ class Store:
             self._memo[key] = value
         return value
 
-    def cast_vote(self, vote: Vote) -> bool:
+    def cast_vote(self, vote: Vote, checked: Ballot | None = None) -> bool:
         """Check the vote against the ballot as it stands in the database and save it, in
         one transaction, so a vote can never land on a closed ballot: the write itself
         carries the condition that the ballot is still open, and refuses otherwise. Returns
         True when it replaced the voter's earlier vote (keeping that vote's id). Raises
         VotingError with the participant's reason. (Plain statements, built once: this is
-        the hot path of a vote.)"""
+        the hot path of a vote.)
+
+        `checked`: the vote's ballot as the caller read it, open, and already checked the
+        vote against (validate_vote). The ballot is then not read again: once open, its
+        method, options and criteria can no longer change (voting.edit_ballot), so the check
+        still holds while the ballot is open, which the write itself makes sure of."""
+        if checked is not None and checked.id != vote.ballot_id:
+            raise VotingError("This vote belongs to a different ballot.")
+        if checked is not None and checked.status is not BallotStatus.open:
+            raise VotingError("Voting on this question is closed; your vote was not counted.")
         with self._statements() as connection:
-            found = _BALLOT_AND_STANDING_VOTE.first(connection, ballot_id=vote.ballot_id, voter_key=vote.voter_key)
-            if found is None:
-                raise VotingError("This vote is no longer open.")
-            vote = validate_vote(self._from_text(Ballot, found.ballot), vote)
-            if found.standing is not None:
-                vote = vote.model_copy(update={"id": found.standing})
+            if checked is not None:
+                found = _STANDING_VOTE.first(connection, ballot_id=vote.ballot_id, voter_key=vote.voter_key)
+                standing = None if found is None else found.standing
+            else:
+                found = _BALLOT_AND_STANDING_VOTE.first(connection, ballot_id=vote.ballot_id, voter_key=vote.voter_key)
+                if found is None:
+                    raise VotingError("This vote is no longer open.")
+                vote = validate_vote(self._from_text(Ballot, found.ballot), vote)
+                standing = found.standing
+            if standing is not None:
+                vote = vote.model_copy(update={"id": standing})
             values = {"open_ballot_id": vote.ballot_id, "vote_id": vote.id, "vote_data": vote.model_dump(mode="json"),
                       "vote_cast_at": vote.cast_at}
-            if found.standing is None:
+            if standing is None:
                 written = _ADD_VOTE.run(connection, vote_voter_key=vote.voter_key, **values)
             else:
                 written = _REPLACE_VOTE.run(connection, **values)
             if written != 1:  # closed (or deleted) since it was read: nothing was saved
                 raise VotingError("Voting on this question is closed; your vote was not counted.")
-            return found.standing is not None
+            return standing is not None
 
     def restore_vote(self, vote: Vote) -> None:
         """Bring back a vote exactly as saved (from a backup), whatever the ballot's status."""
@@ -1054,16 +1120,41 @@ class Store:
 
     def live_view(self, join_code: str) -> LiveView | None:
         """Everything a phone page needs about a join code, in one statement (see LiveView);
-        None for a code that is not in use."""
+        None for a code that is not in use.
+
+        On the connection that never waits (see at_once) a view is kept until the database
+        changes: SQLite's data_version moves whenever another connection, of this process or
+        any other, commits; this connection's own writes clear the kept views (transaction()),
+        except a vote's (cast_vote), which writes only to the votes table, never part of a view.
+        Asking SQLite whether anything changed costs a phone's page a third of reading the view."""
         with self._statements(read_only=True) as connection:
+            seen = self._data_version(connection)
+            if seen is not None:
+                kept = self._views.get(join_code)
+                if kept is not None and kept[0] == seen:
+                    return kept[1]
             row = _LIVE_VIEW.first(connection, code=join_code)
-            if row is None:
-                return None
-            ballot = None if row.ballot is None else self._from_text(Ballot, row.ballot)
-            phrases = None if row.phrases is None else self._from_text("setting", row.phrases, _setting_value)
-            return LiveView(state=self._from_text(LiveState, row.state), ballot=ballot, campaign_id=row.campaign_id,
-                            campaign_name=row.campaign_name, language=row.language, has_cards=bool(row.has_cards),
-                            phrases=phrases, phrases_version=row.phrases, version=tuple(row))
+            view = None
+            if row is not None:
+                ballot = None if row.ballot is None else self._from_text(Ballot, row.ballot)
+                phrases = None if row.phrases is None else self._from_text("setting", row.phrases, _setting_value)
+                view = LiveView(state=self._from_text(LiveState, row.state), ballot=ballot,
+                                campaign_id=row.campaign_id, campaign_name=row.campaign_name, language=row.language,
+                                has_cards=bool(row.has_cards), phrases=phrases, phrases_version=row.phrases,
+                                version=tuple(row))
+            if seen is not None:
+                if len(self._views) >= _MEMO_SIZE:
+                    self._views.clear()
+                self._views[join_code] = (seen, view)
+            return view
+
+    def _data_version(self, connection: Connection) -> int | None:
+        """SQLite's data_version on the connection that never waits, when `connection` is
+        that connection outside any transaction (the only place views are kept); else None."""
+        if self._no_wait is None or connection is not self._no_wait[0] or getattr(self._local, "db", None) is not None:
+            return None
+        return connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA data_version").fetchone()[0]
 
     def live_states(self) -> list[LiveState]:
         with self.transaction() as db:

@@ -411,9 +411,46 @@ def test_the_live_view_names_no_ballot_of_another_session(store):
     assert store.live_view(state.join_code).ballot is None
 
 
-def test_a_vote_is_refused_when_the_ballot_closes_between_its_read_and_its_write(store, monkeypatch):
-    """Another process closes the ballot after cast_vote has read it open: the write itself
-    requires the ballot to be open, so nothing lands, and the voter is told why."""
+def test_a_view_on_the_phones_connection_is_kept_until_the_database_changes(store):
+    """While phones are answered (at_once), a join code's view is read again only when
+    something was saved since: by the facilitator's pages in this process, by another
+    process, or on the phones' connection itself; a vote is no part of a view."""
+    from c4d.voting import Vote, close_ballot
+
+    campaign, session, ballot, code = _live_ballot(store)
+    other = Store(store.url)  # another process
+
+    def phone_view():
+        with store.at_once() as now:
+            assert now
+            return store.live_view(code)
+
+    first = phone_view()
+    assert phone_view() is first and phone_view() is first
+    with store.at_once():
+        store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]]),
+                        checked=ballot)
+    assert phone_view() is first
+
+    store.update_campaign(campaign.model_copy(update={"name": "Safe Journeys"}))  # the facilitator's pages
+    renamed = phone_view()
+    assert renamed.campaign_name == "Safe Journeys" and phone_view() is renamed
+
+    other.save_ballot(close_ballot(ballot))
+    closed = phone_view()
+    assert closed.ballot.status.value == "closed" and phone_view() is closed
+
+    with store.at_once():  # a write on the phones' own connection (SQLite's data_version does not see it)
+        store.save_live_state(store.live_state(session.id).model_copy(update={"cards_required": True}))
+    assert phone_view().state.cards_required
+    assert store.live_view("ZZZZZ") is None and phone_view().state.cards_required
+
+
+@pytest.mark.parametrize("checked", [False, True], ids=["read by cast_vote", "checked by the caller"])
+def test_a_vote_is_refused_when_the_ballot_closes_between_its_read_and_its_write(store, monkeypatch, checked):
+    """Another process closes the ballot after cast_vote (or the phone page that calls it)
+    has read it open: the write itself requires the ballot to be open, so nothing lands,
+    and the voter is told why."""
     from c4d import store as store_module
     from c4d.voting import Vote, VotingError, close_ballot
 
@@ -434,8 +471,56 @@ def test_a_vote_is_refused_when_the_ballot_closes_between_its_read_and_its_write
     for voter in ("device:late", "device:early"):  # a new vote, and one replacing a standing vote
         other.save_ballot(ballot)  # open again
         with pytest.raises(VotingError, match="closed; your vote was not counted"):
-            store.cast_vote(Vote(ballot_id=ballot.id, voter_key=voter, selections=[ballot.option_ids[1]]))
+            store.cast_vote(Vote(ballot_id=ballot.id, voter_key=voter, selections=[ballot.option_ids[1]]),
+                            checked=ballot if checked else None)
     assert [(v.voter_key, v.selections) for v in store.votes(ballot.id)] == [("device:early", [ballot.option_ids[0]])]
+
+
+def test_a_vote_checked_by_the_caller_must_name_that_ballot_open(store):
+    from c4d.voting import Vote, VotingError, close_ballot
+
+    _, session, ballot, _ = _live_ballot(store)
+    _, _, other_ballot, _ = _live_ballot(store, campaign_name="Safe Journeys")
+    vote = Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]])
+    with pytest.raises(VotingError, match="different ballot"):
+        store.cast_vote(vote, checked=other_ballot)
+    with pytest.raises(VotingError, match="closed"):
+        store.cast_vote(vote, checked=close_ballot(ballot))
+    assert store.vote_count(ballot.id) == 0
+    assert store.cast_vote(vote, checked=ballot) is False
+    assert store.cast_vote(vote.model_copy(update={"id": "x" * 32, "selections": [ballot.option_ids[1]]}),
+                           checked=ballot) is True
+    (standing,) = store.votes(ballot.id)
+    assert standing.id == vote.id and standing.selections == [ballot.option_ids[1]]
+
+
+def test_votes_are_indexed_by_ballot_and_voter_only_and_older_databases_lose_the_rest(tmp_path):
+    from c4d.store import make_engine
+
+    url = f"sqlite:///{tmp_path / 'c4d.sqlite3'}"
+    Store(url).engine.dispose()
+    raw = sqlite3.connect(sqlite_path(url), isolation_level=None)
+
+    def vote_indexes():
+        return sorted(name for (name,) in raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'votes'"))
+
+    made = vote_indexes()
+    assert len(made) == 2 and all(name.startswith("sqlite_autoindex_votes") for name in made)  # id; (ballot, voter)
+    plan = " ".join(row[-1] for row in raw.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM votes WHERE ballot_id = 'b'"))
+    assert "USING COVERING INDEX sqlite_autoindex_votes" in plan  # a count by ballot needs no index of its own
+
+    older = ["ix_votes_ballot_id", "ix_votes_campaign_id"]
+    for name, column in zip(older, ["ballot_id", "campaign_id"]):
+        raw.execute(f"CREATE INDEX {name} ON votes ({column})")
+    raw.execute("BEGIN IMMEDIATE")  # another program is writing: the database still opens, as it is
+    opened = Store(engine=make_engine(url, wait_s=0))
+    assert vote_indexes() == sorted(made + older) and opened.vote_count("b") == 0
+    raw.execute("COMMIT")
+    opened.engine.dispose()
+    Store(url).engine.dispose()
+    assert vote_indexes() == made
+    raw.close()
 
 
 def test_a_replacing_vote_keeps_its_id_and_the_last_answer(store):
@@ -456,7 +541,8 @@ def test_prepared_statements_read_what_sqlalchemy_reads(store):
     with store.engine.connect() as connection:
         for prepared, values in ((store_module._LIVE_VIEW, {"code": code}),
                                  (store_module._LIVE_VIEW, {"code": "ZZZZZ"}),
-                                 (store_module._BALLOT_AND_STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"})):
+                                 (store_module._BALLOT_AND_STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"}),
+                                 (store_module._STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"})):
             expected = connection.execute(prepared.statement, values).first()
             found = prepared.first(connection, **values)
             assert (None if expected is None else tuple(expected)) == (None if found is None else tuple(found))
