@@ -67,6 +67,7 @@ any of them on a restart loses no vote.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import html
@@ -630,6 +631,8 @@ class ParticipantSite:
         # RESULT_TTL seconds (new votes), and at once when the ballot itself changes.
         self._results: dict[tuple[str, str], tuple[float, tuple[Ballot, str], str]] = {}
         self._recent: OrderedDict[str, tuple[str, bool]] = OrderedDict()
+        # votes waiting for the next turn of the event loop, to be taken together (_together)
+        self._arrived: list[tuple[tuple[Any, ...], asyncio.Future[Response | None]]] = []
 
     # ---- routes
 
@@ -1048,10 +1051,53 @@ class ParticipantSite:
         fields: dict[str, list[str]] = {}
         for name, value in pairs:
             fields.setdefault(name, []).append(value)
-        return await self._answer(self._take, store, secret, code, device_id, fields)
+        work = (store, secret, code, device_id, fields)
+        if _one(fields, "kind") == "vote":
+            answer = await self._together(work)
+            if answer is not None:
+                return answer
+        return await self._answer(self._take, *work)
+
+    async def _together(self, work: tuple[Any, ...]) -> Response | None:
+        """The answer to a vote, taken with every other vote that arrived in the same turn
+        of the event loop (phones in a room send in waves: dozens at a time under load), in
+        one transaction committed once, before any of them is answered. None when they
+        could not be taken at once (the store busy in another thread, another program
+        writing, anything unexpected): then none of them was saved, and each goes the
+        ordinary way (`_answer`)."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Response | None] = loop.create_future()
+        self._arrived.append((work, answer))
+        if len(self._arrived) == 1:
+            loop.call_soon(self._take_together)
+        return await answer
+
+    def _take_together(self) -> None:
+        arrived, self._arrived = self._arrived, []
+        store = arrived[0][0][0]  # one site, one store
+        remembered: list[str] = []  # double-tap memory of the votes taken, forgotten if they are not saved
+        answers: list[Response] | None = None
+        try:
+            with store.at_once() as now:
+                if now:
+                    with store.together():
+                        answers = [self._take(*work, remembered=remembered) for work, _ in arrived]
+        except Busy:
+            answers = None
+        except Exception:
+            log.exception("votes taken together failed; each is taken again on its own")
+            answers = None
+        if answers is None:
+            for nonce in remembered:
+                self._forget(nonce)
+        for i, (_, answer) in enumerate(arrived):
+            if not answer.done():
+                answer.set_result(None if answers is None else answers[i])
 
     def _take(self, store: Store, secret: str, code: str, device_id: str,
-              fields: dict[str, list[str]]) -> Response:
+              fields: dict[str, list[str]], remembered: list[str] | None = None) -> Response:
+        """Check and save what a phone sent; its answer. `remembered` collects the nonces
+        kept for double taps when the save is committed later, by the caller (_take_together)."""
         taken: list[str] = []  # the nonce remembered for a double tap, forgotten if the commit fails
         context: _Context | None = None
         try:
@@ -1066,13 +1112,17 @@ class ParticipantSite:
                 context = self._context(store, view)
                 kind = _one(fields, "kind")
                 if kind == "vote":
-                    return self._take_vote(store, secret, code, device_id, fields, view, context, taken)
-                if kind == "idea":
-                    return self._take_idea(store, secret, code, device_id, fields, state, context, taken)
-                if kind == "pretest":
-                    return self._take_pretest(store, secret, code, device_id, fields, state, context, taken)
-                return self._message(context.words, context.words["bad_form"], context.language, 400, code=code,
-                                     header=context.campaign_name)
+                    answer = self._take_vote(store, secret, code, device_id, fields, view, context, taken)
+                elif kind == "idea":
+                    answer = self._take_idea(store, secret, code, device_id, fields, state, context, taken)
+                elif kind == "pretest":
+                    answer = self._take_pretest(store, secret, code, device_id, fields, state, context, taken)
+                else:
+                    answer = self._message(context.words, context.words["bad_form"], context.language, 400,
+                                           code=code, header=context.campaign_name)
+                if remembered is not None:
+                    remembered.extend(taken)
+                return answer
         except VotingError as error:
             # The store refused what our own checks let through (e.g. the ballot changed in
             # another process): nothing was saved; its reason is meant for the participant.

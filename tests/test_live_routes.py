@@ -520,6 +520,102 @@ def test_a_vote_waits_in_a_worker_thread_while_another_program_writes(w, monkeyp
     assert w.store.vote_count(b.id) == 1
 
 
+# --------------------------------------------------------------------------- votes sent in the same moment
+
+
+def phones_vote_in_one_wave(store: Store, code: str, choices: list[int], *, again: int | None = None,
+                            meanwhile=None):
+    """Phones load the ballot one after another, then all send their votes in the same turn
+    of the server's event loop, as a room of phones does under load (`again`: that phone
+    sends its form a second time in the same wave, a double tap). Returns each phone's
+    answer to its sends and the page its 303 leads to."""
+    import asyncio
+
+    import httpx
+
+    async def wave():
+        transport = httpx.ASGITransport(app=Starlette(routes=live.ParticipantSite(store=store).routes()))
+        phones = [httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in choices]
+        try:
+            forms = [FormReader((await phone.get(f"/j/{code}")).text).hidden() for phone in phones]
+            sends = [(phone, urlencode({**form, "o": str(choice)})) for phone, form, choice in zip(phones, forms, choices)]
+            if again is not None:
+                sends.append(sends[again])
+            if meanwhile is not None:
+                meanwhile()
+            answers = await asyncio.gather(*(phone.post(f"/j/{code}", content=body, headers=FORM)
+                                             for phone, body in sends))
+            pages = [(await phone.get(a.headers["location"])).text if a.status_code == 303 else a.text
+                     for (phone, _), a in zip(sends, answers)]
+            return answers, pages
+        finally:
+            for phone in phones:
+                await phone.aclose()
+
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, wave()).result(120)
+
+
+def test_votes_sent_in_the_same_moment_are_saved_in_one_commit_and_each_is_thanked(w, monkeypatch):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"]))
+    commits = []
+    original = Store.together
+
+    def together(store):
+        commits.append(w.store.vote_count(b.id))  # what was saved before this commit
+        return original(store)
+
+    monkeypatch.setattr(Store, "together", together)
+    choices = [i % 3 for i in range(12)]
+    answers, pages = phones_vote_in_one_wave(w.store, w.code, choices, again=0)
+    assert [a.status_code for a in answers] == [303] * 13
+    assert all("Thank you — your vote is counted." in page and "replaced" not in page for page in pages)
+    assert commits == [0]  # twelve votes and a double tap, one commit
+    votes = w.store.votes(b.id)
+    assert len(votes) == 12 and len({v.voter_key for v in votes}) == 12
+    assert sorted(b.option_ids.index(v.selections[0]) for v in votes) == sorted(choices)
+
+
+def test_votes_that_cannot_be_saved_together_are_each_taken_on_their_own_and_counted_once(w):
+    """Another program is writing when the wave arrives: nothing of it is saved together;
+    each vote then goes the ordinary way (a worker thread that waits for the database),
+    and is counted once, double tap included, when the other program has finished."""
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    other = sqlite3.connect(w.store.url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+
+    def other_program_writes_for_a_moment():
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+
+    try:
+        answers, pages = phones_vote_in_one_wave(w.store, w.code, [0, 1, 1, 0, 1], again=2,
+                                                 meanwhile=other_program_writes_for_a_moment)
+    finally:
+        other.close()
+    assert [a.status_code for a in answers] == [303] * 6
+    assert all("your vote is counted" in page and "replaced" not in page for page in pages)
+    assert sorted(b.option_ids.index(v.selections[0]) for v in w.store.votes(b.id)) == [0, 0, 1, 1, 1]
+
+
+def test_a_vote_that_fails_unexpectedly_costs_the_others_in_its_wave_nothing(w, monkeypatch):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"]))
+    original = Store.cast_vote
+
+    def cast_vote(store, vote, checked=None):
+        if vote.selections == [b.option_ids[2]]:
+            raise RuntimeError("a fault in saving this one vote")
+        return original(store, vote, checked)
+
+    monkeypatch.setattr(Store, "cast_vote", cast_vote)
+    answers, pages = phones_vote_in_one_wave(w.store, w.code, [0, 2, 1, 0])
+    assert [a.status_code for a in answers] == [303, 500, 303, 303]
+    assert "Traceback" not in pages[1] and "counted" not in pages[1]
+    assert sorted(b.option_ids.index(v.selections[0]) for v in w.store.votes(b.id)) == [0, 0, 1]
+
+
 # --------------------------------------------------------------------------- tokens and bad input
 
 
