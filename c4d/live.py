@@ -631,8 +631,9 @@ class ParticipantSite:
         # RESULT_TTL seconds (new votes), and at once when the ballot itself changes.
         self._results: dict[tuple[str, str], tuple[float, tuple[Ballot, str], str]] = {}
         self._recent: OrderedDict[str, tuple[str, bool]] = OrderedDict()
-        # votes waiting for the next turn of the event loop, to be taken together (_together)
-        self._arrived: list[tuple[tuple[Any, ...], asyncio.Future[Response | None]]] = []
+        # event loop → the votes waiting for its next turn, to be taken together (_together);
+        # one loop (the server's) in practice, but a test may drive the site from several
+        self._arrived: dict[asyncio.AbstractEventLoop, list[tuple[tuple[Any, ...], asyncio.Future[Any]]]] = {}
 
     # ---- routes
 
@@ -1067,13 +1068,14 @@ class ParticipantSite:
         ordinary way (`_answer`)."""
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[Response | None] = loop.create_future()
-        self._arrived.append((work, answer))
-        if len(self._arrived) == 1:
-            loop.call_soon(self._take_together)
+        waiting = self._arrived.setdefault(loop, [])
+        waiting.append((work, answer))
+        if len(waiting) == 1:
+            loop.call_soon(self._take_together, loop)
         return await answer
 
-    def _take_together(self) -> None:
-        arrived, self._arrived = self._arrived, []
+    def _take_together(self, loop: asyncio.AbstractEventLoop) -> None:
+        arrived = self._arrived.pop(loop)
         store = arrived[0][0][0]  # one site, one store
         remembered: list[str] = []  # double-tap memory of the votes taken, forgotten if they are not saved
         answers: list[Response] | None = None
