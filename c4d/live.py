@@ -15,7 +15,9 @@ The rules that shape the code:
 
 - A vote is committed (`Store.cast_vote`, whose write itself requires the ballot to be
   still open) before the phone is answered; no other thread of the process uses the
-  store between the checks and that commit. The answer is a 303 redirect to
+  store between the checks and that commit. The votes that reach the server in the same
+  turn of its event loop share that commit (`_together`): phones in a room send in
+  waves, and the commit was most of a vote's cost. The answer is a 303 redirect to
   `GET /j/{code}?sent=...`, so a reload never sends the vote again (post/redirect/get).
   `sent` is signed and names whether the vote was new or replaced an earlier one.
 - One ballot per phone: a signed random device id in the `c4d_device` cookie; the vote
@@ -57,10 +59,11 @@ The rules that shape the code:
 Kept in memory, per process: the device secret (read once), the phrases merged for each
 language and the rendered ballot and thank-you pages (gzipped too), revealed results (a couple of
 seconds), recent form nonces (for double taps) and the rate limiter. Every request
-still reads the join code's live state, ballot, campaign name and language, "has
-cards" and translations from the database, in one statement (`Store.live_view`); the
-phrases and pages are kept per version of exactly that content, so a change saved by
-the facilitator's pages or by another process (the CLI) shows on the very next page.
+reads the join code's live state, ballot, campaign name and language, "has cards" and
+translations as the database has them now (`Store.live_view`: one statement, or the
+view last read if SQLite says nothing was saved since); the phrases and pages are kept
+per version of exactly that content, so a change saved by the facilitator's pages or by
+another process (the CLI) shows on the very next page.
 Only the ballot page's nonce (and the device cookie) is made for each phone. Losing
 any of them on a restart loses no vote.
 """
