@@ -132,7 +132,7 @@ SECRET_SETTING = "device_secret"
 BODY_LIMIT = 16 * 1024
 PAGE_BUDGET = 20 * 1024  # what a phone page should weigh at most (see the module notes)
 NONCE_TTL = 12 * 3600  # a form stays valid for a workshop day
-SENT_TTL = 15 * 60  # the "thank you" link works for a quarter of an hour
+SENT_TTL = NONCE_TTL  # the "thank you" page (which reloads itself) holds for a workshop day
 RESULT_TTL = 2.0
 PAGES_KEPT = 64  # rendered pages (and merged phrases) kept, one per kind of page and version
 MAX_FIELDS = 400  # a 30 × 10 scoring matrix has 300 score fields
@@ -219,7 +219,8 @@ class _Invalid(Exception):
 
 CSS = (
     "*{box-sizing:border-box}"
-    "body{margin:0;font:18px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#fff;color:#111}"
+    "body{margin:0;font:18px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#fff;color:#111;"
+    "overflow-wrap:anywhere}"  # a web address or a long compound word wraps instead of widening the page
     "main{max-width:36rem;margin:0 auto;padding:12px 16px 32px}"
     "h1{font-size:1.45rem;line-height:1.25;margin:.4em 0 .5em}"
     "h2{font-size:1.2rem;margin:1.2em 0 .4em}"
@@ -523,7 +524,7 @@ def _read_vote(ballot: Ballot, fields: Mapping[str, list[str]], w: Mapping[str, 
                 raise _Invalid(w["score_missing"])
             if len(raw) != 1:
                 raise _Invalid(w["bad_form"])
-            row[criterion.id] = number(raw[0], SCORE_MIN, SCORE_MAX, w["score_missing"])
+            row[criterion.id] = number(raw[0], SCORE_MIN, SCORE_MAX, f(w["score_range"], min=SCORE_MIN, max=SCORE_MAX))
         scores[option.id] = row
     return {"scores": scores}
 
@@ -682,6 +683,11 @@ class ParticipantSite:
         try:
             if request.method == "POST":
                 return await self._post(request)
+            typed = request.path_params["code"]
+            if typed.endswith("/") and _JOIN_CODE.fullmatch(normalise_code(typed.rstrip("/"))):
+                # /j/DREAM/ (a link copied with a slash): the page's own address, same query
+                query = request.url.query
+                return _redirect(f"/j/{normalise_code(typed.rstrip('/'))}" + (f"?{query}" if query else ""))
             return await self._answer(self._get, request)
         except Exception:
             log.exception("participant page %s %s failed", request.method, request.url.path)
@@ -1173,6 +1179,7 @@ class ParticipantSite:
         voter_key, participant_id = voter_key_for_device(device_id), None
         if state.cards_required and not card_code:
             return again(w["card_missing"])
+        same_person: list[str] = []  # this person's standing votes under other keys (see below)
         if card_code:
             card = store.card(state.session_id, card_code) if _CARD_CODE.fullmatch(card_code) else None
             if card is None:
@@ -1180,6 +1187,13 @@ class ParticipantSite:
             participant_id = card.participant_id
             if state.cards_required:  # a formal vote: one per card, whichever phone sends it
                 voter_key = voter_key_for_card(card_code)
+            if participant_id is not None:
+                # One vote per register entry: a card already counted on another phone's vote is
+                # refused; a formal vote replaces the vote this person sent from a phone, with this
+                # card, before cards were required.
+                same_person = [key for key in store.voters_of(ballot.id, participant_id) if key != voter_key]
+                if same_person and not state.cards_required:
+                    return again(w["card_used"])
 
         try:
             vote = validate_vote(ballot, Vote(ballot_id=ballot.id, voter_key=voter_key,
@@ -1196,7 +1210,7 @@ class ParticipantSite:
         if held is not None and held[0] == fingerprint:
             replaced = held[1]  # the same form sent twice: it was counted the first time
         else:
-            replaced = store.cast_vote(vote, checked=ballot)
+            replaced = store.cast_vote(vote, checked=ballot, instead_of=same_person)
             self._remember(nonce, fingerprint, replaced)
             taken.append(nonce)
         flag = self._sent_flag(secret, device_id, ballot.id, "r" if replaced else "c")
@@ -1288,7 +1302,7 @@ class ParticipantSite:
         message = w["vote_replaced"] if sent == "replaced" else w["vote_counted"]
         body = (f'<h1>{_e(ballot.question)}</h1><p class="k">{_e(message)}</p>'
                 f'<a class="b" href="/j/{code}">{_e(w["change_vote"])}</a>{results}')
-        return _document(message, body, context.language, header=context.campaign_name)
+        return _document(message, body, context.language, refresh=True, header=context.campaign_name)
 
     def _closed_page(self, code: str, context: _Context, ballot: Ballot, text: str, results: str,
                      sent: str | None) -> str:
@@ -1298,7 +1312,7 @@ class ParticipantSite:
             thanks = f'<p class="k">{_e(w["vote_replaced" if sent == "replaced" else "vote_counted"])}</p>'
         body = (f"<h1>{_e(ballot.question)}</h1>{thanks}<p>{_e(text)}</p>{results}"
                 f'<a class="b" href="/j/{code}">{_e(w["reload"])}</a>')
-        return _document(text, body, context.language, header=context.campaign_name)
+        return _document(text, body, context.language, refresh=True, header=context.campaign_name)
 
     def _idea_page(self, code: str, context: _Context, state: LiveState, nonce: str, *,
                    typed: str = "", error: str = "") -> str:
@@ -1316,7 +1330,7 @@ class ParticipantSite:
         prompt = state.idea_prompt.strip() or w["idea_prompt"]
         body = (f'<h1>{_e(prompt)}</h1><p class="k">{_e(w["idea_sent"])}</p>'
                 f'<a class="b" href="/j/{code}">{_e(w["another_idea"])}</a>')
-        return _document(w["idea_sent"], body, context.language, header=context.campaign_name)
+        return _document(w["idea_sent"], body, context.language, refresh=True, header=context.campaign_name)
 
     def _wait_page(self, code: str, context: _Context) -> str:
         w = context.words

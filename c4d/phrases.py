@@ -58,6 +58,9 @@ PHRASE_KEYS: dict[str, tuple[str, str]] = {
                      "Error when a card code does not match a card of this workshop."),
     "card_missing": ("Type the code printed on your voter card; this vote is only for card holders.",
                      "Error when a formal vote is sent without a card code."),
+    "card_used": ("This card has already voted on this question from another phone. If that was not you, "
+                  "tell the facilitator.",
+                  "Error when a card already counted on another phone's vote is typed again."),
     "not_counted": ("Your vote was not counted:", "Start of an error message about a vote."),
     "pick_one": ("Choose one option.", "Instruction for a single-choice ballot."),
     "pick_up_to": ("Choose up to {k} options.", "Instruction for a multiple-choice ballot; {k} is a number."),
@@ -86,6 +89,8 @@ PHRASE_KEYS: dict[str, tuple[str, str]] = {
     "rank_missing": ("Give every option a place, from 1 to {n}.", "Error: a full ranking has gaps."),
     "rank_twice": ("Two options have place {p}; give each place only once.", "Error: a place used twice."),
     "score_missing": ("Score every option on every criterion.", "Error: a scoring matrix is incomplete."),
+    "score_range": ("Each score is a whole number from {min} to {max}.",
+                    "Error: a score outside the scale; {min} and {max} are 1 and 5."),
     "idea_prompt": ("Your idea", "Label of the idea box when the facilitator gave no prompt."),
     "idea_empty": ("Write your idea before sending it.", "Error: an empty idea."),
     "idea_too_long": ("Your idea is {n} characters long; keep it to {max}. Nothing was saved.",

@@ -986,7 +986,14 @@ class Store:
             self._memo[key] = value
         return value
 
-    def cast_vote(self, vote: Vote, checked: Ballot | None = None) -> bool:
+    def voters_of(self, ballot_id: str, participant_id: str) -> list[str]:
+        """The voter keys of the standing votes on a ballot that carry this register entry
+        (a voter card's participant)."""
+        with self.transaction() as db:
+            return list(db.scalars(select(VoteRow.voter_key).where(
+                VoteRow.ballot_id == ballot_id, VoteRow.data["participant_id"].as_string() == participant_id)))
+
+    def cast_vote(self, vote: Vote, checked: Ballot | None = None, instead_of: Iterable[str] = ()) -> bool:
         """Check the vote against the ballot as it stands in the database and save it, in
         one transaction, so a vote can never land on a closed ballot: the write itself
         carries the condition that the ballot is still open, and refuses otherwise. Returns
@@ -997,7 +1004,11 @@ class Store:
         `checked`: the vote's ballot as the caller read it, open, and already checked the
         vote against (validate_vote). The ballot is then not read again: once open, its
         method, options and criteria can no longer change (voting.edit_ballot), so the check
-        still holds while the ballot is open, which the write itself makes sure of."""
+        still holds while the ballot is open, which the write itself makes sure of.
+
+        `instead_of`: voter keys of the same person's standing votes on this ballot under
+        another key (their phone's, before a formal vote asked for cards); they are removed
+        in the same transaction as this vote is saved, which then counts as a replacement."""
         if checked is not None and checked.id != vote.ballot_id:
             raise VotingError("This vote belongs to a different ballot.")
         if checked is not None and checked.status is not BallotStatus.open:
@@ -1022,7 +1033,13 @@ class Store:
                 written = _REPLACE_VOTE.run(connection, **values)
             if written != 1:  # closed (or deleted) since it was read: nothing was saved
                 raise VotingError("Voting on this question is closed; your vote was not counted.")
-            return standing is not None
+            others = [key for key in instead_of if key != vote.voter_key]
+            removed = 0
+            if others:
+                removed = connection.execute(
+                    delete(VoteRow).where(VoteRow.ballot_id == vote.ballot_id, VoteRow.voter_key.in_(others)),
+                    execution_options=_KEEP_ROWCOUNT).rowcount
+            return standing is not None or removed > 0
 
     def restore_vote(self, vote: Vote) -> None:
         """Bring back a vote exactly as saved (from a backup), whatever the ballot's status."""

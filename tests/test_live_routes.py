@@ -604,10 +604,10 @@ def test_a_vote_that_fails_unexpectedly_costs_the_others_in_its_wave_nothing(w, 
     b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"]))
     original = Store.cast_vote
 
-    def cast_vote(store, vote, checked=None):
+    def cast_vote(store, vote, **how):
         if vote.selections == [b.option_ids[2]]:
             raise RuntimeError("a fault in saving this one vote")
-        return original(store, vote, checked)
+        return original(store, vote, **how)
 
     monkeypatch.setattr(Store, "cast_vote", cast_vote)
     answers, pages = phones_vote_in_one_wave(w.store, w.code, [0, 2, 1, 0])
@@ -887,6 +887,86 @@ def test_an_optional_card_links_the_vote_but_the_phone_keeps_one_vote(store, dem
     votes = store.votes(b.id)
     assert len(votes) == 1 and votes[0].voter_key.startswith("device:")
     assert votes[0].participant_id == people[0].id
+
+
+def test_one_card_counts_once_whichever_phone_types_it(store, demo):
+    """Cards optional: a card already counted on one phone's vote is refused on another
+    phone (the first phone keeps its vote); cards then required: the card's formal vote
+    replaces the vote its holder sent from a phone with that card, so the person counts
+    once, and the results split by sex count them once."""
+    session, people = ppcd(store, demo)
+    store.add_cards([VoterCard(session_id=session.id, code="AAAAAA", participant_id=people[0].id)])
+    code = store.live_state(session.id).join_code
+    b = open_and_show(store, ballot(SimpleNamespace(campaign=demo, session=session), ["Radio", "TV"]))
+    own_phone, borrowed_phone = make_client(), make_client()
+    assert vote(own_phone, code, {"o": "0", "card": "AAAAAA"}).status_code == 303
+    refused = vote(borrowed_phone, code, {"o": "1", "card": "aaa aaa"})
+    assert refused.status_code == 422
+    assert "This card has already voted on this question from another phone." in refused.text
+    assert [(v.participant_id, v.selections) for v in store.votes(b.id)] == [(people[0].id, [b.option_ids[0]])]
+    assert vote(own_phone, code, {"o": "1", "card": "AAAAAA"}).status_code == 303  # its own phone may change it
+
+    show(store, session.id, Showing.ballot, ballot_id=b.id, cards_required=True)  # the same ballot, now formal
+    formal = vote(borrowed_phone, code, {"o": "0", "card": "AAAAAA"})
+    assert "Your earlier vote was replaced" in borrowed_phone.get(formal.headers["location"]).text
+    (only,) = store.votes(b.id)
+    assert (only.voter_key, only.participant_id, only.selections) == ("card:AAAAAA", people[0].id, [b.option_ids[0]])
+    groups = disaggregate(b, store.votes(b.id), {p.id: (p.sex, p.org_type) for p in people})
+    assert sum(g.turnout for name, g in groups.items() if name.startswith("Sex:")) == 1
+
+
+# --------------------------------------------------------------------------- phones move on by themselves
+
+
+def test_after_voting_the_phone_follows_the_facilitator_without_a_tap(w):
+    """The thank-you and closed pages reload themselves like the waiting page, so a phone
+    left on them shows the closing, the revealed results and then the next ballot."""
+    first = open_and_show(w.store, ballot(w, ["Radio", "TV"], question="Which channel first?"))
+    sent = vote(w.client, w.code, {"o": "1"})
+    link = sent.headers["location"]
+    thanks = w.client.get(link)
+    assert "your vote is counted" in thanks.text and '<meta http-equiv="refresh" content="5">' in thanks.text
+
+    w.store.save_ballot(reveal_results(close_ballot(first)))
+    closed = w.client.get(link)  # what the reload shows
+    assert "Voting on this question is closed." in closed.text and "your vote is counted" in closed.text
+    assert "Results" in closed.text and '<meta http-equiv="refresh" content="5">' in closed.text
+
+    open_and_show(w.store, ballot(w, ["Posters", "Radio"], question="Which format?"))
+    moved_on = w.client.get(link)
+    assert "Which format?" in moved_on.text and FormReader(moved_on.text).hidden()["kind"] == "vote"
+    assert "refresh" not in moved_on.text  # a form being filled in is never reloaded
+
+
+def test_an_idea_thanks_page_follows_the_facilitator_too(w):
+    show(w.store, w.session.id, Showing.ideas)
+    sent = post(w.client, w.code, {**FormReader(w.client.get(f"/j/{w.code}").text).hidden(), "idea": "Bus drivers"})
+    assert '<meta http-equiv="refresh" content="5">' in w.client.get(sent.headers["location"]).text
+    open_and_show(w.store, ballot(w, ["Radio", "TV"], question="Which channel first?"))
+    assert "Which channel first?" in w.client.get(sent.headers["location"]).text
+
+
+def test_a_thank_you_page_still_holds_hours_later(w, monkeypatch):
+    open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    link = vote(w.client, w.code, {"o": "0"}).headers["location"]
+    later = live.time.time() + 3 * 3600  # a long morning session
+    monkeypatch.setattr(live.time, "time", lambda: later)
+    assert "your vote is counted" in w.client.get(link).text
+
+
+def test_a_join_link_with_a_trailing_slash_leads_to_the_workshop(w):
+    for typed, expected in ((f"/j/{w.code}/", f"/j/{w.code}"), (f"/j/{w.code.lower()}//?sent=x", f"/j/{w.code}?sent=x")):
+        answer = w.client.get(typed, follow_redirects=False)
+        assert (answer.status_code, answer.headers["location"]) == (303, expected)
+    assert w.client.get(f"/j/{w.code}/").status_code == 200
+    unknown = w.client.get("/j/NOPE/", follow_redirects=False)
+    assert unknown.status_code == 404 and "No workshop with the code" in unknown.text
+
+
+def test_a_score_off_the_scale_is_named_as_such(w):
+    open_and_show(w.store, ballot(w, ["Radio", "TV"], VotingMethod.matrix, criteria=[Criterion(label="Severity")]))
+    refused = vote(w.client, w.code, {"s0_0": "6", "s1_0": "3"})
+    assert refused.status_code == 422 and "Each score is a whole number from 1 to 5." in refused.text
 
 
 # --------------------------------------------------------------------------- languages
