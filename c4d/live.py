@@ -1141,7 +1141,8 @@ class ParticipantSite:
                 self._forget(nonce)
             w = context.words if context else phrase_book.ENGLISH
             return self._message(w, f'{w["not_counted"]} {error}', context.language if context else "en", 409,
-                                 code=code, header=context.campaign_name if context else "")
+                                 code=code, header=context.campaign_name if context else "",
+                                 note=w["earlier_vote_stands"] if _one(fields, "kind") == "vote" else "")
         except BaseException:
             for nonce in taken:
                 self._forget(nonce)
@@ -1156,8 +1157,9 @@ class ParticipantSite:
             return self._message(w, w["bad_form"], context.language, 400, code=code, header=context.campaign_name)
         ballot = self._showing_ballot(view)
         if ballot is None or ballot.id != ballot_id or ballot.status is not BallotStatus.open:
-            return self._message(w, w["vote_not_counted"], context.language, 409, code=code,
-                                 header=context.campaign_name)
+            moved_on = ballot is None or ballot.id != ballot_id
+            return self._message(w, w["vote_moved_on" if moved_on else "vote_not_counted"], context.language, 409,
+                                 code=code, header=context.campaign_name, note=w["earlier_vote_stands"])
         if not self._nonce_ok(secret, nonce, device_id, _subject(ballot)):
             return self._message(w, w["reload_page"], context.language, 400, code=code,
                                  header=context.campaign_name)
@@ -1213,6 +1215,7 @@ class ParticipantSite:
             replaced = store.cast_vote(vote, checked=ballot, instead_of=same_person)
             self._remember(nonce, fingerprint, replaced)
             taken.append(nonce)
+            self._results.pop((store.url, ballot.id), None)  # revealed results are counted again with it
         flag = self._sent_flag(secret, device_id, ballot.id, "r" if replaced else "c")
         return _redirect(f"/j/{code}?sent={flag}")
 
@@ -1258,12 +1261,14 @@ class ParticipantSite:
     @staticmethod
     def _message(w: Mapping[str, str], text: str, lang: str, status: int, *, code: str | None = None,
                  header: str = "", cookie: str | None = None,
-                 headers: Mapping[str, str] | None = None) -> Response:
-        """A short page saying what happened, with a way back to the workshop page."""
+                 headers: Mapping[str, str] | None = None, note: str = "") -> Response:
+        """A short page saying what happened (and a `note` in small print), with a way back
+        to the workshop page."""
         back = ""
         if code and _JOIN_CODE.fullmatch(code):
             back = f'<a class="b" href="/j/{code}">{_e(w["reload"])}</a>'
-        body = f'<p class="e">{_e(text)}</p>{back}'
+        small = f'<p class="m">{_e(note)}</p>' if note else ""
+        body = f'<p class="e">{_e(text)}</p>{small}{back}'
         return _response(_document(text, body, lang, header=header), status, cookie=cookie, headers=headers)
 
     @staticmethod
@@ -1291,7 +1296,8 @@ class ParticipantSite:
         inner = _ballot_fields(ballot, posted, w)
         if cards_required or context.has_cards:
             inner += _card_field(cards_required, posted, w)
-        problem = f'<p class="e">{_e(w["not_counted"])} {_e(error)}</p>' if error else ""
+        problem = (f'<p class="e">{_e(w["not_counted"])} {_e(error)}</p><p class="m">{_e(w["earlier_vote_stands"])}</p>'
+                   if error else "")
         body = (f"<h1>{_e(ballot.question)}</h1>{problem}<p>{_e(_instructions(ballot, w))}</p>"
                 + self._form(code, {"kind": "vote", "ballot": ballot.id, "nonce": nonce}, inner, w["submit_vote"])
                 + f'<p class="m">{_e(w["replace_note"])}</p>')

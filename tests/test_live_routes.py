@@ -954,6 +954,26 @@ def test_a_thank_you_page_still_holds_hours_later(w, monkeypatch):
     assert "your vote is counted" in w.client.get(link).text
 
 
+def test_a_vote_for_a_question_taken_off_the_phones_says_so_and_the_earlier_vote_stands(w):
+    first = open_and_show(w.store, ballot(w, ["Radio", "TV"], question="Which channel first?"))
+    assert vote(w.client, w.code, {"o": "0"}).status_code == 303
+    again = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
+    open_and_show(w.store, ballot(w, ["Posters", "Radio"], question="Which format?"))  # the first stays open
+    late = post(w.client, w.code, {**again, "o": "1"})
+    assert late.status_code == 409
+    assert "This question is no longer on the phones; your vote was not counted." in late.text
+    assert "If you voted on this question before, that vote still counts." in late.text
+    assert [v.selections for v in w.store.votes(first.id)] == [[first.option_ids[0]]]
+
+
+def test_results_shown_while_voting_include_the_phones_own_vote_at_once(w):
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    w.store.save_ballot(reveal_results(b))
+    for n, phone in enumerate([make_client() for _ in range(3)], start=1):
+        thanks = phone.get(vote(phone, w.code, {"o": "1"}).headers["location"])
+        assert f"with {n} of {n} vote" in thanks.text, thanks.text
+
+
 def test_a_join_link_with_a_trailing_slash_leads_to_the_workshop(w):
     for typed, expected in ((f"/j/{w.code}/", f"/j/{w.code}"), (f"/j/{w.code.lower()}//?sent=x", f"/j/{w.code}?sent=x")):
         answer = w.client.get(typed, follow_redirects=False)
