@@ -33,7 +33,9 @@ latencies (the POST alone, and the whole phone: GET + POST + thank-you).
 
 The rate limiter of the participant pages keys by address and device; each phone has
 a fresh device cookie, so the default limiter (12 sends in 10 s per device) applies
-unchanged.
+unchanged. New phones are also limited per address (6 in 10 minutes), except from the
+laptop itself; these phones all come from 127.0.0.1, while real phones each have an
+address of their own on the laptop's Wi-Fi, so neither case is ever held back.
 
     python bench/phone_load.py [--rounds N]
 """
@@ -273,7 +275,8 @@ def run(rounds: int = REPEATS, verbose: bool = True) -> dict[str, Any]:
                                "--server.port <free port> " + " ".join(common.STREAMLIT_FLAGS),
         "bare_command": "python -m uvicorn noop_routes:bare --app-dir bench --host 127.0.0.1 "
                         "--port <free port> --no-access-log",
-        "rate_limiter": "12 sends per 10 s for each address and device",
+        "rate_limiter": "12 sends per 10 s for each address and device; new phones per address not limited "
+                        "from the laptop itself (127.0.0.1)",
         "votes_rounds": votes,
         "same_server_rounds": same,
         "bare_rounds": bare,

@@ -74,6 +74,7 @@ import asyncio
 import hashlib
 import hmac
 import html
+import ipaddress
 import logging
 import re
 import secrets
@@ -137,6 +138,10 @@ RESULT_TTL = 2.0
 PAGES_KEPT = 64  # rendered pages (and merged phrases) kept, one per kind of page and version
 MAX_FIELDS = 400  # a 30 × 10 scoring matrix has 300 score fields
 RECENT_NONCES = 5000
+# A phone is one device cookie; a browser that forgets it arrives as a new phone, with a
+# new vote. Each address (a phone on the laptop's Wi-Fi) may arrive new this often; the
+# laptop itself (loopback) is not limited.
+NEW_PHONES_PER_ADDRESS = (6, 600.0)  # at most 6 in 10 minutes
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -619,9 +624,12 @@ class ParticipantSite:
     """The participant pages of one process. `participant_routes()` builds one; tests and
     benchmarks may pass their own store and rate limiter."""
 
-    def __init__(self, store: Store | None = None, limiter: RateLimiter | None = None):
+    def __init__(self, store: Store | None = None, limiter: RateLimiter | None = None,
+                 new_phones: RateLimiter | None = None):
         self._fixed_store = store
         self.limiter = limiter or RateLimiter(limit=12, window=10.0)
+        limit, window = NEW_PHONES_PER_ADDRESS
+        self.new_phones = new_phones or RateLimiter(limit=limit, window=window)
         self._lock = threading.Lock()  # the double-tap memory
         self._secret_lock = threading.Lock()
         self._secrets: dict[str, str] = {}
@@ -754,6 +762,17 @@ class ParticipantSite:
         seen = self._languages.get((store.url, code))
         return (phrase_book.ENGLISH, "en") if seen is None else (seen[1], seen[0])
 
+    def _may_arrive_new(self, request: Request) -> bool:
+        """Whether this address may be given one more new device cookie now (see
+        NEW_PHONES_PER_ADDRESS); always for the laptop itself."""
+        address = client_ip(request)
+        try:
+            if ipaddress.ip_address(address).is_loopback:
+                return True
+        except ValueError:
+            pass
+        return self.new_phones.allow(address)
+
     # ---- nonces and thank-you flags
 
     def _nonce(self, secret: str, device_id: str, subject: str) -> str:
@@ -818,6 +837,9 @@ class ParticipantSite:
         device_id = verify_device(secret, token)
         new_cookie = None
         if device_id is None:  # new phone, or a token this laptop did not sign: start afresh
+            if not self._may_arrive_new(request):
+                w, lang = self._early_words(store, code)
+                return self._message(w, w["too_many_phones"], lang, 429, code=code, headers={"Retry-After": "120"})
             device_id, new_cookie = new_device(secret)
         if not _JOIN_CODE.fullmatch(code):
             return _response(self._unknown_page(request.path_params["code"], phrase_book.ENGLISH), 404,
@@ -1049,6 +1071,8 @@ class ParticipantSite:
         if not _JOIN_CODE.fullmatch(code):
             return _response(self._unknown_page(request.path_params["code"], phrase_book.ENGLISH), 404)
         if device_id is None:
+            if not self._may_arrive_new(request):
+                return self._message(w, w["too_many_phones"], lang, 429, code=code, headers={"Retry-After": "120"})
             return self._message(w, w["reload_page"], lang, 400, code=code, cookie=new_device_token(secret))
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":

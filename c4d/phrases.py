@@ -100,6 +100,9 @@ PHRASE_KEYS: dict[str, tuple[str, str]] = {
     "idea_too_long": ("Your idea is {n} characters long; keep it to {max}. Nothing was saved.",
                       "Error: an idea over the length limit."),
     "too_long": ("That was too much text. Nothing was saved.", "Error: a form far bigger than any ballot."),
+    "too_many_phones": ("Too many new phones from this address in a few minutes. Wait a few minutes, and keep "
+                        "using the same browser: it remembers this phone for the workshop.",
+                        "Error: one address keeps arriving as a new phone (its browser forgets the workshop)."),
     "too_many_tries": ("Too many tries; wait a few seconds and try again.", "Error: many sends in a few seconds."),
     "reload_page": ("Please reload this page and try again; nothing was counted.",
                     "Error: the page was out of date or the phone's token was not recognised."),

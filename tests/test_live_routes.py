@@ -98,7 +98,10 @@ class FormReader(HTMLParser):
 
 
 def make_client(**kwargs) -> TestClient:
-    return TestClient(Starlette(routes=live.participant_routes(**kwargs)), base_url="http://testserver")
+    """A phone of its own (the test client's address is the same for all: they are not
+    limited as new phones from one address, except where a test says so)."""
+    site = live.ParticipantSite(**{"new_phones": RateLimiter(limit=10**6, window=1.0), **kwargs})
+    return TestClient(Starlette(routes=site.routes()), base_url="http://testserver")
 
 
 def open_and_show(store: Store, ballot: Ballot, *, cards_required: bool = False) -> Ballot:
@@ -952,6 +955,29 @@ def test_a_thank_you_page_still_holds_hours_later(w, monkeypatch):
     later = live.time.time() + 3 * 3600  # a long morning session
     monkeypatch.setattr(live.time, "time", lambda: later)
     assert "your vote is counted" in w.client.get(link).text
+
+
+def test_one_address_arriving_as_a_new_phone_again_and_again_is_held_back(w):
+    """A browser that forgets the device cookie (or a participant clearing it to vote
+    again) arrives as a new phone each time: the sixth time within minutes from one
+    address, it is asked to wait, and gets no new cookie; the laptop itself is never held."""
+    b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
+    site = live.ParticipantSite(new_phones=RateLimiter(*live.NEW_PHONES_PER_ADDRESS))
+    wifi_phone = TestClient(Starlette(routes=site.routes()), base_url="http://testserver", client=("192.168.1.23", 5000))
+    for _ in range(live.NEW_PHONES_PER_ADDRESS[0]):
+        wifi_phone.cookies.clear()
+        assert vote(wifi_phone, w.code, {"o": "0"}).status_code == 303
+    wifi_phone.cookies.clear()
+    held = wifi_phone.get(f"/j/{w.code}")
+    assert held.status_code == 429 and "Too many new phones from this address" in held.text
+    assert "set-cookie" not in held.headers and "<form method=post" not in held.text
+    assert w.store.vote_count(b.id) == live.NEW_PHONES_PER_ADDRESS[0]
+    other_phone = TestClient(Starlette(routes=site.routes()), base_url="http://testserver", client=("192.168.1.24", 5000))
+    assert other_phone.get(f"/j/{w.code}").status_code == 200
+    laptop = TestClient(Starlette(routes=site.routes()), base_url="http://testserver", client=("127.0.0.1", 5000))
+    for _ in range(live.NEW_PHONES_PER_ADDRESS[0] + 2):
+        laptop.cookies.clear()
+        assert laptop.get(f"/j/{w.code}").status_code == 200
 
 
 def test_a_vote_for_a_question_taken_off_the_phones_says_so_and_the_earlier_vote_stands(w):
