@@ -137,3 +137,30 @@ def test_phones_vote_while_the_projector_counts(browser, room, artifacts):
             ["The capital city"], ["Transit points (bus and train stations, border crossings)"]]
     finally:
         store.engine.dispose()
+
+
+def test_a_long_web_address_or_word_wraps_on_a_phone(browser, room):
+    """Option labels are typed by people: a web address or a long compound word must wrap
+    on a 360 px phone instead of widening the page and hiding the rest of the label."""
+    from c4d.voting import edit_ballot
+
+    base, data, ballot = room
+    address = "https://www.facebook.com/groups/safe-migration-mongolia-returnees-network-2020"
+    compound = "Улаанбаатархотынгэрхорооллынзалуучуудынсүлжээнийгишүүд"
+    store = Store(database(data))
+    try:
+        labels = [address, compound] + [o.label for o in ballot.options[2:]]
+        store.save_ballot(edit_ballot(ballot, question=QUESTION + " " + compound, options=[
+            o.model_copy(update={"label": label}) for o, label in zip(ballot.options, labels)]))
+    finally:
+        store.engine.dispose()
+    phone = phone_context(browser)
+    page = phone.new_page()
+    page.goto(f"{base}/j/{CODE}")
+    expect(page.get_by_role("checkbox", name=address)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 2, f"the ballot is {width}px wide on a {PHONE['width']}px phone"
+    for name in (address, compound):
+        box = page.get_by_text(name, exact=True).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE["width"], name
+    phone.close()
