@@ -18,6 +18,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from c4d import worksheet as worksheet_module
+from c4d.decisions import day_label
 from c4d.demo import load_demo
 from c4d.export.docx_writer import COMPLEX_SCRIPT_FONT, TABLE_STYLE, ReportWriter, xml_safe
 from c4d.export.workshop_report import build_workshop_report, report_filename
@@ -189,6 +190,99 @@ def test_decisions_section_comes_from_the_worksheet(demo):
     assert "Young women aged 18–27" in choices
     assert "Primary target group: Young women aged 18–27" in [
         p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+
+
+# ---- decisions: which one stands, and what the numbers count ---------------------------------
+def tables_headed(document, *headers: str) -> list:
+    return [t for t in document.tables if [c.text for c in t.rows[0].cells] == list(headers)]
+
+
+@pytest.fixture(scope="module")
+def revised():
+    """The example where the PPCD re-decided the trend by criteria scoring, changed the
+    primary target group the same day, and the launch changed it again."""
+    from datetime import timedelta
+
+    from c4d import voting
+    from c4d.models import Decision, DecisionTopic
+
+    store = Store("sqlite://")
+    campaign = load_demo(store)
+    ppcd = store.session(campaign.id, "ppcd-2020")
+    launch = store.session(campaign.id, "launch-2021")
+    current = {d.topic: d for d in store.decisions(campaign.id)}
+    trend, audience = current[DecisionTopic.trend], current[DecisionTopic.primary_audience]
+
+    ballot = voting.open_ballot(voting.ballot_from_template("trend", campaign.id, ppcd.id))
+    store.save_ballot(ballot)
+    for n, first in enumerate((5, 4, 5, 3)):
+        scores = {o.id: {c.id: (first if i == 0 else 1 + (i + n) % 3) for c in ballot.criteria}
+                  for i, o in enumerate(ballot.options)}
+        store.cast_vote(voting.Vote(ballot_id=ballot.id, voter_key=f"v{n}", scores=scores))
+    ballot = store.save_ballot(voting.close_ballot(ballot))
+    result = voting.count(ballot, store.votes(ballot.id))
+    store.add_decision(voting.decision_from_result(ballot, result, decided_at=trend.decided_at + timedelta(hours=1)))
+
+    store.add_decision(Decision(campaign_id=campaign.id, session_id=ppcd.id, topic=DecisionTopic.primary_audience,
+                                choice="High-school girls", method="Ranking vote (Borda count)",
+                                breakdown=[], decided_at=audience.decided_at + timedelta(hours=2)))
+    store.add_decision(Decision(campaign_id=campaign.id, session_id=launch.id, topic=DecisionTopic.primary_audience,
+                                choice="Job seekers going abroad", method="Discussion (consensus)",
+                                decided_at=audience.decided_at + timedelta(days=300)))
+    return store, campaign, result
+
+
+def test_report_lists_only_standing_decisions_in_the_main_table(revised):
+    store, campaign, result = revised
+    document = open_report(build_workshop_report(store, campaign.id, "ppcd-2020"))
+    [main] = tables_headed(document, "Decision", "Choice", "How it was decided", "Turnout")
+    rows = table_rows(main)[1:]
+    topics = [r[0] for r in rows]
+    assert len(topics) == len(set(topics))  # one decision per topic, as on the Key decisions page
+    assert ["Trafficking trend / type of exploitation", result.winner_labels[0], "Criteria scoring (weighted)"] in [
+        r[:3] for r in rows]
+    assert "Primary target group" not in topics  # the launch's decision stands now, not this workshop's
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert f"Trafficking trend / type of exploitation: {result.winner_labels[0]}" in headings
+    assert "Primary target group: Young women aged 18–27" not in headings
+    assert "Trafficking trend / type of exploitation: Trafficking for sexual exploitation" not in headings
+
+
+def test_report_keeps_superseded_decisions_and_says_what_replaced_them(revised):
+    store, campaign, result = revised
+    document = open_report(build_workshop_report(store, campaign.id, "ppcd-2020"))
+    assert "Superseded decisions" in [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    [earlier] = tables_headed(document, "Decision", "Choice", "Decided on", "Status")
+    rows = {r[1]: r for r in table_rows(earlier)[1:]}
+    assert set(rows) == {"Trafficking for sexual exploitation", "Young women aged 18–27", "High-school girls"}
+    assert rows["Trafficking for sexual exploitation"][3].startswith("Superseded on ")
+    assert rows["Trafficking for sexual exploitation"][3].endswith(f"by “{result.winner_labels[0]}”")
+    assert rows["Young women aged 18–27"][3].endswith("by “High-school girls”")
+    launch_day = day_label(store.decisions(campaign.id)[-1].decided_at)
+    assert rows["High-school girls"][3] == f"Superseded on {launch_day} by “Job seekers going abroad” (Campaign launch)"
+
+
+def test_report_of_the_later_workshop_says_which_decision_it_replaced(revised):
+    store, campaign, _ = revised
+    document = open_report(build_workshop_report(store, campaign.id, "launch-2021"))
+    replaced = [d for d in store.decisions(campaign.id) if d.choice == "High-school girls"][0]
+    [main] = tables_headed(document, "Decision", "Choice", "How it was decided", "Turnout")
+    assert table_rows(main)[1:] == [["Primary target group", "Job seekers going abroad", "Discussion (consensus)", "–"]]
+    assert any(line.startswith(f"Replaces the decision of {day_label(replaced.decided_at)} (Participatory") and line.endswith("“High-school girls”.")
+               for line in texts(document))
+    assert not tables_headed(document, "Decision", "Choice", "Decided on", "Status")
+
+
+def test_report_names_a_criteria_score_as_a_score_not_votes(revised):
+    store, campaign, result = revised
+    document = open_report(build_workshop_report(store, campaign.id, "ppcd-2020"))
+    [scores] = tables_headed(document, "Option", "Score out of 100")
+    expected = [[r.label, f"{r.normalised:.1f}"] for r in result.rows]
+    assert table_rows(scores)[1:] == expected
+    assert any(not value.endswith(".0") for _label, value in expected)  # a real fraction, written once
+    # the single-choice decisions still count votes, as whole numbers
+    votes = tables_headed(document, "Option", "Votes", "Share of votes")
+    assert votes and all(re.fullmatch(r"\d+", row[1]) for t in votes for row in table_rows(t)[1:])
 
 
 def test_footer_numbers_pages_and_cover_has_none(demo):

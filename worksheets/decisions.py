@@ -5,14 +5,22 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.decisions import PPCD_TOPICS, latest_by_topic, missing_topics, turnout_label
+from c4d.decisions import (
+    day_label,
+    measure,
+    missing_topics,
+    standing,
+    superseded_by,
+    superseded_text,
+    turnout_label,
+)
 from c4d.models import Decision, DecisionTopic, TallyRow
 
 campaign = ui.require_campaign()
 db = ui.store()
 projector = ui.projector_on()
 decisions = db.decisions(campaign.id)
-current = latest_by_topic(decisions)
+replaced = superseded_by(decisions)
 sessions = {s.id: s for s in db.sessions(campaign.id)}
 
 st.title("Key decisions")
@@ -25,22 +33,26 @@ if missing := missing_topics(decisions):
 
 
 def tally_chart(decision: Decision) -> alt.Chart:
-    data = pd.DataFrame([{"Option": r.option, "Votes": r.votes} for r in decision.breakdown])
+    """The breakdown as bars, on the scale of its counting method (votes, dots, Borda points,
+    a score out of 100)."""
+    unit = measure(decision)
+    data = pd.DataFrame([{"Option": r.option, "Value": r.votes, "Shown": unit.show(r.votes)}
+                         for r in decision.breakdown])
+    scale = alt.Scale(domain=[0, unit.out_of]) if unit.out_of else alt.Scale(zero=True)
     return (
         alt.Chart(data)
         .mark_bar(color="#0b5cad")
-        .encode(x=alt.X("Votes:Q", title="Votes"), y=alt.Y("Option:N", sort="-x", title=None,
-                                                            axis=alt.Axis(labelLimit=400)),
-                tooltip=["Option", "Votes"])
+        .encode(x=alt.X("Value:Q", title=unit.title, scale=scale),
+                y=alt.Y("Option:N", sort="-x", title=None, axis=alt.Axis(labelLimit=400)),
+                tooltip=[alt.Tooltip("Option:N"), alt.Tooltip("Shown:N", title=unit.title)])
         .properties(height=40 * len(decision.breakdown) + 20)
         .configure_axis(labelFontSize=22 if projector else 13, titleFontSize=20 if projector else 13)
     )
 
 
-for topic in (*PPCD_TOPICS, DecisionTopic.secondary_audience, DecisionTopic.other):
-    decision = current.get(topic)
-    if decision is None:
-        continue
+for decision in standing(decisions):
+    topic = decision.topic
+    earlier = [d for d in decisions if d.id in replaced and d.topic is topic]
     with st.container(border=True):
         st.markdown(f"**{ui.plain(topic.label)}**")
         st.subheader(ui.plain(decision.choice), anchor=False)
@@ -52,9 +64,18 @@ for topic in (*PPCD_TOPICS, DecisionTopic.secondary_audience, DecisionTopic.othe
             st.markdown(ui.plain(decision.rationale))
         if decision.breakdown:
             st.altair_chart(tally_chart(decision), width="stretch")
+        if earlier and not projector:
+            with st.expander(f"Earlier decisions on this topic ({len(earlier)}), since superseded"):
+                for old in earlier:
+                    st.markdown(ui.plain(f"{old.choice} — decided on {day_label(old.decided_at)}. "
+                                         f"{superseded_text(old, replaced[old.id], sessions)}."))
         if not projector:
             with st.popover("Remove this decision"):
-                st.write("The decision is deleted; an earlier decision on the same topic, if any, applies again.")
+                if topic is DecisionTopic.other:
+                    st.write("The decision is deleted.")
+                else:
+                    st.write("The decision is deleted; the earlier decision on the same topic, if any, "
+                             "applies again.")
                 if st.button("Remove", key=f"remove-{decision.id}"):
                     db.delete_decision(decision.id)
                     st.rerun()
