@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from c4d.ideas import Idea, IdeaStatus, merge, promote, support, visible
+from c4d.ideas import IDEA_MAX, Idea, IdeaStatus, merge, promote, support, visible
 from c4d.models import Campaign, Session
 from c4d.participation import LiveState, Showing
 from c4d.voting import Ballot, BallotStatus, VotingError, VotingMethod
@@ -84,7 +84,13 @@ def merge_ideas(store: "Store", keep: Idea, others: list[Idea]) -> int:
 
 
 def reword(store: "Store", idea: Idea, text: str) -> Idea:
-    return store.save_idea(Idea.model_validate(idea.model_dump() | {"text": text}))
+    """Save a new wording. It must fit on a ballot as an option (`IDEA_MAX` characters),
+    so that putting the idea on a ballot later cannot fail on its length."""
+    updated = Idea.model_validate(idea.model_dump() | {"text": text})
+    if len(updated.text) > IDEA_MAX:
+        raise ValueError(f"The wording is {len(updated.text)} characters long; keep it to {IDEA_MAX}, "
+                         "the longest a ballot option can be.")
+    return store.save_idea(updated)
 
 
 def hide(store: "Store", idea: Idea) -> Idea:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.ideas import IdeaStatus, likely_duplicates, support, visible
+from c4d.ideas import IDEA_MAX, IdeaStatus, likely_duplicates, shortened, support, too_long_for_ballot, visible
 from c4d.ideas_worksheet import (
     PROMPT_EXAMPLES,
     board_rows,
@@ -36,6 +36,21 @@ ballots = {b.id: b for b in db.ballots(session.id)}
 counts = support(ideas)
 on_board = visible(ideas)
 board_open = state.showing is Showing.ideas
+
+
+def shorten_form(idea, where: str) -> None:
+    """Ask for a wording that fits on a ballot, for an idea sent when phones allowed more."""
+    st.warning(f"This idea is {len(idea.text)} characters long; an option on a ballot can have at most "
+               f"{IDEA_MAX}. Shorten it before putting it on a ballot. It reads in full: {ui.plain(idea.text)}")
+    with st.form(f"shorten-{where}-{idea.id}"):
+        text = st.text_input("Shorter wording", value=shortened(idea.text), max_chars=IDEA_MAX,
+                             help="The box starts with the idea cut to fit; correct it before saving.")
+        if st.form_submit_button("Save the shorter wording"):
+            with ui.saving("Idea"):
+                reword(db, idea, text)
+                ui.flash("Shorter wording saved; the idea can now go on a ballot.")
+                st.rerun()
+
 
 # ---- the prompt and the board on the phones -----------------------------------------------
 if not projector:
@@ -100,13 +115,18 @@ if groups:
 st.subheader("Tidy an idea", anchor=False)
 idea_id = st.selectbox("Idea", list(labels), format_func=labels.__getitem__, key=f"tidy-{session.id}")
 idea = ideas_by_id[idea_id]
-with st.form(f"reword-{idea.id}"):
-    text = st.text_input("Wording", value=idea.text, max_chars=280)
-    if st.form_submit_button("Save wording"):
-        with ui.saving("Idea"):
-            reword(db, idea, text)
-            ui.flash("Wording saved.")
-            st.rerun()
+
+if too_long_for_ballot(idea):
+    shorten_form(idea, "tidy")
+else:
+    with st.form(f"reword-{idea.id}"):
+        text = st.text_input("Wording", value=idea.text, max_chars=IDEA_MAX,
+                             help=f"At most {IDEA_MAX} characters, the longest a ballot option can be.")
+        if st.form_submit_button("Save wording"):
+            with ui.saving("Idea"):
+                reword(db, idea, text)
+                ui.flash("Wording saved.")
+                st.rerun()
 others = st.multiselect("Merge these ideas into it", [i for i in labels if i != idea.id],
                         format_func=labels.__getitem__, key=f"merge-{idea.id}")
 m1, m2 = st.columns(2)
@@ -136,7 +156,10 @@ if target == NEW:
     methods = list(VotingMethod)
     method = st.selectbox("Counting method", methods, format_func=lambda m: m.label, key=f"promote-method-{session.id}")
     st.caption(ui.plain(method.explanation))
-if st.button("Put on the ballot", type="primary", disabled=not picked, key="promote"):
+too_long = [ideas_by_id[i] for i in picked if too_long_for_ballot(ideas_by_id[i])]
+for long_idea in too_long:  # asked before, so putting them on the ballot cannot fail on length
+    shorten_form(long_idea, "promote")
+if st.button("Put on the ballot", type="primary", disabled=not picked or bool(too_long), key="promote"):
     with ui.saving("Ballot"):
         ballot = ideas_to_ballot(db, [ideas_by_id[i] for i in picked],
                                  None if target == NEW else ballots[target],

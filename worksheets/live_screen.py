@@ -10,7 +10,7 @@ import streamlit as st
 
 from c4d import lan, pretest, ui
 from c4d.ballot_worksheet import eligible_for, projector_may_show_results, result_chart, tally
-from c4d.ideas import support, visible
+from c4d.ideas import on_board_count, support, visible
 from c4d.participation import Showing
 from c4d.store import NotFound
 from c4d.voting import BallotStatus, VotingMethod, describe_result
@@ -28,6 +28,7 @@ st.markdown("""
 .c4d-code { font: 800 7.5rem/1 monospace; letter-spacing: .6rem; color: #000; margin: .4rem 0 1rem; }
 .c4d-url { font: 700 2.4rem/1.2 monospace; color: #000; word-break: break-all; }
 .c4d-small-join { font: 700 1.6rem/1.3 monospace; color: #000; }
+.c4d-qr-code { font: 800 2rem/1 monospace; letter-spacing: .2rem; color: #000; text-align: center; }
 .st-key-live-count p { font-size: 3.6rem !important; font-weight: 800; color: #000; margin: 0; }
 .st-key-live-question h2, .st-key-live-question h2 * { font-size: 3rem !important; font-weight: 800; color: #000; }
 .st-key-live-ideas p { font-size: 2rem !important; line-height: 1.25; color: #000; }
@@ -78,14 +79,30 @@ def join_line() -> None:
                 unsafe_allow_html=True)
 
 
+QR_CORNER_PX = 160  # scannable from the back of a room, small enough to leave the results their space
+
+
+def heading_with_join(question: str, count: str) -> None:
+    """The question and its count, with a compact QR code and the join code beside them, so
+    people who arrive late can still scan in; the results below keep the full width."""
+    text_col, qr_col = st.columns([5, 1], vertical_alignment="top")
+    with text_col:
+        join_line()
+        with st.container(key="live-question"):
+            st.header(ui.plain(question), anchor=False)
+        with st.container(key="live-count"):
+            st.markdown(count)
+    with qr_col.container(key="live-join-qr"):
+        st.image(qr_png(join), width=QR_CORNER_PX, alt="QR code that opens the voting page")
+        st.markdown(f'<div class="c4d-qr-code" style="width: {QR_CORNER_PX}px">{html.escape(code)}</div>',
+                    unsafe_allow_html=True)
+
+
 def ballot_view(ballot) -> None:
     counted = tally(db, ballot)
     could = eligible_for(session, db.participants(session.id), ballot)
     voted = counted.turnout if counted.turnout is not None else counted.cast
-    with st.container(key="live-question"):
-        st.header(ui.plain(ballot.question), anchor=False)
-    with st.container(key="live-count"):
-        st.markdown(f"{voted} of {could.count} voted" if could.count else f"{voted} voted")
+    heading_with_join(ballot.question, f"{voted} of {could.count} voted" if could.count else f"{voted} voted")
     result = counted.result
     show = result is not None and projector_may_show_results(ballot)
     with st.container(key="live-note"):
@@ -110,10 +127,8 @@ def ideas_view(prompt: str) -> None:
     ideas = db.ideas(session.id)
     counts = support(ideas)
     shown = sorted(visible(ideas), key=lambda i: (i.created_at, i.id), reverse=True)  # newest first
-    with st.container(key="live-question"):
-        st.header(ui.plain(prompt or "Send your ideas"), anchor=False)
-    with st.container(key="live-count"):
-        st.markdown(f"{len(ideas)} idea{'s' if len(ideas) != 1 else ''}")
+    n = on_board_count(ideas)  # what the board shows: duplicates merged away and hidden ideas left out
+    heading_with_join(prompt or "Send your ideas", f"{n} idea{'s' if n != 1 else ''}")
     with st.container(key="live-ideas"):
         columns = st.columns(3)
         for n, idea in enumerate(shown[:30]):
@@ -134,10 +149,8 @@ def live() -> None:
         except NotFound:
             ballot = None
     if ballot is not None:
-        join_line()
         ballot_view(ballot)
     elif state.showing is Showing.ideas:
-        join_line()
         ideas_view(state.idea_prompt)
     elif state.showing is Showing.pretest:
         join_line()
