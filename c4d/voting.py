@@ -17,7 +17,8 @@ The pieces, in the order a facilitator meets them:
 - `HandCount` — the counts a facilitator types in after a show of hands.
 - `count` → `Result`: rows best first, winners, ties, turnout, and the details of each
   method (Borda points, instant-runoff rounds, criteria means and weighted totals).
-  `describe_result` puts a result into one sentence; `runoff_ballot` turns a tie into a
+  `describe_result` puts a result into one sentence (`result_parts` gives the same facts
+  as data, for a page that words them itself); `runoff_ballot` turns a tie into a
   new ballot; `disaggregate` splits a result by sex and organisation type for the
   voters who chose to identify themselves; `decision_from_result` turns a result into
   the campaign `Decision` it settles.
@@ -35,9 +36,14 @@ Counting rules worth knowing (also in the method explanations):
   eliminated together (nothing transfers, so this changes no outcome). When several
   options share the fewest votes, the one eliminated is the one with the fewest first
   preferences, then the fewest Borda points (from the rankings as cast; unranked
-  options earn none), then the one lowest on the ballot — and the result says that a
-  tie-break was used. Two options left with equal votes are a tie for the room to
-  settle (for example with `runoff_ballot`), never a coin toss.
+  options earn none) — and the result says that a tie-break was used. When even those
+  counts cannot separate them, the count follows every way the elimination could go:
+  if the same option(s) can win whichever goes, the one lowest on the ballot goes (and
+  the round says the outcome is the same either way); if not, the count stops there
+  and the options that could win are tied (`Result.inseparable_ids` names the options
+  no count could separate). Ballot order never decides a winner. Two options left with
+  equal votes are a tie as well. A tie is for the room to settle (for example with
+  `runoff_ballot`), never a coin toss.
 - Criteria scoring: each voter scores every option 1–5 on every criterion. For each
   option, the weighted total is Σ weight × mean score; the normalised score maps the
   weighted mean (1–5) onto 0–100.
@@ -277,7 +283,7 @@ class Ballot(Model):
             rule = "several on one option if you like" if self.allow_stacking else "at most one per option"
             return f"Place up to {d} {unit} ({rule})."
         if self.method is VotingMethod.ranking_borda:
-            return f"Put all {n} options in order, your favourite first."
+            return f"Put all {_plural(n, 'option')} in order, your favourite first."
         if self.method is VotingMethod.ranking_irv:
             return "Put the options you support in order, your favourite first; leave out any you would never choose."
         return f"Score each option from {SCORE_MIN} (low) to {SCORE_MAX} (high) on each criterion."
@@ -620,7 +626,7 @@ def validate_vote(ballot: Ballot, vote: Vote, *, require_open: bool = True) -> V
         _check_known(ballot, vote.dots)
         allowed = ballot.dots or 0
         if placed > allowed:
-            raise VotingError(f"You have {allowed} dots but placed {placed}.")
+            raise VotingError(f"You have {_plural(allowed, 'dot')} but placed {placed}.")
         if not ballot.allow_stacking and any(n > 1 for n in vote.dots.values()):
             raise VotingError("Put at most one dot on each option.")
     elif method.is_ranking:
@@ -636,15 +642,19 @@ def validate_vote(ballot: Ballot, vote: Vote, *, require_open: bool = True) -> V
             )
     else:
         _check_known(ballot, vote.scores)
-        criteria = {c.id for c in ballot.criteria}
+        criteria = {c.id: c.label for c in ballot.criteria}
+        if any(set(row) - set(criteria) for row in vote.scores.values()):
+            raise VotingError("The vote scores a criterion that is not on this ballot.")
+        # A score out of range is named before any gap, so a 6 is never taken for a missing score.
         for option in ballot.options:
-            row = vote.scores.get(option.id, {})
-            if set(row) - criteria:
-                raise VotingError("The vote scores a criterion that is not on this ballot.")
-            if criteria - set(row):
+            for criterion_id, score in vote.scores.get(option.id, {}).items():
+                if not SCORE_MIN <= score <= SCORE_MAX:
+                    raise VotingError(
+                        f"Scores run from {SCORE_MIN} to {SCORE_MAX}; '{option.label}' has {score} "
+                        f"for '{criteria[criterion_id]}'.")
+        for option in ballot.options:
+            if set(criteria) - set(vote.scores.get(option.id, {})):
                 raise VotingError(f"Score '{option.label}' on every criterion.")
-            if any(not SCORE_MIN <= s <= SCORE_MAX for s in row.values()):
-                raise VotingError(f"Scores run from {SCORE_MIN} to {SCORE_MAX}.")
     return vote
 
 
@@ -703,16 +713,20 @@ def validate_hand_count(ballot: Ballot, hands: HandCount) -> HandCount:
     if people is not None:
         if method is VotingMethod.multiple:
             if any(n > people for n in hands.counts.values()):
-                raise VotingError(f"An option has more hands than the {people} people who took part.")
+                raise VotingError(
+                    f"An option has more hands than the {_plural(people, 'person', 'people')} who took part.")
             if total > people * ballot.choice_limit:
                 raise VotingError(
-                    f"{total} hands is more than {people} people choosing up to {ballot.choice_limit} options each."
+                    f"{_plural(total, 'hand')} is more than {_plural(people, 'person', 'people')} choosing "
+                    f"up to {_plural(ballot.choice_limit, 'option')} each."
                 )
         elif method is VotingMethod.dots:
             if total > people * (ballot.dots or 0):
-                raise VotingError(f"{total} dots is more than {people} people with {ballot.dots} dots each.")
+                raise VotingError(f"{_plural(total, 'dot')} is more than {_plural(people, 'person', 'people')} "
+                                  f"with {_plural(ballot.dots, 'dot')} each.")
         elif total > people:
-            raise VotingError(f"{total} hands is more than the {people} people who took part.")
+            raise VotingError(f"{_plural(total, 'hand')} is more than the {_plural(people, 'person', 'people')} "
+                              "who took part.")
     return hands
 
 
@@ -766,6 +780,10 @@ class Result(Model):
     total: float = 0.0  # votes, ticks, dots or Borda points cast; 0 for criteria scoring
     rounds: list[IrvRound] = Field(default_factory=list)
     tie_break_used: bool = False
+    # Instant runoff: the options no count could separate (same votes, first preferences and
+    # Borda points) when which of them is eliminated decides the winner. The count stops
+    # there, and the options that could win are tied (`winner_ids`, `tied_labels`).
+    inseparable_ids: list[str] = Field(default_factory=list)
     plurality_fallback: bool = False
     criteria: list[Criterion] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
@@ -917,27 +935,89 @@ def _count_borda(ballot: Ballot, votes: list[Vote]) -> Result:
     return _finish(ballot, rows, turnout=len(votes), total=float(total))
 
 
+# How many sets of continuing options the instant-runoff count may follow when it checks
+# whether an elimination settled by ballot order could change the winner. Each set is
+# counted once (a few dozen in a real workshop); beyond this many, the elimination is
+# taken to matter and every option still in the count is tied for the win.
+IRV_PATHS_MAX = 2000
+
+
+class _TooManyPaths(Exception):
+    pass
+
+
+class _IrvCount:
+    """The rounds of an instant-runoff count as a function of the options still in it.
+
+    A round depends only on which options continue, so `winners_from` can follow every
+    way ballot order could settle an elimination (each set of continuing options once)
+    and say which options could still win."""
+
+    def __init__(self, rankings: list[tuple[str, ...]], first: Mapping[str, int],
+                 borda: Mapping[str, int]) -> None:
+        self.rankings = rankings
+        self.first = first
+        self.borda = borda
+        self.memo: dict[frozenset[str], frozenset[str]] = {}
+
+    def tallies(self, continuing: Iterable[str]) -> tuple[dict[str, int], int]:
+        tallies = {o: 0 for o in continuing}
+        exhausted = 0
+        for ranking in self.rankings:
+            top = next((o for o in ranking if o in tallies), None)
+            if top is None:
+                exhausted += 1
+            else:
+                tallies[top] += 1
+        return tallies, exhausted
+
+    def inseparable(self, lowest: list[str]) -> list[str]:
+        """Of the options sharing the fewest votes, those a count cannot tell apart: the
+        fewest first preferences, and among those the fewest Borda points."""
+        key = min((self.first[o], self.borda[o]) for o in lowest)
+        return [o for o in lowest if (self.first[o], self.borda[o]) == key]
+
+    def winners_from(self, continuing: frozenset[str]) -> frozenset[str]:
+        """Every option that can win from here, whichever way ballot order would settle
+        the eliminations that no count decides."""
+        held = self.memo.get(continuing)
+        if held is not None:
+            return held
+        if len(self.memo) >= IRV_PATHS_MAX:
+            raise _TooManyPaths
+        tallies, exhausted = self.tallies(continuing)
+        in_play = len(self.rankings) - exhausted
+        best = max(tallies.values(), default=0)
+        leaders = frozenset(o for o, n in tallies.items() if n == best)
+        if best == 0 or best * 2 > in_play or len(continuing) <= 2:
+            winners = leaders if best else frozenset()
+        else:
+            fewest = min(tallies.values())
+            lowest = [o for o, n in tallies.items() if n == fewest]
+            if fewest == 0:
+                winners = self.winners_from(continuing - set(lowest))
+            else:
+                winners = frozenset().union(
+                    *(self.winners_from(continuing - {o}) for o in self.inseparable(lowest)))
+        self.memo[continuing] = winners
+        return winners
+
+
 def _count_irv(ballot: Ballot, votes: list[Vote]) -> Result:
     order = {option_id: i for i, option_id in enumerate(ballot.option_ids)}
     labels = {o.id: o.label for o in ballot.options}
     first = _first_preferences(ballot, votes)
     borda = _borda_points(ballot, votes)
+    counter = _IrvCount([tuple(v.ranking) for v in votes], first, borda)
     continuing = list(ballot.option_ids)
     rounds: list[IrvRound] = []
     last_seen: dict[str, tuple[int, int, int]] = {}  # option → (round, votes, ballots in play)
     winner_ids: list[str] = []
     tie_break_used = False
+    undecided: list[str] = []  # options no count could separate, when that decided the winner
 
     while votes and continuing:
-        live = set(continuing)
-        tallies = {o: 0 for o in continuing}
-        exhausted = 0
-        for vote in votes:
-            top = next((o for o in vote.ranking if o in live), None)
-            if top is None:
-                exhausted += 1
-            else:
-                tallies[top] += 1
+        tallies, exhausted = counter.tallies(continuing)
         in_play = len(votes) - exhausted
         number = len(rounds) + 1
         for option_id, n in tallies.items():
@@ -964,6 +1044,23 @@ def _count_irv(ballot: Ballot, votes: list[Vote]) -> Result:
                 out = lowest
             else:
                 ordered = sorted(lowest, key=lambda o: (first[o], borda[o], -order[o]))
+                tied = counter.inseparable(lowest)
+                if len(tied) > 1:
+                    # Ballot order would choose: only acceptable when the choice cannot
+                    # change who wins. Otherwise the room has a tie to settle.
+                    live = frozenset(continuing)
+                    possible: frozenset[str] | None = None
+                    try:
+                        futures = {counter.winners_from(live - {o}) for o in tied}
+                        if len(futures) > 1:
+                            possible = frozenset().union(*futures)
+                    except _TooManyPaths:
+                        possible = live  # too many ways the count could go to follow: a tie among all
+                    if possible is not None:
+                        winner_ids = sorted(possible, key=lambda o: (-tallies[o], order[o]))
+                        undecided = sorted(tied, key=order.__getitem__)
+                        current.tie_break = _undecided_text(undecided, winner_ids, fewest, first, borda, labels)
+                        break
                 out = [ordered[0]]
                 tie_break_used = True
                 current.tie_break = _tie_break_text(ordered, fewest, first, borda, labels, order)
@@ -971,9 +1068,14 @@ def _count_irv(ballot: Ballot, votes: list[Vote]) -> Result:
         continuing = [o for o in continuing if o not in out]
 
     eliminated_in = {o: r.number for r in rounds for o in r.eliminated}
-    finalists = continuing
-    # Finalists by last-round votes; then the eliminated, latest eliminated first.
-    ranked = sorted(finalists, key=lambda o: (-last_seen.get(o, (0, 0, 0))[1], order[o]))
+    winners = set(winner_ids)
+
+    def votes_in_last_round(option_id: str) -> int:
+        return last_seen.get(option_id, (0, 0, 0))[1]
+
+    # The winners (or the options tied for the win) first, then the other options still in
+    # the count by their last-round votes, then the eliminated, latest eliminated first.
+    ranked = sorted(continuing, key=lambda o: (o not in winners, -votes_in_last_round(o), order[o]))
     ranked += sorted(eliminated_in, key=lambda o: (-eliminated_in[o], order[o]))
     rows = []
     for option_id in ranked:
@@ -981,16 +1083,25 @@ def _count_irv(ballot: Ballot, votes: list[Vote]) -> Result:
         rows.append(ResultRow(option_id=option_id, label=labels[option_id], score=n, votes=n,
                               first_prefs=first[option_id], share=n / in_play if in_play else 0.0,
                               eliminated_in=eliminated_in.get(option_id)))
-    # Ranks: finalists share a rank when their votes are equal; each elimination round below.
+
+    def group(row: ResultRow) -> tuple[Any, ...]:
+        if row.option_id in winners:
+            return ("tied for the win",)
+        if row.eliminated_in is not None:
+            return ("eliminated", row.eliminated_in)
+        return ("still in the count", _key(row.score))
+
+    # Ranks: the options tied for the win share rank 1; the other options still in the count
+    # share a rank when their votes are equal; each elimination round below.
     for i, row in enumerate(rows):
-        same_group = i and rows[i - 1].eliminated_in == row.eliminated_in and (
-            row.eliminated_in is not None or _key(rows[i - 1].score) == _key(row.score))
-        row.rank = rows[i - 1].rank if same_group else i + 1
+        row.rank = rows[i - 1].rank if i and group(rows[i - 1]) == group(row) else i + 1
     notes = []
     if tie_break_used:
         notes.append("A tie-break decided at least one elimination (see the rounds).")
+    if undecided:
+        notes.append(f"Round {rounds[-1].number}: {rounds[-1].tie_break}")
     return _result(ballot, rows, winner_ids, turnout=len(votes), total=float(len(votes)),
-                   rounds=rounds, tie_break_used=tie_break_used, notes=notes)
+                   rounds=rounds, tie_break_used=tie_break_used, inseparable_ids=undecided, notes=notes)
 
 
 def _tie_break_text(ordered: list[str], fewest: int, first: Mapping[str, int],
@@ -1001,9 +1112,20 @@ def _tie_break_text(ordered: list[str], fewest: int, first: Mapping[str, int],
     elif borda[out] < borda[runner]:
         reason = "it had the fewest Borda points"
     else:
-        reason = "it is lowest on the ballot"
+        reason = ("it is lowest on the ballot; no count separated them, but whichever of them "
+                  "is eliminated, the outcome is the same")
     names = _join([labels[o] for o in sorted(ordered, key=order.__getitem__)])
     return f"{names} tied with {_plural(fewest, 'vote')}; {labels[out]} was eliminated because {reason}."
+
+
+def _undecided_text(undecided: list[str], winner_ids: list[str], fewest: int, first: Mapping[str, int],
+                    borda: Mapping[str, int], labels: Mapping[str, str]) -> str:
+    some = undecided[0]
+    return (f"{_join([labels[o] for o in undecided])} have {_plural(fewest, 'vote')} each, "
+            f"{_plural(first[some], 'first preference')} each and {_plural(borda[some], 'Borda point')} each, "
+            f"so no count can say which of them is eliminated, and that can change the winner. "
+            f"The count stops here: a tie between {_join([labels[o] for o in winner_ids])} "
+            f"for the room to settle.")
 
 
 def _count_matrix(ballot: Ballot, votes: list[Vote]) -> Result:
@@ -1072,63 +1194,146 @@ def _num(x: float) -> str:
     return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
 
 
-def _plural(n: float, word: str) -> str:
-    return f"{_num(n)} {word if n == 1 else word + 's'}"
+def _plural(n: float | None, word: str, plural: str | None = None) -> str:
+    """'1 vote', '2 votes', '0 votes', '1.5 points'; `plural` for irregular words (person/people)."""
+    n = n or 0
+    return f"{_num(n)} {word if n == 1 else (plural or word + 's')}"
 
 
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def describe_result(result: Result) -> str:
-    """One sentence for the facilitator, the projector and the report."""
+Unit = Literal["vote", "voter", "dot", "Borda point", ""]
+Kind = Literal["plurality", "multiple", "dots", "borda", "irv", "matrix"]
+
+
+class ResultParts(Model):
+    """The facts in `describe_result`'s sentence, as data, so a page can put them into words
+    of its own (the participant's language on the phones). `describe_result` is built from
+    these parts, so the two always agree.
+
+    - `outcome`: "none" (no votes: "No votes were cast." when `final`, else "No votes yet."),
+      "win" ("X wins …" when `final`, "X leads …" while voting is open) or "tie".
+    - `kind`: which sentence — "plurality" (single choice, or a show of hands for a ranking or
+      scoring ballot): "X wins with {count} of {total} votes ({share})"; "multiple": "X wins,
+      chosen by {count} of {total} voters ({share})"; "dots": "X wins with {count} of {total}
+      dots ({share})"; "borda": "X wins with {count} Borda points (first choice of
+      {first_choices} of {voters})"; "irv": "X wins in round {round} with {count} of {total}
+      votes ({share})"; "matrix": "X wins with {out_of_100} out of 100".
+    - A tie: "Tie between {labels} with {count} {unit}s each" (instant runoff: "… in the final
+      round"; criteria: "Tie between {labels} at {out_of_100} out of 100"). When
+      `inseparable` is not empty (instant runoff), the tie is not in the votes but in an
+      elimination no count could decide: "Tie between {labels}: in round {round} no count can
+      separate {inseparable}, and which of them is eliminated can change the winner".
+    - `unit` is the English noun (singular) for `count` (and for `total` when there is one);
+      "" for criteria scores. Choose singular or plural wording from the numbers themselves
+      (`count` for "… each", `total` for "… of {total} votes").
+    - Afterwards: `tie_break_used` ("; a tie-break decided an elimination") and `source`
+      (", by show of hands" / ", on phones and by show of hands")."""
+
+    outcome: Literal["none", "win", "tie"]
+    final: bool
+    kind: Kind
+    labels: list[str] = Field(default_factory=list)
+    count: float | None = None
+    total: float | None = None
+    unit: Unit = ""
+    share: float | None = None
+    out_of_100: float | None = None
+    round: int | None = None
+    first_choices: int | None = None
+    voters: int | None = None
+    inseparable: list[str] = Field(default_factory=list)
+    tie_break_used: bool = False
+    source: Source = "phones"
+
+
+def _kind(result: Result) -> tuple[Kind, Unit]:
     method = result.method
-    if not result.winner_ids:
-        return "No votes were cast." if result.final else "No votes yet."
-
     if result.plurality_fallback or method is VotingMethod.single:
-        unit, kind = "vote", "plurality"
-    elif method is VotingMethod.ranking_irv:
-        unit, kind = "vote", "irv"
-    else:
-        unit, kind = {VotingMethod.multiple: ("vote", "multiple"), VotingMethod.dots: ("dot", "dots"),
-                      VotingMethod.ranking_borda: ("point", "borda"), VotingMethod.matrix: ("", "matrix")}[method]
+        return "plurality", "vote"
+    return {VotingMethod.multiple: ("multiple", "vote"), VotingMethod.dots: ("dots", "dot"),
+            VotingMethod.ranking_borda: ("borda", "Borda point"), VotingMethod.ranking_irv: ("irv", "vote"),
+            VotingMethod.matrix: ("matrix", "")}[method]
 
+
+def result_parts(result: Result) -> ResultParts:
+    """What the one-sentence summary of a result says, as data (see `ResultParts`)."""
+    kind, unit = _kind(result)
+    common: dict[str, Any] = {"final": result.final, "kind": kind, "source": result.source,
+                              "tie_break_used": result.tie_break_used}
+    if not result.winner_ids:
+        return ResultParts(outcome="none", **common)
     top = result.row(result.winner_ids[0])
+    last_round = result.rounds[-1].number if result.rounds else None
+    if kind == "matrix":
+        common.update(out_of_100=top.normalised or 0.0)
     if result.tie:
-        names = _join(result.tied_labels)
-        if kind == "matrix":
-            text = f"Tie between {names} at {top.normalised:.0f} out of 100"
+        if kind != "matrix":
+            common.update(count=top.score, unit=unit)
+        labels = {row.option_id: row.label for row in result.rows}
+        return ResultParts(outcome="tie", labels=list(result.tied_labels), round=last_round,
+                           inseparable=[labels[o] for o in result.inseparable_ids], **common)
+    common.update(labels=[top.label])
+    if kind == "matrix":
+        return ResultParts(outcome="win", **common)
+    common.update(count=top.score, share=top.share)
+    if kind == "plurality":
+        return ResultParts(outcome="win", total=result.turnout or 0, unit="vote", **common)
+    if kind == "multiple":
+        return ResultParts(outcome="win", total=result.turnout or 0, unit="voter", **common)
+    if kind == "dots":
+        return ResultParts(outcome="win", total=result.total, unit="dot", **common)
+    if kind == "borda":
+        return ResultParts(outcome="win", unit="Borda point", first_choices=top.first_prefs,
+                           voters=result.turnout, **common)
+    return ResultParts(outcome="win", total=result.rounds[-1].continuing, unit="vote", round=last_round, **common)
+
+
+def describe_parts(parts: ResultParts) -> str:
+    """`ResultParts` in one English sentence."""
+    if parts.outcome == "none":
+        return "No votes were cast." if parts.final else "No votes yet."
+    names = _join(parts.labels)
+    if parts.outcome == "tie":
+        if parts.inseparable:
+            which = "them" if set(parts.inseparable) == set(parts.labels) else _join(parts.inseparable)
+            text = (f"Tie between {names}: in round {parts.round} no count can separate {which}, "
+                    f"and which of them is eliminated can change the winner")
+        elif parts.kind == "matrix":
+            text = f"Tie between {names} at {parts.out_of_100:.0f} out of 100"
         else:
-            text = f"Tie between {names} with {_num(top.score)} {unit}s each"
-            if kind == "irv":
+            text = f"Tie between {names} with {_plural(parts.count, parts.unit)} each"
+            if parts.kind == "irv":
                 text += " in the final round"
     else:
-        verb = "wins" if result.final else "leads"
-        pct = f"{top.share:.0%}"
-        if kind == "plurality":
-            text = f"{top.label} {verb} with {_num(top.score)} of {_plural(result.turnout or 0, 'vote')} ({pct})"
-        elif kind == "multiple":
-            text = (f"{top.label} {verb}, chosen by {_num(top.score)} of "
-                    f"{_plural(result.turnout or 0, 'voter')} ({pct})")
-        elif kind == "dots":
-            text = f"{top.label} {verb} with {_num(top.score)} of {_plural(result.total, 'dot')} ({pct})"
-        elif kind == "borda":
-            text = (f"{top.label} {verb} with {_plural(top.score, 'Borda point')} "
-                    f"(first choice of {top.first_prefs} of {result.turnout})")
-        elif kind == "irv":
-            last = result.rounds[-1]
-            text = (f"{top.label} {verb} in round {last.number} with {_num(top.score)} of "
-                    f"{_plural(last.continuing, 'vote')} ({pct})")
+        verb = "wins" if parts.final else "leads"
+        pct = f"{parts.share or 0:.0%}"
+        if parts.kind == "matrix":
+            text = f"{names} {verb} with {parts.out_of_100:.0f} out of 100"
+        elif parts.kind == "multiple":
+            text = f"{names} {verb}, chosen by {_num(parts.count or 0)} of {_plural(parts.total, 'voter')} ({pct})"
+        elif parts.kind == "borda":
+            text = (f"{names} {verb} with {_plural(parts.count, 'Borda point')} "
+                    f"(first choice of {parts.first_choices} of {parts.voters})")
+        elif parts.kind == "irv":
+            text = (f"{names} {verb} in round {parts.round} with {_num(parts.count or 0)} of "
+                    f"{_plural(parts.total, 'vote')} ({pct})")
         else:
-            text = f"{top.label} {verb} with {top.normalised:.0f} out of 100"
-    if result.tie_break_used:
+            text = f"{names} {verb} with {_num(parts.count or 0)} of {_plural(parts.total, parts.unit)} ({pct})"
+    if parts.tie_break_used:
         text += "; a tie-break decided an elimination"
-    if result.source == "show of hands":
+    if parts.source == "show of hands":
         text += ", by show of hands"
-    elif result.source == "mixed":
+    elif parts.source == "mixed":
         text += ", on phones and by show of hands"
     return text + "."
+
+
+def describe_result(result: Result) -> str:
+    """One sentence for the facilitator, the projector and the report."""
+    return describe_parts(result_parts(result))
 
 
 # --------------------------------------------------------------------------- after the count

@@ -175,7 +175,8 @@ def test_matrix_and_ranking_ballots_fill_the_criteria_and_rounds_sheets(store, w
     store.cast_vote(Vote(ballot_id=matrix.id, voter_key="device:1",
                          scores={"o0": {"m": 5, "f": 3}, "o1": {"m": 1, "f": 2}}))
     irv = open_ballot_with(store, campaign, session, ["X", "Y", "Z"], method=VotingMethod.ranking_irv)
-    for i, ranking in enumerate([["o0"], ["o1"], ["o2", "o1"]]):
+    # Z goes first on Borda points (no tie-break by ballot order), and its vote moves to Y.
+    for i, ranking in enumerate([["o0"], ["o0"], ["o1"], ["o2", "o1"]]):
         store.cast_vote(Vote(ballot_id=irv.id, voter_key=f"device:{i}", ranking=ranking))
     tables = {t.name: t for t in session_tables(store, campaign, [session])}
     assert [row[3:] for row in tables["Criteria"].rows] == [

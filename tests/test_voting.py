@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,10 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from c4d import voting
 from c4d.models import DecisionTopic, OrgType, Sex, friendly_errors
 from c4d.voting import (
     NOT_IDENTIFIED,
     TEMPLATES,
+    ResultParts,
     Ballot,
     BallotOption,
     BallotStatus,
@@ -27,6 +32,7 @@ from c4d.voting import (
     count,
     count_hands,
     decision_from_result,
+    describe_parts,
     describe_result,
     disaggregate,
     edit_ballot,
@@ -35,6 +41,7 @@ from c4d.voting import (
     open_ballot,
     readiness_problems,
     reopen_ballot,
+    result_parts,
     reveal_results,
     runoff_ballot,
     validate_vote,
@@ -229,9 +236,14 @@ REJECTIONS = [
     ("matrix", {"criteria": MATRIX_CRITERIA},
      {"scores": {"a": {"mag": 3, "sev": 3}, "b": {"mag": 3, "sev": 3}}}, "Score 'C'"),
     ("matrix", {"criteria": MATRIX_CRITERIA},
-     {"scores": {"a": {"mag": 6, "sev": 3}, "b": {"mag": 3, "sev": 3}, "c": {"mag": 3, "sev": 3}}}, "1 to 5"),
+     {"scores": {"a": {"mag": 6, "sev": 3}, "b": {"mag": 3, "sev": 3}, "c": {"mag": 3, "sev": 3}}},
+     "^Scores run from 1 to 5; 'A' has 6 for 'Magnitude'.$"),
     ("matrix", {"criteria": MATRIX_CRITERIA},
      {"scores": {"a": {"mag": 0, "sev": 3}, "b": {"mag": 3, "sev": 3}, "c": {"mag": 3, "sev": 3}}}, "1 to 5"),
+    # A score out of range is named even when another score is missing, in any row.
+    ("matrix", {"criteria": MATRIX_CRITERIA},
+     {"scores": {"a": {"mag": 3}, "b": {"mag": 3, "sev": 3}, "c": {"mag": 3, "sev": 6}}},
+     "^Scores run from 1 to 5; 'C' has 6 for 'Severity'.$"),
     ("matrix", {"criteria": MATRIX_CRITERIA},
      {"scores": {"a": {"mag": 3, "sev": 3, "xx": 1}, "b": {"mag": 3, "sev": 3}, "c": {"mag": 3, "sev": 3}}},
      "criterion that is not"),
@@ -258,6 +270,12 @@ def test_validate_vote_rejects(method, extra, payload, message):
     # ... while a well-formed vote on the same ballot passes.
     good = Vote(ballot_id=ballot.id, voter_key="v", **VALID[method])
     assert validate_vote(ballot, good) is good
+
+
+def test_one_dot_is_one_dot_in_the_message():
+    ballot = make_ballot(["A", "B"], VotingMethod.dots, dots=1)
+    with pytest.raises(VotingError, match=r"^You have 1 dot but placed 2\.$"):
+        validate_vote(ballot, Vote(ballot_id=ballot.id, voter_key="v", dots={"a": 1, "b": 1}))
 
 
 def test_dots_may_stack_when_allowed_and_fewer_dots_than_given_are_fine():
@@ -426,6 +444,7 @@ def test_instant_runoff_tie_break_by_first_preferences_before_borda():
     assert "fewest first preferences" in result.rounds[1].tie_break
     assert result.rounds[2].tallies == {"a": 6, "c": 4} and result.rounds[2].exhausted == 4
     assert result.tie_break_used and result.winner_ids == ["a"]
+    assert not result.tie and result.inseparable_ids == []  # a real count settled it: no tie
     assert "tie-break" in describe_result(result)
 
 
@@ -438,14 +457,24 @@ def test_instant_runoff_tie_break_by_borda_points_before_ballot_order():
     assert result.rounds[0].eliminated == ["b"]
     assert "fewest Borda points" in result.rounds[0].tie_break
     assert result.winner_ids == ["a"] and result.tie_break_used
+    assert not result.tie and result.inseparable_ids == []
+    # Put C above B on the ballot: the Borda points decide, not the order.
+    swapped = ballot.model_copy(update={"options": [ballot.options[0], ballot.options[2], ballot.options[1]]})
+    assert count(swapped, votes_for(ballot, rankings, "ranking")).rounds[0].eliminated == ["b"]
 
 
-def test_instant_runoff_tie_break_by_ballot_order_then_final_tie():
+def test_instant_runoff_ballot_order_may_settle_an_elimination_that_cannot_change_the_winner():
     ballot = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
     result = count(ballot, votes_for(ballot, [["a"], ["a"], ["b"], ["c"]], "ranking"))
-    assert result.rounds[0].eliminated == ["c"]  # B and C alike in every way: C is lower on the ballot
-    assert "lowest on the ballot" in result.rounds[0].tie_break
-    assert result.winner_ids == ["a"]  # 2 of the 3 ballots still in play
+    # B and C alike in every way: C is lower on the ballot. Had B gone instead, A would
+    # still have 2 of the 3 ballots in play, so this is no tie.
+    assert result.rounds[0].eliminated == ["c"]
+    assert result.rounds[0].tie_break == (
+        "B and C tied with 1 vote; C was eliminated because it is lowest on the ballot; no count "
+        "separated them, but whichever of them is eliminated, the outcome is the same.")
+    assert result.winner_ids == ["a"] and not result.tie and result.inseparable_ids == []
+    assert result.tie_break_used
+    assert describe_result(result) == "A leads in round 2 with 2 of 3 votes (67%); a tie-break decided an elimination."
 
 
 def test_instant_runoff_options_without_votes_leave_together_without_a_tie_break():
@@ -460,6 +489,83 @@ def test_instant_runoff_majority_in_the_first_round_needs_one_round():
     ballot = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
     result = count(ballot, votes_for(ballot, repeat(["a"], 3) + [["b"]], "ranking"))
     assert len(result.rounds) == 1 and result.winner_ids == ["a"]
+
+
+def test_instant_runoff_three_options_one_vote_each_is_a_three_way_tie_not_a_ballot_order_win():
+    # The audit's profile: one vote each, the same first choices, and equal Borda points.
+    # Whichever option goes first, its vote moves on and elects a different winner:
+    # ballot order would have picked the winner, so the count reports a tie instead.
+    ballot = make_ballot(["Radio", "TV", "Posters"], VotingMethod.ranking_irv)
+    result = count(close_ballot(ballot), votes_for(ballot, [["a", "b"], ["b", "c"], ["c", "a"]], "ranking"))
+    assert result.tie and result.winner_ids == ["a", "b", "c"] and result.tied_labels == ["Radio", "TV", "Posters"]
+    assert result.inseparable_ids == ["a", "b", "c"] and not result.tie_break_used
+    assert len(result.rounds) == 1 and result.rounds[0].eliminated == []  # the count stops: no one is dropped
+    assert result.rounds[0].tie_break == (
+        "Radio, TV and Posters have 1 vote each, 1 first preference each and 3 Borda points each, so no count "
+        "can say which of them is eliminated, and that can change the winner. The count stops here: a tie "
+        "between Radio, TV and Posters for the room to settle.")
+    assert [r.rank for r in result.rows] == [1, 1, 1]
+    assert describe_result(result) == ("Tie between Radio, TV and Posters: in round 1 no count can separate them, "
+                                       "and which of them is eliminated can change the winner.")
+    assert any(note.startswith("Round 1: Radio, TV and Posters have 1 vote each") for note in result.notes)
+    # The facilitator's one-click runoff offers the three of them; nothing can be adopted unsettled.
+    runoff = runoff_ballot(ballot, result)
+    assert [o.label for o in runoff.options] == ["Radio", "TV", "Posters"]
+    with pytest.raises(VotingError, match="tied"):
+        decision_from_result(ballot, result)
+
+
+def test_instant_runoff_one_first_choice_each_without_transfers_is_a_tie_of_all():
+    ballot = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
+    result = count(ballot, votes_for(ballot, [["a"], ["b"], ["c"]], "ranking"))
+    assert result.tie and result.winner_ids == ["a", "b", "c"] and result.inseparable_ids == ["a", "b", "c"]
+
+
+def test_instant_runoff_tie_names_the_options_that_could_win_and_those_no_count_separates():
+    ballot = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
+    result = count(ballot, votes_for(ballot, [["a"], ["b"], ["c", "b"]], "ranking"))
+    # All have 1 vote and 1 first preference; B has 3 Borda points, A and C 2 each. A or C
+    # goes, and no count says which: without A, B and C tie at 1 vote each; without C, its
+    # vote moves to B, who wins. So B and C can win (A cannot), and that is the tie.
+    assert result.inseparable_ids == ["a", "c"]
+    assert result.tie and result.winner_ids == ["b", "c"] and result.tied_labels == ["B", "C"]
+    assert [(r.option_id, r.rank, r.eliminated_in) for r in result.rows] == [("b", 1, None), ("c", 1, None),
+                                                                            ("a", 3, None)]
+    assert describe_result(result) == ("Tie between B and C: in round 1 no count can separate A and C, "
+                                       "and which of them is eliminated can change the winner.")
+    assert "A and C have 1 vote each" in result.rounds[0].tie_break
+    assert [o.label for o in runoff_ballot(ballot, result).options] == ["B", "C"]
+
+
+def test_instant_runoff_tie_found_in_a_later_round_keeps_the_earlier_rounds():
+    ballot = make_ballot(["A", "B", "C", "D"], VotingMethod.ranking_irv)
+    result = count(ballot, votes_for(ballot, [["a", "b"], ["b", "c"], ["c", "a"]], "ranking"))
+    assert [r.eliminated for r in result.rounds] == [["d"], []]  # D (no votes) goes; then no count can choose
+    assert result.tie and result.winner_ids == ["a", "b", "c"] and result.rounds[-1].number == 2
+    assert [(r.option_id, r.rank) for r in result.rows] == [("a", 1), ("b", 1), ("c", 1), ("d", 4)]
+    assert describe_result(result).startswith("Tie between A, B and C: in round 2 no count can separate them")
+
+
+def test_instant_runoff_winner_does_not_depend_on_ballot_order():
+    rankings = [["a", "b"], ["b", "c"], ["c", "a"], ["a"], ["b"], ["c"]]
+    ballot = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
+    for options in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        reordered = ballot.model_copy(update={"options": [ballot.options[i] for i in options]})
+        result = count(reordered, votes_for(ballot, rankings, "ranking"))
+        assert set(result.winner_ids) == {"a", "b", "c"} and result.tie
+
+
+def test_instant_runoff_too_many_ways_to_follow_is_a_tie_among_all_still_in_the_count(monkeypatch):
+    ballot = make_ballot([f"Option {i}" for i in range(14)], VotingMethod.ranking_irv)
+    # One first choice each and nothing else: 2^14 sets of continuing options to follow.
+    result = count(ballot, votes_for(ballot, [[o] for o in ballot.option_ids], "ranking"))
+    assert result.tie and set(result.winner_ids) == set(ballot.option_ids)
+    # A small limit on the sets followed gives the same, safe answer for a smaller ballot.
+    monkeypatch.setattr(voting, "IRV_PATHS_MAX", 1)
+    small = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
+    result = count(small, votes_for(small, [["a"], ["b"], ["c", "b"]], "ranking"))
+    assert result.tie and result.winner_ids == ["a", "b", "c"]  # B and C alone when followed to the end
+    assert "can change the winner" in describe_result(result)
 
 
 # --------------------------------------------------------------------------- counting: criteria matrix
@@ -495,6 +601,94 @@ def test_matrix_tie_is_exact_despite_fractions():
     result = count(ballot, votes)
     assert result.tie and result.tied_labels == ["A", "B"]
     assert describe_result(result) == "Tie between A and B at 33 out of 100."
+
+
+# --------------------------------------------------------------------------- sentences: one vote, one dot
+
+
+@pytest.mark.parametrize("method,extra,field,payloads,sentence", [
+    ("single", {}, "selections", [["a"], ["b"]], "Tie between A and B with 1 vote each."),
+    ("multiple", {"max_choices": 2}, "selections", [["a"], ["b"]], "Tie between A and B with 1 vote each."),
+    ("dots", {"dots": 2}, "dots", [{"a": 1}, {"b": 1}], "Tie between A and B with 1 dot each."),
+    ("dots", {"dots": 2}, "dots", [{"a": 2}, {"b": 2}], "Tie between A and B with 2 dots each."),
+    ("ranking_borda", {}, "ranking", [["a", "b"], ["b", "a"]], "Tie between A and B with 1 Borda point each."),
+    ("ranking_borda", {}, "ranking", repeat(["a", "b"], 2) + repeat(["b", "a"], 2),
+     "Tie between A and B with 2 Borda points each."),
+    ("ranking_irv", {}, "ranking", [["a"], ["b"]], "Tie between A and B with 1 vote each in the final round."),
+    ("single", {}, "selections", [["a"]], "A leads with 1 of 1 vote (100%)."),
+    ("multiple", {"max_choices": 2}, "selections", [["a"]], "A leads, chosen by 1 of 1 voter (100%)."),
+    ("dots", {"dots": 2}, "dots", [{"a": 1}], "A leads with 1 of 1 dot (100%)."),
+    ("ranking_borda", {}, "ranking", [["a", "b"]], "A leads with 1 Borda point (first choice of 1 of 1)."),
+    ("ranking_irv", {}, "ranking", [["a"]], "A leads in round 1 with 1 of 1 vote (100%)."),
+])
+def test_sentences_say_one_vote_and_two_votes(method, extra, field, payloads, sentence):
+    ballot = make_ballot(["A", "B"], VotingMethod(method), **extra)
+    assert describe_result(count(ballot, votes_for(ballot, payloads, field))) == sentence
+
+
+UNIT_WORDS = {"vote": "votes", "voter": "voters", "dot": "dots", "point": "points", "option": "options",
+              "hand": "hands", "person": "people", "preference": "preferences"}
+NUMBER_AND_WORD = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) (?:Borda |first )?(\w+)")
+
+
+def assert_number_agrees(text: str) -> None:
+    """Every '<number> <unit>' in the text is singular for 1 and plural otherwise."""
+    for number, word in NUMBER_AND_WORD.findall(text):
+        if word in UNIT_WORDS:
+            assert float(number) == 1, f"{number} {word} in {text!r}"
+        elif word in UNIT_WORDS.values():
+            assert float(number) != 1, f"{number} {word} in {text!r}"
+
+
+def test_the_agreement_check_can_fail():
+    for wrong in ("Tie between A and B with 1 votes each.", "2 vote", "1 Borda points", "2 person"):
+        with pytest.raises(AssertionError):
+            assert_number_agrees(wrong)
+    assert_number_agrees("A wins with 1 of 2 votes (50%) in round 1 with 1 first preference.")
+
+
+# --------------------------------------------------------------------------- result parts
+
+
+def test_result_parts_hold_what_the_sentence_says():
+    ballot = make_ballot(["Radio", "TV", "Posters"])
+    votes = votes_for(ballot, repeat(["b"], 5) + repeat(["a"], 3) + [["c"]], "selections")
+    parts = result_parts(count(close_ballot(ballot), votes))
+    assert parts == ResultParts(outcome="win", final=True, kind="plurality", labels=["TV"], count=5, total=9,
+                                unit="vote", share=5 / 9, source="phones")
+    assert describe_parts(parts) == "TV wins with 5 of 9 votes (56%)."
+
+    tied = result_parts(count(ballot, votes_for(ballot, [["a"], ["b"]], "selections")))
+    assert (tied.outcome, tied.final, tied.labels, tied.count, tied.unit, tied.total) == (
+        "tie", False, ["Radio", "TV"], 1, "vote", None)
+    assert result_parts(count(ballot, [])) == ResultParts(outcome="none", final=False, kind="plurality")
+
+
+def test_result_parts_for_instant_runoff_borda_and_criteria():
+    irv = make_ballot(CITIES, VotingMethod.ranking_irv)
+    parts = result_parts(count(irv, votes_for(irv, bloc_rankings(), "ranking")))
+    assert (parts.kind, parts.labels, parts.round, parts.count, parts.total, parts.unit) == (
+        "irv", ["Knoxville"], 3, 58, 100, "vote")
+    cycle = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
+    parts = result_parts(count(cycle, votes_for(cycle, [["a"], ["b"], ["c", "b"]], "ranking")))
+    assert (parts.outcome, parts.labels, parts.inseparable, parts.round) == ("tie", ["B", "C"], ["A", "C"], 1)
+
+    borda = make_ballot(CITIES, VotingMethod.ranking_borda)
+    parts = result_parts(count(borda, votes_for(borda, bloc_rankings(), "ranking")))
+    assert (parts.count, parts.unit, parts.first_choices, parts.voters, parts.total) == (194, "Borda point", 26,
+                                                                                        100, None)
+    matrix = make_ballot(["A", "B"], VotingMethod.matrix, criteria=[Criterion(id="x", label="X")])
+    parts = result_parts(count(matrix, votes_for(matrix, [{"a": {"x": 5}, "b": {"x": 3}}], "scores")))
+    assert (parts.kind, parts.out_of_100, parts.count, parts.unit) == ("matrix", 100, None, "")
+
+
+def test_result_parts_carry_the_show_of_hands_and_the_tie_break():
+    ballot = make_ballot(["A", "B", "C"], show_of_hands=True)
+    parts = result_parts(count_hands(ballot, HandCount(ballot_id=ballot.id, counts={"a": 1})))
+    assert parts.source == "show of hands" and parts.total == 1
+    assert describe_parts(parts) == "A leads with 1 of 1 vote (100%), by show of hands."
+    irv = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
+    assert result_parts(count(irv, votes_for(irv, [["a"], ["a"], ["b"], ["c"]], "ranking"))).tie_break_used
 
 
 # --------------------------------------------------------------------------- show of hands
@@ -543,8 +737,11 @@ def test_dot_stickers_and_multiple_choice_by_hands():
     ("single", {}, {"a": 6, "b": 5}, 10, "more than the 10 people"),
     ("multiple", {"max_choices": 2}, {"a": 3}, None, "how many people"),
     ("multiple", {"max_choices": 2}, {"a": 11}, 10, "more hands than"),
-    ("multiple", {"max_choices": 1}, {"a": 6, "b": 6}, 10, "up to 1 options"),
+    ("multiple", {"max_choices": 1}, {"a": 6, "b": 6}, 10, "12 hands is more than 10 people choosing up to 1 option each"),
     ("dots", {"dots": 2}, {"a": 15, "b": 6}, 10, "21 dots"),
+    ("single", {}, {"a": 2}, 1, "^2 hands is more than the 1 person who took part.$"),
+    ("multiple", {"max_choices": 2}, {"a": 2}, 1, "^An option has more hands than the 1 person who took part.$"),
+    ("dots", {"dots": 1}, {"a": 3}, 2, "^3 dots is more than 2 people with 1 dot each.$"),
 ])
 def test_hand_counts_that_cannot_be_right_are_refused(method, extra, counts, people, message):
     ballot = make_ballot(["A", "B"], VotingMethod(method), **extra)
@@ -729,7 +926,7 @@ def test_borda_points_total_is_voters_times_n_n_minus_1_over_2(case):
 def test_a_unique_irv_winner_has_a_majority_of_ballots_still_in_play(case):
     ballot, votes = case
     result = count(ballot, votes)
-    if len(result.winner_ids) == 1 and not result.tie_break_used:
+    if len(result.winner_ids) == 1:  # also after a tie-break: ballot order never names a winner
         final = result.rounds[-1]
         assert final.tallies[result.winner_ids[0]] * 2 > final.continuing
     for round_ in result.rounds:
@@ -748,3 +945,96 @@ def test_matrix_weighted_totals_scale_linearly_with_the_weights(case, factor):
         assert math.isclose(other.score, factor * row.score, rel_tol=1e-12)
         assert math.isclose(other.normalised, row.normalised, rel_tol=1e-12, abs_tol=1e-12)
     assert [r.option_id for r in scaled.rows] == [r.option_id for r in base.rows]
+
+
+def reference_irv(option_order, rankings):
+    """Instant runoff as counted before ties were looked for: ballot order settles any
+    elimination the counts cannot. The winner(s) for one ballot order."""
+    n = len(option_order)
+    first = Counter(r[0] for r in rankings)
+    borda = Counter()
+    for r in rankings:
+        for place, o in enumerate(r):
+            borda[o] += n - 1 - place
+    continuing = list(option_order)
+    while True:
+        tallies = dict.fromkeys(continuing, 0)
+        for r in rankings:
+            top = next((o for o in r if o in tallies), None)
+            if top is not None:
+                tallies[top] += 1
+        in_play, best = sum(tallies.values()), max(tallies.values())
+        leaders = {o for o in continuing if tallies[o] == best}
+        if best * 2 > in_play or len(continuing) <= 2:
+            return leaders
+        fewest = min(tallies.values())
+        if fewest == 0:
+            out = {o for o in continuing if tallies[o] == 0}
+        else:
+            out = {min((o for o in continuing if tallies[o] == fewest),
+                       key=lambda o: (first[o], borda[o], -continuing.index(o)))}
+        continuing = [o for o in continuing if o not in out]
+
+
+@st.composite
+def small_irv_profiles(draw):
+    """An instant-runoff ballot with a handful of voters, where equal counts (and so the
+    eliminations no count can decide) are common."""
+    n = draw(st.integers(2, 5))
+    ballot = make_ballot([f"Option {i}" for i in range(n)], VotingMethod.ranking_irv)
+    rankings = draw(st.lists(st.permutations(ballot.option_ids).flatmap(
+        lambda order: st.integers(1, n).map(lambda k: order[:k])), max_size=7))
+    return ballot, votes_for(ballot, rankings, "ranking")
+
+
+@PROPS
+@given(st.one_of(small_irv_profiles(), ballot_and_votes(methods=(VotingMethod.ranking_irv,))))
+def test_instant_runoff_winners_are_every_option_some_ballot_order_would_elect(case):
+    """Tied for the win are exactly the options that would win for some order of the
+    options on the ballot: ballot order can no longer pick a winner on its own."""
+    ballot, votes = case
+    result = count(ballot, votes)
+    rankings = [v.ranking for v in latest_votes(votes)]
+    if not rankings:
+        assert result.winner_ids == []
+        return
+    could_win = set().union(*(reference_irv(list(order), rankings)
+                              for order in itertools.permutations(ballot.option_ids)))
+    assert set(result.winner_ids) == could_win
+    assert result.tie == (len(could_win) > 1)
+    if result.inseparable_ids:
+        assert result.tie and not result.rounds[-1].eliminated
+        assert set(result.inseparable_ids) <= set(result.rounds[-1].tallies)
+
+
+@PROPS
+@given(st.one_of(ballot_and_votes(), small_irv_profiles()), st.randoms(use_true_random=False))
+def test_where_an_option_sits_on_the_ballot_does_not_change_who_wins(case, rnd):
+    ballot, votes = case
+    shuffled = list(ballot.options)
+    rnd.shuffle(shuffled)
+    base = count(ballot, votes)
+    for options in (shuffled, ballot.options[::-1]):
+        moved = count(ballot.model_copy(update={"options": options}), votes)
+        assert set(moved.winner_ids) == set(base.winner_ids) and moved.tie == base.tie
+        if ballot.method is not VotingMethod.ranking_irv:
+            assert ({r.option_id: (r.score, r.rank) for r in moved.rows}
+                    == {r.option_id: (r.score, r.rank) for r in base.rows})
+
+
+@PROPS
+@given(ballot_and_votes())
+def test_sentences_and_parts_agree_with_the_result(case):
+    ballot, votes = case
+    for status in ("open", "closed"):
+        result = count(ballot.model_copy(update={"status": BallotStatus(status)}), votes)
+        parts = result_parts(result)
+        assert parts.outcome == ("none" if not result.winner_ids else "tie" if result.tie else "win")
+        assert parts.labels == (result.tied_labels if result.tie else result.winner_labels)
+        assert parts.final == (status == "closed") and parts.source == result.source
+        text = describe_result(result)
+        assert text == describe_parts(parts) and text.endswith(".")
+        assert all(label in text for label in parts.labels)
+        assert_number_agrees(text)
+        for round_ in result.rounds:
+            assert_number_agrees(round_.tie_break)
