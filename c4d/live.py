@@ -120,8 +120,9 @@ from c4d.voting import (
     Vote,
     VotingError,
     VotingMethod,
+    Result,
     count,
-    describe_result,
+    result_parts,
     validate_vote,
 )
 
@@ -407,6 +408,7 @@ def _ballot_fields(ballot: Ballot, posted: Mapping[str, list[str]] | None, w: Ma
                          f"{_e(option.label)}</label>")
     elif method is VotingMethod.dots:
         top = ballot.dots or 0
+        parts.append(f'<p class="m">{_e(w["dots_label"])}</p>')
         for i, option in enumerate(ballot.options):
             value = (posted.get(f"d{i}") or ["0"])[0][:4]
             parts.append(f"<label>{_e(option.label)}<input type=number name=d{i} min=0 max={top} "
@@ -532,6 +534,16 @@ def _read_vote(ballot: Ballot, fields: Mapping[str, list[str]], w: Mapping[str, 
             row[criterion.id] = number(raw[0], SCORE_MIN, SCORE_MAX, f(w["score_range"], min=SCORE_MIN, max=SCORE_MAX))
         scores[option.id] = row
     return {"scores": scores}
+
+
+def _result_sentence(result: Result, w: Mapping[str, str]) -> str:
+    """Who leads, won or tied, in the participant's words (the numbers are in the rows below)."""
+    parts = result_parts(result)
+    if parts.outcome == "none":
+        return w["results_none_final" if parts.final else "results_none"]
+    if parts.outcome == "tie":
+        return phrase_book.fill(w["results_tie"], labels=", ".join(parts.labels))
+    return phrase_book.fill(w["results_wins" if parts.final else "results_leads"], label=parts.labels[0])
 
 
 def _collapse(text: str) -> str:
@@ -1049,7 +1061,7 @@ class ParticipantSite:
             width = max(0.0, min(100.0, row.share * 100))
             rows.append(f'<li><span class="v">{_e(value)}</span>{_e(row.label)}'
                         f'<div class="g"><i style="width:{width:.0f}%"></i></div></li>')
-        text = (f"<h2>{_e(w['results'])}</h2><p>{_e(describe_result(result))}</p>"
+        text = (f"<h2>{_e(w['results'])}</h2><p>{_e(_result_sentence(result, w))}</p>"
                 f"<ol>{''.join(rows)}</ol>")
         self._results[key] = (now, version, text)
         return text
