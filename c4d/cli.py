@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -143,8 +144,21 @@ def _absolute_data_env(env: dict[str, str]) -> dict[str, str]:
 
 def run_streamlit(command: list[str], cwd: Path, env: dict[str, str]) -> int:
     """Run the server until it stops; its exit code becomes ours. Ctrl-C reaches the
-    server too (same terminal), so we wait for it to shut down cleanly."""
+    server too (same terminal), so we wait for it to shut down cleanly. A stop asked of
+    this command alone (SIGTERM, or SIGHUP when its terminal closes) is passed on to the
+    server, which would otherwise go on running, holding the port."""
     process = subprocess.Popen(command, cwd=cwd, env=env)
+
+    def pass_on(signum: int, _frame: object) -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), pass_on)
+            except ValueError:  # not the main thread (tests calling main() from a thread)
+                pass
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -426,3 +426,40 @@ def test_serve_passes_a_relative_data_folder_as_an_absolute_one(run, monkeypatch
 def test_serve_rejects_a_port_that_is_not_a_number(run):
     code, _, err = run("serve", "--port", "eighty")
     assert code == 2 and "'eighty' is not a port" in err
+
+
+def test_stopping_c4d_serve_stops_the_server_and_frees_the_port(tmp_path):
+    """A stop sent to `c4d serve` alone (as a service manager or `kill` does) stops the
+    Streamlit server it started: nothing keeps running on the port."""
+    import os
+    import signal
+    import socket
+    import time
+
+    from tests.browser.conftest import free_port, wait_until_up
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("C4D_")}
+    env["C4D_DATA_DIR"] = str(tmp_path / "data")
+    c4d = Path(sys.executable).with_name("c4d")
+    process = subprocess.Popen([str(c4d), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", process)
+        process.send_signal(signal.SIGTERM)  # to c4d alone, not its process group
+        assert process.wait(timeout=30) is not None
+        deadline = time.monotonic() + 15
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break  # nobody listens any more
+            assert time.monotonic() < deadline, "the server kept running after c4d serve was stopped"
+            time.sleep(0.2)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # whatever of the group is left
+            except ProcessLookupError:
+                pass
