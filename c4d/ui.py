@@ -55,6 +55,18 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+# A widget's label is markdown, and also its accessible name (what a screen reader says) as
+# it is given, escapes and all. So a label that markdown would leave as it is goes as typed
+# ("Students with part-time jobs"); one that markdown could change is escaped like any user text.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_~\[\]<>!:$|\n]|&#?\w+;|\w@\w|www\.|^\s*(?:[#>+=-]|\d+[.)])",
+                              re.IGNORECASE)
+
+
+def widget_label(text: str) -> str:
+    """User text as a widget's label: as typed when markdown would not change it, else plain()."""
+    return plain(text) if _MARKDOWN_ACTIVE.search(text) else text
+
+
 # ---- facilitator access --------------------------------------------------------------
 def require_facilitator() -> None:
     """Stop the page unless the person may use facilitator pages."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, strategies as st
 
 from c4d.ui import plain
@@ -48,3 +49,16 @@ def test_ordinary_text_is_untouched_but_for_punctuation():
     assert plain("Young women 18-27") == "Young women 18\\-27"
     assert plain("line one\nline two") == "line one  \nline two"
     assert "\u2060" not in plain("39 participants: 29 women, 10 men; see p.4 or ask a@ team")
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("Students with part-time jobs", "Students with part-time jobs"),  # nothing markdown would change
+    ("Малчид (herders), 18–27", "Малчид (herders), 18–27"),
+    ("**bold** <b>x</b> [a](http://b)", None),  # escaped like any user text
+    ("1. first", None),
+    ("www.example.org", None),
+])
+def test_a_widget_label_is_as_typed_unless_markdown_would_change_it(typed, shown):
+    from c4d import ui
+
+    assert ui.widget_label(typed) == (shown if shown is not None else ui.plain(typed))

@@ -11,17 +11,20 @@ from c4d.ballot_worksheet import (
     adopt,
     adopted_ids,
     cards_sheet_html,
+    choice_against_result,
     disaggregation_table,
     eligible,
     eligible_for,
     is_showing,
     make_cards,
     projector_may_show_results,
+    proposed_choice,
     result_chart,
     result_table,
     rounds_table,
     show_ballot,
     show_nothing,
+    standing,
     tally,
     value_title,
 )
@@ -131,7 +134,8 @@ if not projector:
                                            for label, weight in TEMPLATES["trend"].criteria]
                 ballot = db.save_ballot(edit_ballot(ballot, **changes))
                 st.session_state["voting_ballot"] = st.session_state["voting_ballot_pending"] = ballot.id
-                ui.flash(f"Ballot created: {ui.plain(ballot.question)}. Check the options, then open it on the phones.")
+                ui.flash(f"Ballot '{ui.plain(ballot.question)}' created. "
+                         "Check the options, then open it on the phones.")
                 st.rerun()
 
 if not ballots:
@@ -141,10 +145,14 @@ if not ballots:
 wanted = st.session_state.get("voting_ballot")
 default = wanted if wanted in numbers else (showing_ballot.id if showing_ballot else ballots[-1].id)
 picker = f"voting-ballot-{session.id}"
-if st.session_state.pop("voting_ballot_pending", None) in numbers:  # a ballot just created: show it
-    st.session_state[picker] = wanted
-ballot_id = st.selectbox("Ballot", list(numbers), index=list(numbers).index(default),
-                         format_func=lambda bid: ballot_label(next(b for b in ballots if b.id == bid)), key=picker)
+chosen = st.session_state.get(picker)
+if st.session_state.pop("voting_ballot_pending", None) in numbers or chosen not in numbers:
+    chosen = default  # a ballot just created (or a runoff), or none chosen yet
+# Set anew on every run: each label carries its ballot's status, and the box shows a label that
+# changed (after Close voting, Reopen, ...) only when its value is set again.
+st.session_state[picker] = chosen
+ballot_id = st.selectbox("Ballot", list(numbers), key=picker,
+                         format_func=lambda bid: ballot_label(next(b for b in ballots if b.id == bid)))
 st.session_state["voting_ballot"] = ballot_id
 ballot = next(b for b in ballots if b.id == ballot_id)
 counted = tally(db, ballot)
@@ -199,7 +207,10 @@ if not projector:
             if cols[0].button("Reopen", key="reopen"):
                 reopened = db.save_ballot(reopen_ballot(ballot))
                 show_ballot(db, reopened)
-                ui.flash("Voting is open again; the votes already cast are kept and results are hidden again.")
+                ui.flash("Voting is open again on the phones; the votes already cast are kept. Phones show no result "
+                         "until you reveal it again; the projector "
+                         + ("shows only how many have voted." if reopened.hide_live_results else
+                            "shows the live results as votes arrive (hide them with the switch below)."))
                 st.rerun()
         if ballot.status is not BallotStatus.draft:
             if not ballot.results_revealed:
@@ -207,7 +218,9 @@ if not projector:
                     save(reveal_results(ballot), "Results revealed on the phones and the projector.")
             elif cols[2].button("Hide results", key="hide"):
                 save(hide_results(ballot), "Results hidden again.")
-        if state.showing is not Showing.wait and cols[3].button("Take off the phones", key="take-off"):
+        if is_showing(state, ballot) and cols[3].button("Take off the phones", key="take-off",
+                                                        help="The phones show a 'please wait' page instead of "
+                                                             "this ballot."):
             show_nothing(db, session.id)
             ui.flash("The phones show a 'please wait' page.")
             st.rerun()
@@ -273,11 +286,17 @@ if result is not None and result.winner_ids and ballot.status is not BallotStatu
         topic = st.selectbox("Decision on", topics, index=topics.index(ballot.topic or DecisionTopic.other),
                              format_func=lambda t: t.label, key=f"adopt-topic-{ballot.id}")
         labels = {o.id: o.label for o in ballot.options}
+        choice_key, counted_key = f"adopt-choice-{ballot.id}", f"adopt-counted-{ballot.id}"
+        if st.session_state.get(counted_key) != standing(result) or choice_key not in st.session_state:
+            # The pick follows the result: whenever the count changes, its leader is proposed anew.
+            st.session_state[choice_key] = proposed_choice(result)
+            st.session_state[counted_key] = standing(result)
         picked = st.multiselect(
-            "Option(s) the group decided on", list(labels), format_func=labels.__getitem__,
-            default=[] if result.tie else result.winner_ids, key=f"adopt-choice-{ballot.id}",
+            "Option(s) the group decided on", list(labels), format_func=labels.__getitem__, key=choice_key,
             help="The leading option is chosen for you; with a tie, pick the option the room settled on "
                  "(or hold a runoff). You can also pick several, e.g. the top two areas.")
+        if departs := choice_against_result(result, picked):
+            st.warning(ui.plain(departs))
         rationale = st.text_area("Why (optional: the room's reasons)", max_chars=5000, key=f"adopt-why-{ballot.id}")
         if st.button("Adopt as campaign decision", type="primary", key="adopt"):
             with ui.saving("Decision"):
@@ -285,7 +304,9 @@ if result is not None and result.winner_ids and ballot.status is not BallotStatu
                     raise ValueError("pick the option(s) the group decided on")
                 decision = adopt(db, ballot, result, picked, rationale=rationale,
                                  eligible_count=could.count or None, topic=topic)
-                ui.flash(f"Decision recorded: {ui.plain(decision.topic.label)} — {ui.plain(decision.choice)}.")
+                ui.flash(f"Decision recorded: {ui.plain(decision.topic.label)} — {ui.plain(decision.choice)}."
+                         + (f" The count put {ui.plain(' and '.join(result.winner_labels))} first; the decision "
+                            f"shows the full count." if departs else ""))
                 st.rerun()
 
 # ---- show of hands ------------------------------------------------------------------------------
@@ -296,7 +317,7 @@ with st.expander("Show of hands (when phones are not an option)", icon=":materia
                   if ballot.method.is_ranking or ballot.method is VotingMethod.matrix else ""))
     hands = counted.hands
     with st.form(f"hands-{ballot.id}"):
-        typed = {o.id: st.number_input(ui.plain(o.label), min_value=0, max_value=100_000, step=1,
+        typed = {o.id: st.number_input(ui.widget_label(o.label), min_value=0, max_value=100_000, step=1,
                                        value=(hands.counts.get(o.id, 0) if hands else 0), key=f"hand-{o.id}")
                  for o in ballot.options}
         people = st.number_input("People who took part", min_value=0, max_value=100_000, step=1,
