@@ -33,6 +33,7 @@ from c4d.voting import (
     HandCount,
     Result,
     Vote,
+    VotingError,
     VotingMethod,
     close_ballot,
     count,
@@ -368,12 +369,51 @@ def disaggregation_table(ballot: Ballot, votes: list[Vote], participants: Iterab
 
 # ---- what the phones show ------------------------------------------------------------------
 
+def cards_conflict(store: "Store", ballot: Ballot, cards_required: bool) -> str | None:
+    """Why phones may not vote on `ballot` with voter cards required (or not required):
+    its votes so far were cast the other way, and mixing the two would let one person count
+    twice (a vote from a phone cannot be told apart from its owner's card vote). None when
+    they may."""
+    votes = store.votes(ballot.id)
+    by_card = sum(1 for v in votes if v.voter_key.startswith("card:"))
+    # A phone's vote that carries a card's register entry is that person's: their card vote
+    # replaces it (see c4d.live). Only anonymous phone votes are in the way.
+    by_phone = sum(1 for v in votes if not v.voter_key.startswith("card:") and v.participant_id is None)
+    if cards_required and by_phone:
+        return (f"{by_phone} {'phone has' if by_phone == 1 else 'phones have'} already voted on '{ballot.question}' "
+                "without a card, and a card vote cannot replace a phone's vote. For a formal vote, create a new "
+                "ballot (or a runoff) and require cards before opening it; or leave cards optional for this one.")
+    if not cards_required and by_card:
+        return (f"{by_card} card {'vote is' if by_card == 1 else 'votes are'} already counted on '{ballot.question}'; "
+                "without cards, the same people could vote again from a phone. Keep cards required until this "
+                "ballot is closed.")
+    return None
+
+
+def set_cards_required(store: "Store", session_id: str, required: bool) -> LiveState:
+    """Require voter cards on the session's phones, or stop requiring them. Refused
+    (VotingError) while the open ballot on the phones has votes cast the other way."""
+    with store.transaction():
+        state = store.live_state(session_id)
+        if state.showing is Showing.ballot and state.ballot_id:
+            shown = next((b for b in store.ballots(session_id) if b.id == state.ballot_id), None)
+            if shown is not None and shown.status is BallotStatus.open:
+                problem = cards_conflict(store, shown, required)
+                if problem:
+                    raise VotingError(problem)
+        return store.save_live_state(state.model_copy(update={"cards_required": required}))
+
+
 def show_ballot(store: "Store", ballot: Ballot) -> tuple[LiveState, list[Ballot]]:
     """Put this ballot on the session's phones. Another ballot of the session that is
     still open is closed first (only one question is ever in front of the room); the
-    closed ones are returned so the page can say so."""
+    closed ones are returned so the page can say so. Refused (VotingError) when the
+    ballot's votes were cast the other way from what the phones ask now (cards_conflict)."""
     closed = []
     with store.transaction():
+        problem = cards_conflict(store, ballot, store.live_state(ballot.session_id).cards_required)
+        if problem:
+            raise VotingError(problem)
         for other in store.ballots(ballot.session_id):
             if other.id != ballot.id and other.status is BallotStatus.open:
                 closed.append(store.save_ballot(close_ballot(other)))

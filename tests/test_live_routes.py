@@ -23,6 +23,7 @@ with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what the 
     from starlette.testclient import TestClient
 
 from c4d import live, phrases
+from c4d.ballot_worksheet import set_cards_required
 from c4d.ideas import IDEA_MAX
 from c4d.models import Sex
 from c4d.participation import RateLimiter, Showing, VoterCard, normalise_code
@@ -906,7 +907,7 @@ def test_one_card_counts_once_whichever_phone_types_it(store, demo):
     assert [(v.participant_id, v.selections) for v in store.votes(b.id)] == [(people[0].id, [b.option_ids[0]])]
     assert vote(own_phone, code, {"o": "1", "card": "AAAAAA"}).status_code == 303  # its own phone may change it
 
-    show(store, session.id, Showing.ballot, ballot_id=b.id, cards_required=True)  # the same ballot, now formal
+    set_cards_required(store, session.id, True)  # the same ballot, now formal: its one vote carries a card
     formal = vote(borrowed_phone, code, {"o": "0", "card": "AAAAAA"})
     assert "Your earlier vote was replaced" in borrowed_phone.get(formal.headers["location"]).text
     (only,) = store.votes(b.id)

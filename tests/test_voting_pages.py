@@ -25,6 +25,7 @@ from c4d.voting import (
     ballot_from_template,
     close_ballot,
     open_ballot,
+    reopen_ballot,
     reveal_results,
 )
 from c4d.worksheet import Status
@@ -412,6 +413,39 @@ def test_voter_cards_one_per_participant_and_the_cards_switch(app, workshop):
     assert sum(c.participant_id is None for c in cards) == 2
     at.toggle(key=f"cards-required-{session.id}").set_value(True).run()
     assert store.live_state(session.id).cards_required
+
+
+def test_cards_cannot_be_required_once_phones_voted_without_them_nor_dropped_after_card_votes(app, workshop):
+    """Mixing phone votes and card votes on one ballot would let a person count twice: the
+    switch is refused with the reason, and a ballot whose votes were cast the other way
+    cannot be put back on the phones."""
+    from c4d.ballot_worksheet import cards_conflict, set_cards_required
+    from c4d.voting import VotingError
+
+    store, campaign, session, people = workshop
+    informal = simple_ballot(store, campaign, session, status="open", question="Which channel?")
+    store.cast_vote(Vote(ballot_id=informal.id, voter_key="device:phone-1", selections=["o0"]))
+    at = app(VOTING, campaign=campaign)
+    at.toggle(key=f"cards-required-{session.id}").set_value(True).run()
+    assert not store.live_state(session.id).cards_required
+    assert not at.toggle(key=f"cards-required-{session.id}").value
+    assert any("1 phone has already voted on 'Which channel?' without a card" in e.value.replace("\\", "")
+               for e in at.error)
+
+    store.save_ballot(close_ballot(store.ballot(informal.id)))
+    formal = simple_ballot(store, campaign, session, status="draft", question="Which area?")
+    set_cards_required(store, session.id, True)  # before the formal ballot opens: allowed
+    formal = store.save_ballot(open_ballot(formal))
+    show_ballot(store, formal)
+    store.cast_vote(Vote(ballot_id=formal.id, voter_key="card:AAAAAA", participant_id=people[0].id,
+                         selections=["o1"]))
+    with pytest.raises(VotingError, match="1 card vote is already counted on 'Which area\\?'"):
+        set_cards_required(store, session.id, False)
+    assert store.live_state(session.id).cards_required
+    with pytest.raises(VotingError, match="without a card"):  # the informal ballot, reopened while cards are required
+        show_ballot(store, store.save_ballot(reopen_ballot(store.ballot(informal.id))))
+    assert store.live_state(session.id).ballot_id == formal.id
+    assert cards_conflict(store, store.ballot(formal.id), True) is None
 
 
 def test_card_sheet_prints_names_only_with_consent_and_escapes_them(workshop):

@@ -10,6 +10,7 @@ from c4d.ballot_worksheet import (
     SMALL_GROUP,
     adopt,
     adopted_ids,
+    cards_conflict,
     cards_sheet_html,
     choice_against_result,
     disaggregation_table,
@@ -22,6 +23,7 @@ from c4d.ballot_worksheet import (
     result_chart,
     result_table,
     rounds_table,
+    set_cards_required,
     show_ballot,
     show_nothing,
     standing,
@@ -38,6 +40,7 @@ from c4d.voting import (
     BallotStatus,
     Criterion,
     HandCount,
+    VotingError,
     VotingMethod,
     ballot_from_template,
     close_ballot,
@@ -205,6 +208,8 @@ if not projector:
                 st.rerun()
         else:
             if cols[0].button("Reopen", key="reopen"):
+                if problem := cards_conflict(db, ballot, state.cards_required):
+                    raise VotingError(problem)
                 reopened = db.save_ballot(reopen_ballot(ballot))
                 show_ballot(db, reopened)
                 ui.flash("Voting is open again on the phones; the votes already cast are kept. Phones show no result "
@@ -439,13 +444,21 @@ with st.expander("Voter cards (formal votes, and results by sex and organisation
 
     def toggle_cards(key: str) -> None:
         required = bool(st.session_state[key])
-        db.save_live_state(db.live_state(session.id).model_copy(update={"cards_required": required}))
+        try:
+            set_cards_required(db, session.id, required)
+        except VotingError as refused:
+            st.session_state[key] = not required
+            st.session_state["cards-refused"] = str(refused)
+            return
         ui.flash("Only voter cards can vote now." if required else "Any phone can vote again (one vote per phone).")
 
     cards_key = f"cards-required-{session.id}"
     st.session_state[cards_key] = state.cards_required
     st.toggle("Cards required for this vote", key=cards_key, on_change=toggle_cards, args=(cards_key,),
-              help="Only codes from printed cards can vote; phones without a card code are refused.")
+              help="Only codes from printed cards can vote; phones without a card code are refused. Set it "
+                   "before opening the ballot: a ballot keeps the way its first votes were cast.")
+    if refused := st.session_state.pop("cards-refused", None):
+        st.error(ui.plain(refused))
 
 # ---- export ---------------------------------------------------------------------------------------
 with st.expander("Export results and votes (Excel, CSV)", icon=":material/download:"):
