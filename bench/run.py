@@ -214,7 +214,7 @@ throughput: with {load['at_once']} phones waiting at once, each request queues b
 The throughput ratio moves by a few points from one run to the next on this shared
 machine. Before this round of work it sat on the target (nine runs: 48–56%, median 51%);
 the view kept until the database changes, two vote indexes fewer, fewer headers and
-one commit per wave of votes brought it to 62–68% over six runs (median 62%) before the
+one commit per wave of votes brought it to 60–68% over seven runs (median 62%) before the
 run recorded here.
 
 A separate finding, which does not change these figures much but does matter to a
