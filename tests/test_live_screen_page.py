@@ -4,37 +4,18 @@ count is what the board shows, and a long idea is shortened before it goes on a 
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-
-from c4d import lan
 from c4d.ballot_worksheet import show_ballot
 from c4d.ideas import IDEA_MAX, Idea, IdeaStatus
 from c4d.ideas_worksheet import show_ideas
-from c4d.models import Campaign, Session, SessionKind
 from c4d.voting import Ballot, BallotOption, open_ballot
+from tests.test_audience_pages import fresh  # noqa: F401  (a campaign with one PPCD session)
 from tests.test_pages import button, texts
+from tests.test_voting_pages import fixed_network  # noqa: F401  (autouse: no network cards)
 
 IDEAS, LIVE = "worksheets/ideas.py", "worksheets/live_screen.py"
 LONG_252 = ("Young women aged 18 to 27 from rural soums who move to Ulaanbaatar or Darkhan for seasonal "
             "work in restaurants, karaoke bars and hotels, and who are offered jobs abroad by people they "
             "met online or through friends of friends, without any written contract")[:252]
-
-
-@pytest.fixture(autouse=True)
-def fixed_network(monkeypatch):
-    """No page test depends on the machine's network cards."""
-    monkeypatch.setattr(lan, "candidate_addresses", lambda: ["192.168.137.1"])
-
-
-@pytest.fixture
-def workshop(ready_store):
-    store = ready_store
-    campaign = store.create_campaign(Campaign(name="Safe Journeys"))
-    session = store.add_session(Session(campaign_id=campaign.id, kind=SessionKind.ppcd, title="PPCD Darkhan",
-                                        start_date=date(2020, 6, 18), end_date=date(2020, 6, 19)))
-    return store, campaign, session
 
 
 def seed(store, campaign, session, *texts_, **extra):
@@ -70,8 +51,8 @@ def markdown_html(at) -> str:
 
 
 # ---- the QR code while something is on the phones ---------------------------------------------
-def test_the_qr_code_and_the_code_stay_on_screen_while_a_ballot_shows(app, workshop):
-    store, campaign, session = workshop
+def test_the_qr_code_and_the_code_stay_on_screen_while_a_ballot_shows(app, fresh):
+    store, campaign, session = fresh
     code = store.live_state(session.id).join_code
     ballot = store.save_ballot(open_ballot(Ballot(
         campaign_id=campaign.id, session_id=session.id, question="Who first?",
@@ -85,8 +66,8 @@ def test_the_qr_code_and_the_code_stay_on_screen_while_a_ballot_shows(app, works
     assert f"http://192.168.137.1:8501/j/{code}" in markdown_html(at)  # and the link, for those who type it
 
 
-def test_the_qr_code_stays_on_screen_while_the_idea_board_shows(app, workshop):
-    store, campaign, session = workshop
+def test_the_qr_code_stays_on_screen_while_the_idea_board_shows(app, fresh):
+    store, campaign, session = fresh
     code = store.live_state(session.id).join_code
     show_ideas(store, session.id, "Which groups are most at risk?")
     at = app(LIVE, campaign=campaign)
@@ -95,8 +76,8 @@ def test_the_qr_code_stays_on_screen_while_the_idea_board_shows(app, workshop):
     assert f">{code}</div>" in markdown_html(at)
 
 
-def test_the_qr_code_sits_beside_the_question_and_the_results_keep_the_full_width(app, workshop):
-    store, campaign, session = workshop
+def test_the_qr_code_sits_beside_the_question_and_the_results_keep_the_full_width(app, fresh):
+    store, campaign, session = fresh
     show_ideas(store, session.id, "Which groups are most at risk?")
     seed(store, campaign, session, "Students")
     at = app(LIVE, campaign=campaign)
@@ -109,8 +90,8 @@ def test_the_qr_code_sits_beside_the_question_and_the_results_keep_the_full_widt
 
 
 # ---- what the idea count counts ---------------------------------------------------------------
-def test_the_projector_counts_the_ideas_the_board_shows(app, workshop):
-    store, campaign, session = workshop
+def test_the_projector_counts_the_ideas_the_board_shows(app, fresh):
+    store, campaign, session = fresh
     show_ideas(store, session.id, "Which groups are most at risk?")
     keep, *_ = seed(store, campaign, session, "Students", "Young women", "Herders")
     seed(store, campaign, session, "students!", status=IdeaStatus.merged, merged_into=keep.id)
@@ -122,16 +103,16 @@ def test_the_projector_counts_the_ideas_the_board_shows(app, workshop):
 
 
 # ---- a long idea on the idea board --------------------------------------------------------------
-def test_the_wording_box_holds_no_more_than_a_ballot_option(app, workshop):
-    store, campaign, session = workshop
+def test_the_wording_box_holds_no_more_than_a_ballot_option(app, fresh):
+    store, campaign, session = fresh
     seed(store, campaign, session, "Students")
     at = app(IDEAS, campaign=campaign)
     [wording] = [t for t in at.text_input if t.label == "Wording"]
     assert wording.proto.max_chars == IDEA_MAX == 200
 
 
-def test_a_long_stored_idea_is_shortened_before_it_goes_on_a_ballot(app, workshop):
-    store, campaign, session = workshop
+def test_a_long_stored_idea_is_shortened_before_it_goes_on_a_ballot(app, fresh):
+    store, campaign, session = fresh
     state = store.live_state(session.id)
     store.save_live_state(state.model_copy(update={"idea_prompt": "Which groups are most at risk?"}))
     [long_idea] = seed(store, campaign, session, LONG_252)
@@ -159,8 +140,8 @@ def test_a_long_stored_idea_is_shortened_before_it_goes_on_a_ballot(app, worksho
     assert [o.label for o in ballot.options] == [shorter]
 
 
-def test_likely_duplicates_on_the_page_ignore_punctuation(app, workshop):
-    store, campaign, session = workshop
+def test_likely_duplicates_on_the_page_ignore_punctuation(app, fresh):
+    store, campaign, session = fresh
     seed(store, campaign, session, "Young women from Rural areas!", "young women from rural areas", "Herders")
     at = app(IDEAS, campaign=campaign)
     assert "Likely duplicates" in texts(at)

@@ -203,12 +203,17 @@ def test_adopt_as_campaign_decision_with_breakdown(app, workshop):
     assert "Adopted: Area of dissemination — The capital city and A second city or regional hub" in texts(at)
 
 
-def test_a_tie_must_be_settled_by_the_facilitator_before_adopting(app, workshop):
-    store, campaign, session, _ = workshop
+def closed_with_a_tie(store, campaign, session) -> Ballot:
+    """A ballot closed with one vote each for its first two options."""
     ballot = simple_ballot(store, campaign, session, status="open")
     vote(store, ballot, 1, "o0")
     vote(store, ballot, 2, "o1")
-    closed(store, ballot)
+    return closed(store, ballot)
+
+
+def test_a_tie_must_be_settled_by_the_facilitator_before_adopting(app, workshop):
+    store, campaign, session, _ = workshop
+    ballot = closed_with_a_tie(store, campaign, session)
     at = app(VOTING, campaign=campaign)
     assert at.multiselect(key=f"adopt-choice-{ballot.id}").value == []
     button(at, "Adopt as campaign decision").click().run()
@@ -265,10 +270,7 @@ def test_the_pick_to_adopt_follows_the_result_when_a_show_of_hands_changes_the_l
 
 def test_a_tie_broken_by_a_show_of_hands_proposes_the_new_leader(app, workshop):
     store, campaign, session, _ = workshop
-    ballot = simple_ballot(store, campaign, session, status="open")
-    vote(store, ballot, 1, "o0")
-    vote(store, ballot, 2, "o1")
-    closed(store, ballot)
+    ballot = closed_with_a_tie(store, campaign, session)
     at = app(VOTING, campaign=campaign)
     assert at.multiselect(key=f"adopt-choice-{ballot.id}").value == []  # a tie: the room settles it
     hands(at, o1=3)
