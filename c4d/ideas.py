@@ -10,22 +10,13 @@ from enum import Enum
 
 from pydantic import Field
 
-from c4d.models import Model, new_id, required_text, utcnow
+from c4d.models import NAME_MAX, Model, new_id, required_text, utcnow
 from c4d.voting import Ballot, BallotOption, BallotStatus, VotingError
 
-
-def _longest_option_label() -> int:
-    """The longest label a ballot option may have, read from the option's own definition
-    in c4d.voting, so that the idea board and the ballot cannot drift apart."""
-    limits = [m.max_length for m in BallotOption.model_fields["label"].metadata
-              if getattr(m, "max_length", None) is not None]
-    return min(limits)
-
-
-OPTION_LABEL_MAX = _longest_option_label()
-# What a phone may send and what a facilitator's wording may be: every idea fits on a
-# ballot as it stands, so putting it there never fails on length.
-IDEA_MAX = OPTION_LABEL_MAX
+# What a phone may send and what a facilitator's wording may be: the longest label a ballot
+# option may have (BallotOption.label is a RequiredName), so putting an idea on a ballot
+# never fails on length.
+IDEA_MAX = NAME_MAX
 # Ideas sent while phones allowed 280 characters are still read back (from the database
 # and from backups); they are shortened (`too_long_for_ballot`) before going on a ballot.
 STORED_IDEA_MAX = 280

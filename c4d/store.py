@@ -508,17 +508,11 @@ class Store:
         if current is not None:
             yield current
             return
-        if not self._now():
-            with self._lock, self._sessions.begin() as db:
-                self._local.db = db
-                try:
-                    yield db
-                finally:
-                    self._local.db = None
-            return
-        connection, sessions = self._no_wait  # type: ignore[misc]
-        driver = connection.connection.driver_connection
-        changes = driver.total_changes  # type: ignore[union-attr]
+        sessions, driver = self._sessions, None
+        if self._now():  # the connection that never waits (at_once), which keeps views (live_view)
+            connection, sessions = self._no_wait  # type: ignore[misc]
+            driver = connection.connection.driver_connection
+        changes = driver.total_changes if driver is not None else 0  # type: ignore[union-attr]
         try:
             with self._lock, sessions.begin() as db:
                 self._local.db = db
@@ -527,7 +521,7 @@ class Store:
                 finally:
                     self._local.db = None
         finally:
-            if driver.total_changes != changes:  # type: ignore[union-attr]
+            if driver is not None and driver.total_changes != changes:  # type: ignore[union-attr]
                 self._views.clear()  # this connection wrote: data_version does not see its own writes
 
     @contextmanager
