@@ -51,7 +51,7 @@ else:
     from c4d.serving import no_delay_on_accepted_connections
 
     no_delay_on_accepted_connections()
-    from c4d.brief_share import brief_routes
-    from c4d.live import participant_routes
+    from c4d.brief.share import brief_routes
+    from c4d.phones.site import participant_routes
 
     app = st.App(__file__, routes=participant_routes() + brief_routes())

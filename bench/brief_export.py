@@ -45,7 +45,7 @@ def in_process(data_dir: Path, runs: int) -> dict[str, Any]:
     os.environ["C4D_DATA_DIR"] = str(data_dir)
     try:
         from c4d.export.brief_docx import export_brief
-        from c4d.store import Store
+        from c4d.db.store import Store
 
         store = Store(common.database_url(data_dir))
         try:
@@ -66,7 +66,7 @@ def in_process(data_dir: Path, runs: int) -> dict[str, Any]:
                     "bytes": len(made), "paragraphs": len(shape["paragraphs"]), "tables": len(shape["tables"]),
                     "table_cells": sum(len(row) for table in shape["tables"] for row in table),
                 }
-            from c4d.brief import versions
+            from c4d.brief.model import versions
 
             results["versions_made"] = len(versions(store, store.campaign(CAMPAIGN).id))
         finally:

@@ -146,8 +146,8 @@ def prepare_data_dir(data_dir: Path) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     script = (
         "import sys\n"
-        "from c4d.store import Store\n"
-        "from c4d.demo import load_demo\n"
+        "from c4d.db.store import Store\n"
+        "from c4d.demo.example import load_demo\n"
         "from c4d.access import set_passcode\n"
         "store = Store(sys.argv[1])\n"
         "load_demo(store)\n"
@@ -340,10 +340,10 @@ TWELVE_GROUPS = [
 def open_on_phones(store: Any, kind: str = "twelve") -> Any:
     """Open a ballot on the example's PPCD session and put it on the phones, as the
     facilitator's 'PPCD voting' page does. `kind` is "twelve" (single choice among
-    TWELVE_GROUPS) or a template key of c4d.voting.TEMPLATES (e.g. "trend", the scoring
+    TWELVE_GROUPS) or a template key of c4d.voting.model.TEMPLATES (e.g. "trend", the scoring
     matrix). Returns the open ballot."""
-    from c4d import voting
-    from c4d.ballot_worksheet import show_ballot
+    from c4d.voting import model as voting
+    from c4d.voting.worksheet import show_ballot
 
     campaign = store.campaign(CAMPAIGN)
     session = store.session(campaign.id, PPCD_SESSION)

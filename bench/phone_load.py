@@ -208,7 +208,7 @@ def _median(rounds: list[dict[str, Any]], key: str) -> float:
 
 
 def run(rounds: int = REPEATS, verbose: bool = True) -> dict[str, Any]:
-    from c4d.store import Store
+    from c4d.db.store import Store
 
     say = print if verbose else (lambda *a, **k: None)
     votes: list[dict[str, Any]] = []

@@ -39,7 +39,7 @@ import common  # noqa: E402
 
 NAME = "phone_page_bytes"
 LOADS = 3
-BUDGET_BYTES = 20 * 1024  # c4d.live.PAGE_BUDGET: 20 KB of 1,024 bytes
+BUDGET_BYTES = 20 * 1024  # c4d.phones.site.PAGE_BUDGET: 20 KB of 1,024 bytes
 DEADLINE_S = 30.0
 BALLOTS = [("twelve", "Twelve-option single choice"), ("trend", "Scoring matrix, 6 options × 4 criteria")]
 
@@ -124,7 +124,7 @@ def _median_of(loads: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(loads: int = LOADS, verbose: bool = True) -> dict[str, Any]:
-    from c4d.store import Store
+    from c4d.db.store import Store
 
     say = print if verbose else (lambda *a, **k: None)
     phone_loads: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in BALLOTS}

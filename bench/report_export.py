@@ -71,11 +71,11 @@ def in_process(data_dir: Path, runs: int) -> dict[str, Any]:
     os.environ["C4D_DATA_DIR"] = str(data_dir)  # anything that reads the data folder finds this one
     try:
         from c4d.export.workshop_report import build_workshop_report
-        from c4d.store import Store
+        from c4d.db.store import Store
 
         store = Store(common.database_url(data_dir))
         try:
-            from c4d.export import charts
+            from c4d import pictures as charts
 
             def build() -> bytes:
                 charts._CACHE.clear()  # every run draws its charts (the engine stays warm, as in the app)

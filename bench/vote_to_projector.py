@@ -92,7 +92,7 @@ def outside_the_browser_loop(coroutine: Any) -> Any:
 
 def direct_vote(store: Any, ballot: Any, n: int, choice: int) -> float:
     """Write a vote straight into the database; the wall-clock time the commit returned."""
-    from c4d.voting import Vote
+    from c4d.voting.model import Vote
 
     store.cast_vote(Vote(ballot_id=ballot.id, voter_key=f"bench:direct:{n}",
                          selections=[ballot.options[choice].id]))
@@ -107,7 +107,7 @@ def shown_at(page: Any, count: int) -> float:
 
 
 def run(samples: int = SAMPLES, verbose: bool = True) -> dict[str, Any]:
-    from c4d.store import Store
+    from c4d.db.store import Store
 
     rng = random.Random(SEED)
     phone: list[float] = []

@@ -13,8 +13,8 @@ import ipaddress
 import secrets
 from enum import Enum
 
-from c4d.participation import RateLimiter
-from c4d.store import Store
+from c4d.phones.model import RateLimiter
+from c4d.db.store import Store
 
 SETTING = "facilitator_passcode"
 MIN_LENGTH = 6

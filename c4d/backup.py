@@ -20,11 +20,11 @@ from pydantic import ValidationError
 
 from c4d import __version__
 from c4d.models import Campaign, Decision, Participant, Session, friendly_errors, new_id, same_name, utcnow
-from c4d.audience import KINDS as AUDIENCE_PARTS
-from c4d.ideas import Idea
-from c4d.participation import LiveState, VoterCard
-from c4d.voting import Ballot, HandCount, Vote, validate_vote
-from c4d.store import NotFound, Store
+from c4d.audience.model import KINDS as AUDIENCE_PARTS
+from c4d.ideas.model import Idea
+from c4d.phones.model import LiveState, VoterCard
+from c4d.voting.model import Ballot, HandCount, Vote, validate_vote
+from c4d.db.store import NotFound, Store
 
 FORMAT = "c4d-campaign"
 FORMAT_VERSION = 2  # 2: adds live participation (ballots, votes, ideas); 1 is still read
@@ -332,7 +332,7 @@ def import_campaign(store: Store, data: bytes, mode: ImportMode = ImportMode.ref
 def _load_or_explain(store: Store, document: dict[str, Any], files: dict[str, bytes], fresh_ids: bool) -> Campaign:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from c4d.store import Conflict
+    from c4d.db.store import Conflict
 
     try:
         return load_document(store, document, files=files, fresh_ids=fresh_ids)

@@ -174,7 +174,7 @@ def run_streamlit(command: list[str], cwd: Path, env: dict[str, str]) -> int:
 
 
 def _open_store():
-    from c4d.store import Store
+    from c4d.db.store import Store
 
     return Store()
 
@@ -278,8 +278,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from c4d.demo import DEMO_ID, load_demo
-    from c4d.store import NotFound
+    from c4d.demo.example import DEMO_ID, load_demo
+    from c4d.db.store import NotFound
 
     store = _open_store()
     try:
@@ -346,7 +346,7 @@ def cmd_backup_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export_report(args: argparse.Namespace) -> int:
-    from c4d.store import NotFound
+    from c4d.db.store import NotFound
 
     try:
         from c4d.export import workshop_report
@@ -379,7 +379,7 @@ def cmd_export_report(args: argparse.Namespace) -> int:
 def cmd_export_brief(args: argparse.Namespace) -> int:
     """The creative brief as Word: the export saves the next numbered version (or reuses
     the latest when nothing changed), as the app's export does."""
-    from c4d.brief import check, completeness_line
+    from c4d.brief.model import check, completeness_line
     from c4d.export.brief_docx import export_brief
 
     store = _open_store()
@@ -400,10 +400,11 @@ def cmd_export_brief(args: argparse.Namespace) -> int:
 def cmd_live(args: argparse.Namespace) -> int:
     """The sessions whose phones show a ballot or the idea board, with their join links:
     for sharing in a group chat when the projector fails."""
-    from c4d import lan, pretest
-    from c4d.participation import Showing
-    from c4d.store import NotFound
-    from c4d.voting import BallotStatus
+    from c4d import lan
+    from c4d.pretest import model as pretest
+    from c4d.phones.model import Showing
+    from c4d.db.store import NotFound
+    from c4d.voting.model import BallotStatus
 
     if args.address is not None:
         try:
@@ -547,7 +548,7 @@ def _explain(exc: BaseException) -> str | None:
 
     from c4d.backup import BackupError
     from c4d.models import friendly_errors
-    from c4d.store import Conflict, NotFound
+    from c4d.db.store import Conflict, NotFound
 
     if isinstance(exc, ValidationError):
         return "; ".join(friendly_errors(exc))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from c4d.decisions import latest_by_topic
+from c4d.decisions.worksheet import latest_by_topic
 from c4d.models import Campaign, Decision, Session, SessionKind
-from c4d.store import Store
+from c4d.db.store import Store
 from c4d.worksheet import Progress, Status, Worksheet, registered
 
 # The Roadshow's workshops in the order they happen.

@@ -10,9 +10,11 @@ import re
 import streamlit as st
 from pydantic import ValidationError
 
-from c4d import access, config, material_preview
+from c4d import access, config
+
+from c4d.pretest import preview as material_preview
 from c4d.models import Campaign, Session, friendly_errors
-from c4d.store import Conflict, NotFound, Store, shared_store
+from c4d.db.store import Conflict, NotFound, Store, shared_store
 
 PROJECTOR_CSS = """
 <style>

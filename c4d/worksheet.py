@@ -15,9 +15,9 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from c4d.export.docx_writer import ReportWriter
+    from c4d.report_writer import ReportWriter
     from c4d.models import Campaign, Session
-    from c4d.store import Store
+    from c4d.db.store import Store
 
 
 class PStep(int, Enum):
@@ -81,8 +81,8 @@ class Worksheet(Protocol):
 
 
 # Modules that register a worksheet when imported, in journey order.
-BUILT_IN = ("c4d.ideas_worksheet", "c4d.ballot_worksheet", "c4d.decisions", "c4d.audience_worksheets",
-            "c4d.smart", "c4d.channels", "c4d.brief", "c4d.pretest_worksheet")
+BUILT_IN = ("c4d.ideas.worksheet", "c4d.voting.worksheet", "c4d.decisions.worksheet", "c4d.audience.worksheet",
+            "c4d.strategy.smart", "c4d.strategy.channels", "c4d.brief.model", "c4d.pretest.worksheet")
 
 _REGISTRY: dict[str, Worksheet] = {}
 

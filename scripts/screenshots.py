@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from c4d import access  # noqa: E402
-from c4d.demo import load_demo  # noqa: E402
-from c4d.store import Store  # noqa: E402
+from c4d.demo.example import load_demo  # noqa: E402
+from c4d.db.store import Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, PROJECTOR, start_app, stop_app  # noqa: E402
 from tests.browser.streamlit_page import wait_for_app  # noqa: E402
 
@@ -51,8 +51,8 @@ SHOTS = [
 
 def open_a_ballot(store: Store) -> None:
     """A media ballot open on the PPCD's phones with a dozen votes, as in the workshop."""
-    from c4d import voting
-    from c4d.ballot_worksheet import show_ballot
+    from c4d.voting import model as voting
+    from c4d.voting.worksheet import show_ballot
 
     campaign = store.campaign("dream-umbrella")
     ppcd = store.session(campaign.id, "ppcd-2020")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from c4d import access
-from c4d.demo import load_demo
-from c4d.store import Store
+from c4d.demo.example import load_demo
+from c4d.db.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSCODE = "umbrella-2020"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 
 from c4d.models import Campaign, Decision, DecisionTopic, OrgType, Participant, Session, SessionKind, Sex
-from c4d.store import Store
+from c4d.db.store import Store
 
 TABLES = ("campaigns", "sessions", "participants", "decisions", "worksheets", "attachments")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from c4d import access
-from c4d.participation import RateLimiter
+from c4d.phones.model import RateLimiter
 
 PASSCODE = "workshop-2020"
 

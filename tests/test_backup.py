@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from c4d import backup
 from c4d.backup import BackupError, ImportMode, export_campaign, import_campaign, read_backup
-from c4d.demo import load_demo
+from c4d.demo.example import load_demo
 from c4d.models import (
     AgendaItem,
     Campaign,
@@ -27,7 +27,7 @@ from c4d.models import (
     TallyRow,
     _clean,
 )
-from c4d.store import Store
+from c4d.db.store import Store
 from tests.fixtures_store import add_campaign, add_session, decision, person, row_counts
 
 
@@ -424,7 +424,7 @@ def test_a_replace_that_fails_part_way_puts_the_original_back(store, demo_backup
 
 
 def test_a_format_1_backup_without_live_participation_is_still_read(store, tmp_path):
-    from c4d.demo import load_demo
+    from c4d.demo.example import load_demo
 
     demo = load_demo(store)
     _, data = export_campaign(store, demo.id)
@@ -438,7 +438,7 @@ def test_a_format_1_backup_without_live_participation_is_still_read(store, tmp_p
 
 
 def test_a_damaged_audience_analysis_in_a_backup_is_refused(store, tmp_path):
-    from c4d.demo import load_demo
+    from c4d.demo.example import load_demo
 
     demo = load_demo(store)
     document = json.loads(export_campaign(store, demo.id)[1])

@@ -12,8 +12,8 @@ import vl_convert
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from c4d.export import charts
-from c4d.export.charts import CHART_WIDTH, Bar, BarRow, axis_ticks, bar_chart_png, bar_chart_svg, svg_png
+from c4d import pictures as charts
+from c4d.pictures import CHART_WIDTH, Bar, BarRow, axis_ticks, bar_chart_png, bar_chart_svg, svg_png
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -137,6 +137,6 @@ def test_importing_the_charts_does_not_load_the_word_library():
     import subprocess
     import sys
 
-    script = "import sys, c4d.export.charts; print('docx' in sys.modules, 'vl_convert' in sys.modules)"
+    script = "import sys, c4d.pictures; print('docx' in sys.modules, 'vl_convert' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "False"], done.stderr

@@ -15,8 +15,8 @@ from sqlalchemy import text
 import c4d
 from c4d import cli
 from c4d.backup import export_campaign
-from c4d.demo import DEMO_ID
-from c4d.store import Store
+from c4d.demo.example import DEMO_ID
+from c4d.db.store import Store
 
 NAME = "Dream Umbrella — Мөрөөдлийн шүхэр"
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from c4d import cli, lan
-from c4d.ballot_worksheet import show_ballot
-from c4d.ideas_worksheet import show_ideas
+from c4d.voting.worksheet import show_ballot
+from c4d.ideas.worksheet import show_ideas
 from c4d.models import Campaign, Session, SessionKind
-from c4d.store import Store
-from c4d.voting import ballot_from_template, open_ballot
+from c4d.db.store import Store
+from c4d.voting.model import ballot_from_template, open_ballot
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_without_a_network_the_links_come_with_a_warning(data_store, capsys, mon
 
 
 def test_a_closed_ballot_is_not_listed_as_taking_votes(data_store, capsys):
-    from c4d.voting import close_ballot
+    from c4d.voting.model import close_ballot
 
     campaign = data_store.create_campaign(Campaign(name="C"))
     session = add_session(data_store, campaign, "PPCD", 18)
@@ -105,8 +105,8 @@ def test_a_closed_ballot_is_not_listed_as_taking_votes(data_store, capsys):
 
 
 def test_a_pretest_on_the_phones_is_listed(data_store, capsys):
-    from c4d import pretest
-    from c4d.pretest import Material, MaterialType
+    from c4d.pretest import model as pretest
+    from c4d.pretest.model import Material, MaterialType
 
     campaign = data_store.create_campaign(Campaign(name="C"))
     session = add_session(data_store, campaign, "Focus group", 18)

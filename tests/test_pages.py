@@ -8,9 +8,9 @@ from datetime import date
 from streamlit.testing.v1 import AppTest
 
 from c4d import access
-from c4d.demo import DEMO_ID
+from c4d.demo.example import DEMO_ID
 from c4d.models import Campaign, DecisionTopic, OrgType, Sex
-from c4d.participation import RateLimiter
+from c4d.phones.model import RateLimiter
 from tests.conftest import PASSCODE, ROOT
 
 

@@ -12,8 +12,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from c4d import ui
-from c4d.audience_checks import Finding, Severity
-from c4d.store import Conflict, NotFound
+from c4d.audience.checks import Finding, Severity
+from c4d.db.store import Conflict, NotFound
 from c4d.worksheet import Progress
 
 PICTURE_CSS = """

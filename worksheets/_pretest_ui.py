@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from c4d import pretest, ui
-from c4d.store import Store
+from c4d import ui
+
+from c4d.pretest import model as pretest
+from c4d.db.store import Store
 
 ROOM_CSS = ("<style>.st-key-projector-material p{font-size:2.4rem !important;line-height:1.3}"
             ".st-key-projector-material h2{font-size:3rem !important}"

@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience import EntryKind, Level, Side, cell_label, load_part
-from c4d.audience_checks import framework_findings
-from c4d.audience_drawings import framework_svg
-from c4d.audience_worksheets import (
+from c4d.audience.model import EntryKind, Level, Side, cell_label, load_part
+from c4d.audience.checks import framework_findings
+from c4d.audience.pictures import framework_svg
+from c4d.audience.worksheet import (
     FRAMEWORK,
     FRAMEWORK_QUESTIONS,
     add_entry,
@@ -18,7 +18,7 @@ from c4d.audience_worksheets import (
     remove_entry,
     update_entry,
 )
-from c4d.ideas import support, visible
+from c4d.ideas.model import support, visible
 from worksheets._audience_ui import (
     clear,
     findings,

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience import (
+from c4d.audience.model import (
     USUAL_APPROACH,
     Approach,
     AudienceRole,
@@ -14,14 +14,14 @@ from c4d.audience import (
     cell_label,
     load_analysis,
 )
-from c4d.audience_checks import (
+from c4d.audience.checks import (
     PROFILE_PARTS,
     audience_findings,
     profile_findings,
     profile_parts_done,
 )
-from c4d.audience_drawings import influencer_chart
-from c4d.audience_worksheets import (
+from c4d.audience.pictures import influencer_chart
+from c4d.audience.worksheet import (
     AUDIENCES,
     add_audience,
     adopt_decision,
@@ -34,7 +34,7 @@ from c4d.audience_worksheets import (
     save_profile,
     update_audience,
 )
-from c4d.decisions import latest_by_topic, turnout_label
+from c4d.decisions.worksheet import latest_by_topic, turnout_label
 from worksheets._audience_ui import ROOM_QUOTE, clear, findings, for_room, fresh, saving, short, status
 
 campaign = ui.require_campaign()

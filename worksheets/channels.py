@@ -7,7 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from c4d import channels, smart, ui
+from c4d import ui
+
+from c4d.strategy import channels
+
+from c4d.strategy import smart
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -19,7 +23,7 @@ except ValueError as exc:
     st.error(ui.plain(str(exc)))
     st.stop()
 try:
-    from c4d.audience import load_analysis
+    from c4d.audience.model import load_analysis
 
     profile = load_analysis(db, campaign.id).profile
 except ValueError:

@@ -10,10 +10,14 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from c4d import brief, brief_share, lan, ui
+from c4d import lan, ui
+
+from c4d.brief import model as brief
+
+from c4d.brief import share as brief_share
 from c4d.export import brief_docx
 from c4d.models import new_id
-from c4d.store import NotFound
+from c4d.db.store import NotFound
 from c4d.worksheet import registered
 
 campaign = ui.require_campaign()

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.decisions import (
+from c4d.decisions.worksheet import (
     day_label,
     measure,
     missing_topics,

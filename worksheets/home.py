@@ -3,7 +3,7 @@
 import streamlit as st
 
 from c4d import ui
-from c4d.demo import load_demo
+from c4d.demo.example import load_demo
 from c4d.models import Campaign
 
 db = ui.store()

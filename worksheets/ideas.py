@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.ideas import IDEA_MAX, IdeaStatus, likely_duplicates, shortened, support, too_long_for_ballot, visible
-from c4d.ideas_worksheet import (
+from c4d.ideas.model import IDEA_MAX, IdeaStatus, likely_duplicates, shortened, support, too_long_for_ballot, visible
+from c4d.ideas.worksheet import (
     PROMPT_EXAMPLES,
     board_rows,
     close_board,
@@ -17,8 +17,8 @@ from c4d.ideas_worksheet import (
     set_prompt,
     show_ideas,
 )
-from c4d.participation import Showing
-from c4d.voting import BallotStatus, VotingMethod
+from c4d.phones.model import Showing
+from c4d.voting.model import BallotStatus, VotingMethod
 
 campaign = ui.require_campaign()
 db = ui.store()

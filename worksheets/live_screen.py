@@ -8,12 +8,14 @@ import io
 import segno
 import streamlit as st
 
-from c4d import lan, pretest, ui
-from c4d.ballot_worksheet import eligible_for, projector_may_show_results, result_chart, tally
-from c4d.ideas import on_board_count, support, visible
-from c4d.participation import Showing
-from c4d.store import NotFound
-from c4d.voting import BallotStatus, VotingMethod, describe_result
+from c4d import lan, ui
+
+from c4d.pretest import model as pretest
+from c4d.voting.worksheet import eligible_for, projector_may_show_results, result_chart, tally
+from c4d.ideas.model import on_board_count, support, visible
+from c4d.phones.model import Showing
+from c4d.db.store import NotFound
+from c4d.voting.model import BallotStatus, VotingMethod, describe_result
 from worksheets._pretest_ui import material_for_room
 
 REFRESH_SECONDS = 1

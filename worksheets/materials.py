@@ -6,8 +6,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from c4d import pretest, ui
-from c4d.pretest import (
+from c4d import ui
+
+from c4d.pretest import model as pretest
+from c4d.pretest.model import (
     ACCEPTED_SUMMARY,
     MAX_FILE_BYTES,
     Material,

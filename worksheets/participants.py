@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from c4d import register, ui
+from c4d import ui
+
+from c4d.people import register
 from c4d.models import ORG_TYPE_LABELS, SEX_LABELS, OrgType, Participant, Sex
-from c4d.signin import (MAX_SHEET_BYTES, SigninError, parse_signin_sheet, parse_signin_text, template_csv,
+from c4d.people.signin import (MAX_SHEET_BYTES, SigninError, parse_signin_sheet, parse_signin_text, template_csv,
                         template_xlsx)
 
 campaign = ui.require_campaign()

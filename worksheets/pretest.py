@@ -8,10 +8,14 @@ import pandas as pd
 import segno
 import streamlit as st
 
-from c4d import lan, phrases, pretest, ui
+from c4d import lan, ui
+
+from c4d.phones import phrases
+
+from c4d.pretest import model as pretest
 from c4d.models import Session, SessionKind, Sex
-from c4d.participation import Showing
-from c4d.pretest import (
+from c4d.phones.model import Showing
+from c4d.pretest.model import (
     AGE_BANDS,
     CODING_LABELS,
     COL_AGE,
@@ -31,7 +35,7 @@ from c4d.pretest import (
     comment_column,
     score_column,
 )
-from c4d.pretest_worksheet import paper_form_html
+from c4d.pretest.worksheet import paper_form_html
 from worksheets._pretest_ui import material_for_room
 
 campaign = ui.require_campaign()

@@ -7,9 +7,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from c4d import pretest, ui
+from c4d import ui
+
+from c4d.pretest import model as pretest
 from c4d.export.pretest_report import build_pretest_report, report_filename, scores_csv, scores_xlsx
-from c4d.pretest import (
+from c4d.pretest.model import (
     BREAKDOWNS,
     CODING_LABELS,
     SMALL_N,
@@ -20,7 +22,7 @@ from c4d.pretest import (
     Verdict,
     pct,
 )
-from c4d.pretest_worksheet import (
+from c4d.pretest.worksheet import (
     RESULT_HEADERS,
     breakdown_table,
     comparison_chart,

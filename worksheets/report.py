@@ -3,9 +3,9 @@
 import streamlit as st
 
 from c4d import ui
-from c4d.export.docx_writer import ReportWriter
+from c4d.report_writer import ReportWriter
 from c4d.export.workshop_report import build_workshop_report, report_filename
-from c4d.register import count_register
+from c4d.people.register import count_register
 from c4d.worksheet import registered
 
 campaign = ui.require_campaign()

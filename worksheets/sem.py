@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience import Direction, EntryKind, SEMLevel, load_part
-from c4d.audience_checks import SEM_QUESTIONS, sem_findings
-from c4d.audience_drawings import sem_svg
-from c4d.audience_worksheets import (
+from c4d.audience.model import Direction, EntryKind, SEMLevel, load_part
+from c4d.audience.checks import SEM_QUESTIONS, sem_findings
+from c4d.audience.pictures import sem_svg
+from c4d.audience.worksheet import (
     SEM,
     add_influence,
     remove_influence,

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from c4d import access, backup, config, lan, phrases, ui
+from c4d import access, backup, config, lan, ui
+
+from c4d.phones import phrases
 from c4d.models import Campaign
 
 db = ui.store()

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from c4d import smart, ui
+from c4d import ui
+
+from c4d.strategy import smart
 from c4d.models import FIRST_DATE, LAST_DATE
 
 campaign = ui.require_campaign()

@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience import SEMLevel, StakeholderRole, load_part
-from c4d.audience_checks import quadrant, stakeholder_findings
-from c4d.audience_drawings import stakeholder_chart
-from c4d.audience_worksheets import (
+from c4d.audience.model import SEMLevel, StakeholderRole, load_part
+from c4d.audience.checks import quadrant, stakeholder_findings
+from c4d.audience.pictures import stakeholder_chart
+from c4d.audience.worksheet import (
     STAKEHOLDERS,
     add_stakeholder,
     remove_stakeholder,

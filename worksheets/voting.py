@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from c4d import lan, ui
-from c4d.ballot_worksheet import (
+from c4d.voting.worksheet import (
     SMALL_GROUP,
     adopt,
     adopted_ids,
@@ -32,8 +32,8 @@ from c4d.ballot_worksheet import (
 )
 from c4d.export.results import export_filename, results_csv, results_xlsx, votes_csv
 from c4d.models import DecisionTopic
-from c4d.participation import Showing
-from c4d.voting import (
+from c4d.phones.model import Showing
+from c4d.voting.model import (
     TEMPLATES,
     Ballot,
     BallotOption,

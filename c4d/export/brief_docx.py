@@ -1,14 +1,14 @@
 """The creative brief as a Word document: the full brief and a one-page summary.
 
-Both render a frozen version (`c4d.brief.BriefVersion`) through `ReportWriter`, so the
+Both render a frozen version (`c4d.brief.model.BriefVersion`) through `ReportWriter`, so the
 brief looks like the workshop reports: Word's own heading styles (the partner sees the
 outline in the navigation pane), tables in the report's table style, page numbers in
 the footer, the organisation's logo from the settings, and every script as typed.
 
 - Full brief: a cover (logo, "Creative brief", the campaign's name, the version and its
-  date, the completeness line), then every section of `c4d.brief.outline`, each gap
+  date, the completeness line), then every section of `c4d.brief.model.outline`, each gap
   marked where it is with a shaded "Missing" or "To strengthen" line.
-- Summary: one page with no cover: the title line, then `c4d.brief.summary_outline`.
+- Summary: one page with no cover: the title line, then `c4d.brief.model.summary_outline`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from c4d import brief as briefs
-from c4d.export.docx_writer import ReportWriter, xml_safe
+from c4d.brief import model as briefs
+from c4d.report_writer import ReportWriter, xml_safe
 from c4d.export.workshop_report import LOGO_SETTING
 from c4d.models import Campaign
-from c4d.store import Store
+from c4d.db.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from c4d import pretest
-from c4d.export.docx_writer import ReportWriter
+from c4d.pretest import model as pretest
+from c4d.report_writer import ReportWriter
 from c4d.export.results import Table, to_csv, to_xlsx
 from c4d.models import Campaign, slugify
-from c4d.pretest_worksheet import (
+from c4d.pretest.worksheet import (
     DECISION_HEADERS,
     DECISION_WIDTHS,
     SUMMARY_HEADERS,
@@ -32,7 +32,7 @@ from c4d.pretest_worksheet import (
     write_material,
     write_method,
 )
-from c4d.store import Store
+from c4d.db.store import Store
 
 
 def report_filename(campaign: Campaign, what: str = "pretest-report", extension: str = "docx") -> str:

@@ -12,10 +12,10 @@ import logging
 import re
 from datetime import date
 
-from c4d.export.docx_writer import ReportWriter
+from c4d.report_writer import ReportWriter
 from c4d.models import Campaign, OrgType, Participant, Session, Sex, slugify
-from c4d.register import count_register
-from c4d.store import Store
+from c4d.people.register import count_register
+from c4d.db.store import Store
 from c4d.worksheet import registered
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def report_filename(campaign: Campaign, session: Session) -> str:
 def build_workshop_report(store: Store, campaign_ref: str, session_ref: str, *,
                           prepared_on: date | None = None) -> bytes:
     """The report of one session as DOCX bytes. `campaign_ref` and `session_ref` are a
-    slug or an id; an unknown one raises c4d.store.NotFound with a message to show."""
+    slug or an id; an unknown one raises c4d.db.store.NotFound with a message to show."""
     campaign = store.campaign(campaign_ref)
     session = store.session(campaign.id, session_ref)
     participants = store.participants(session.id)

@@ -10,8 +10,10 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
-from c4d import access, brief
-from c4d.store import Store
+from c4d import access
+
+from c4d.brief import model as brief
+from c4d.db.store import Store
 from tests.browser.conftest import PHONE, PROJECTOR, start_app, stop_app
 from tests.browser.streamlit_page import choose, click_button, type_in, wait_for_app
 

@@ -13,10 +13,12 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from c4d import access, pretest
+from c4d import access
+
+from c4d.pretest import model as pretest
 from c4d.models import Campaign, Session, SessionKind
-from c4d.pretest import Material, MaterialType, PretestGroup, Verdict
-from c4d.store import Store
+from c4d.pretest.model import Material, MaterialType, PretestGroup, Verdict
+from c4d.db.store import Store
 from tests.browser.conftest import PHONE, PROJECTOR, start_app, stop_app
 from tests.browser.streamlit_page import click_button, ink_share
 

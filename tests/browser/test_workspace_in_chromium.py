@@ -106,8 +106,8 @@ def test_a_killed_server_loses_nothing_confirmed_on_screen(browser, tmp_path):
     import signal
 
     from c4d import access
-    from c4d.demo import load_demo
-    from c4d.store import Store
+    from c4d.demo.example import load_demo
+    from c4d.db.store import Store
     from tests.browser.conftest import start_app, stop_app
 
     data = tmp_path / "data"
@@ -152,7 +152,7 @@ def test_typed_text_never_becomes_a_link_or_an_icon(browser, tmp_path):
     home page, the overview and the sidebar as typed: no link, no icon."""
     from c4d import access
     from c4d.models import Campaign
-    from c4d.store import Store
+    from c4d.db.store import Store
     from tests.browser.conftest import start_app, stop_app
 
     typed = "Go www.example.org or https://example.org/a :material/home: me@example.org"

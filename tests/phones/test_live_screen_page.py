@@ -1,0 +1,149 @@
+"""The projector's live screen and the idea board page, driven through the real app
+(AppTest): the QR code stays on screen while a ballot or the idea board shows, the idea
+count is what the board shows, and a long idea is shortened before it goes on a ballot."""
+
+from __future__ import annotations
+
+from c4d.voting.worksheet import show_ballot
+from c4d.ideas.model import IDEA_MAX, Idea, IdeaStatus
+from c4d.ideas.worksheet import show_ideas
+from c4d.voting.model import Ballot, BallotOption, open_ballot
+from tests.audience.test_audience_pages import fresh  # noqa: F401  (a campaign with one PPCD session)
+from tests.test_pages import button, texts
+from tests.voting.test_voting_pages import fixed_network  # noqa: F401  (autouse: no network cards)
+
+IDEAS, LIVE = "worksheets/ideas.py", "worksheets/live_screen.py"
+LONG_252 = ("Young women aged 18 to 27 from rural soums who move to Ulaanbaatar or Darkhan for seasonal "
+            "work in restaurants, karaoke bars and hotels, and who are offered jobs abroad by people they "
+            "met online or through friends of friends, without any written contract")[:252]
+
+
+def seed(store, campaign, session, *texts_, **extra):
+    return [store.save_idea(Idea(campaign_id=campaign.id, session_id=session.id, text=t, voter_key=f"device:{n}",
+                                 **extra))
+            for n, t in enumerate(texts_)]
+
+
+def qr_images(at) -> list:
+    """The images on the screen (the only image the live screen shows is a QR code)."""
+    return [image for element in at.get("image") for image in element.proto.imgs]
+
+
+def descendants(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from descendants(child)
+
+
+def column_rows(node) -> list[list[list]]:
+    """Every row of columns on the page, each column as the list of everything inside it."""
+    children = list(getattr(node, "children", {}).values())
+    rows = []
+    if children and all(child.type == "column" for child in children):
+        rows.append([list(descendants(child)) for child in children])
+    for child in children:
+        rows += column_rows(child)
+    return rows
+
+
+def markdown_html(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# ---- the QR code while something is on the phones ---------------------------------------------
+def test_the_qr_code_and_the_code_stay_on_screen_while_a_ballot_shows(app, fresh):
+    store, campaign, session = fresh
+    code = store.live_state(session.id).join_code
+    ballot = store.save_ballot(open_ballot(Ballot(
+        campaign_id=campaign.id, session_id=session.id, question="Who first?",
+        options=[BallotOption(label="Young women"), BallotOption(label="Students")])))
+    show_ballot(store, ballot)
+    at = app(LIVE, campaign=campaign)
+    assert "Who first?" in texts(at) and "0 voted" in texts(at)
+    [qr] = qr_images(at)  # compact, beside the question
+    assert qr.alt == "QR code that opens the voting page"
+    assert f'<div class="c4d-qr-code" style="width: 160px">{code}</div>' in markdown_html(at)
+    assert f"http://192.168.137.1:8501/j/{code}" in markdown_html(at)  # and the link, for those who type it
+
+
+def test_the_qr_code_stays_on_screen_while_the_idea_board_shows(app, fresh):
+    store, campaign, session = fresh
+    code = store.live_state(session.id).join_code
+    show_ideas(store, session.id, "Which groups are most at risk?")
+    at = app(LIVE, campaign=campaign)
+    assert "Which groups are most at risk?" in texts(at)
+    assert len(qr_images(at)) == 1
+    assert f">{code}</div>" in markdown_html(at)
+
+
+def test_the_qr_code_sits_beside_the_question_and_the_results_keep_the_full_width(app, fresh):
+    store, campaign, session = fresh
+    show_ideas(store, session.id, "Which groups are most at risk?")
+    seed(store, campaign, session, "Students")
+    at = app(LIVE, campaign=campaign)
+    [row] = [row for row in column_rows(at.main) if any(n.type == "image" for col in row for n in col)]
+    assert len(row) == 2
+    question_col, qr_col = row
+    assert [n.value for n in question_col if n.type == "header"] == ["Which groups are most at risk?"]
+    assert [n.type for n in qr_col if n.type in ("image", "header")] == ["image"]
+    assert not any(n.type == "markdown" and n.value.startswith("Students") for col in row for n in col)
+
+
+# ---- what the idea count counts ---------------------------------------------------------------
+def test_the_projector_counts_the_ideas_the_board_shows(app, fresh):
+    store, campaign, session = fresh
+    show_ideas(store, session.id, "Which groups are most at risk?")
+    keep, *_ = seed(store, campaign, session, "Students", "Young women", "Herders")
+    seed(store, campaign, session, "students!", status=IdeaStatus.merged, merged_into=keep.id)
+    seed(store, campaign, session, "buy cheap phones", status=IdeaStatus.hidden)
+    at = app(LIVE, campaign=campaign)
+    body = texts(at)
+    assert "3 ideas" in body and "5 ideas" not in body
+    assert "buy cheap phones" not in body and "students!" not in body
+
+
+# ---- a long idea on the idea board --------------------------------------------------------------
+def test_the_wording_box_holds_no_more_than_a_ballot_option(app, fresh):
+    store, campaign, session = fresh
+    seed(store, campaign, session, "Students")
+    at = app(IDEAS, campaign=campaign)
+    [wording] = [t for t in at.text_input if t.label == "Wording"]
+    assert wording.proto.max_chars == IDEA_MAX == 200
+
+
+def test_a_long_stored_idea_is_shortened_before_it_goes_on_a_ballot(app, fresh):
+    store, campaign, session = fresh
+    state = store.live_state(session.id)
+    store.save_live_state(state.model_copy(update={"idea_prompt": "Which groups are most at risk?"}))
+    [long_idea] = seed(store, campaign, session, LONG_252)
+    at = app(IDEAS, campaign=campaign)
+    assert not at.exception
+    at.multiselect(key=f"promote-{session.id}").select(long_idea.id).run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "This idea is 252 characters long; an option on a ballot can have at most 200." in warning
+    assert button(at, "Put on the ballot").disabled  # asked first, not refused after the fact
+    boxes = [t for t in at.text_input if t.label == "Shorter wording"]
+    assert boxes and all(t.proto.max_chars == 200 and len(t.value) <= 200 for t in boxes)
+
+    shorter = "Young women 18–27 from rural soums offered jobs abroad without a contract"
+    form_box = [t for t in at.text_input if t.label == "Shorter wording"][-1]  # the one in the ballot section
+    form_box.input(shorter)
+    [b for b in at.button if b.label == "Save the shorter wording"][-1].click().run()
+    assert not at.exception and not at.error
+    assert store.ideas(session.id)[0].text == shorter
+
+    at.multiselect(key=f"promote-{session.id}").set_value([long_idea.id]).run()
+    assert not button(at, "Put on the ballot").disabled
+    button(at, "Put on the ballot").click().run()
+    assert not at.error, [e.value for e in at.error]
+    [ballot] = store.ballots(session.id)
+    assert [o.label for o in ballot.options] == [shorter]
+
+
+def test_likely_duplicates_on_the_page_ignore_punctuation(app, fresh):
+    store, campaign, session = fresh
+    seed(store, campaign, session, "Young women from Rural areas!", "young women from rural areas", "Herders")
+    at = app(IDEAS, campaign=campaign)
+    assert "Likely duplicates" in texts(at)
+    button(at, "Merge them").click().run()
+    assert [i.status for i in store.ideas(session.id)].count(IdeaStatus.merged) == 1

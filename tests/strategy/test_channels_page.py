@@ -1,0 +1,104 @@
+"""The channels page, through the real app (AppTest): the plan and its totals, the
+warnings, adding and editing a channel, and bad figures explained without losing anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from c4d.strategy import channels
+from c4d.models import Campaign, Decision, DecisionTopic
+from tests.test_pages import button, texts
+
+PAGE = "worksheets/channels.py"
+
+
+@pytest.fixture
+def fresh(ready_store):
+    campaign = ready_store.create_campaign(Campaign(name="Safe jobs"))
+    ready_store.add_decision(Decision(campaign_id=campaign.id, topic=DecisionTopic.primary_audience,
+                                      choice="Young jobseekers"))
+    return campaign
+
+
+def test_the_example_plan_and_its_totals(app, demo):
+    at = app(PAGE, demo)
+    plan = at.dataframe[0].value
+    assert "Mongolia's first counter-trafficking chatbot, on the campaign's Facebook page" in set(plan["Detail"])
+    by_channel = at.dataframe[1].value
+    assert list(by_channel["Channel"])[-1] == "All channels" and list(by_channel["Channels"])[-1] == 9
+    by_audience = at.dataframe[2].value
+    assert "Young women aged 18–27" in set(by_audience["Audience"])
+    assert not at.warning and not at.error
+
+
+def test_a_primary_audience_without_a_channel_then_a_channel_without_evidence(app, fresh, ready_store):
+    at = app(PAGE, fresh)
+    assert any("The primary audience, Young jobseekers, has no channel" in w.value for w in at.warning)
+    at.selectbox(key="channel-kind").set_value(channels.ChannelKind.radio)
+    at.text_input(key="channel-detail").input("Community radio, evening call-in show")
+    at.multiselect(key="channel-audiences").set_value(["Young jobseekers"])
+    at.text_input(key="channel-reach").input("12,000")
+    at.text_input(key="channel-cost").input("1 500")
+    button(at, "Save channel").click().run()
+    assert not at.exception
+    [saved] = channels.load(ready_store, fresh.id).entries
+    assert (saved.kind, saved.expected_reach, saved.cost) == (channels.ChannelKind.radio, 12000, 1500)
+    assert [r.name for r in saved.audiences] == ["Young jobseekers"]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "has no channel" not in warnings and "has no evidence" in warnings.replace("\\", "")
+
+
+def test_bad_figures_are_explained_and_nothing_is_saved(app, fresh, ready_store):
+    at = app(PAGE, fresh)
+    at.text_input(key="channel-detail").input("Posters at the bus station")
+    at.text_input(key="channel-cost").input("lots")
+    at.text_input(key="channel-reach").input("2.5").run()
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "Cost: 'lots' is not a number" in errors and "not a whole number" in errors
+    button(at, "Save channel").click().run()
+    assert channels.load(ready_store, fresh.id).entries == []
+    assert at.text_input(key="channel-detail").value == "Posters at the bus station"
+
+
+def test_a_channel_is_edited(app, demo, ready_store):
+    at = app(PAGE, demo)
+    first = channels.load(ready_store, demo.id).entries[0]
+    at.selectbox(key="channel-which").set_value(first.id).run()
+    assert at.text_input(key="channel-detail").value == first.detail
+    at.text_area(key="channel-evidence").input("Baseline: nine in ten use Facebook daily.")
+    button(at, "Save channel").click().run()
+    entries = channels.load(ready_store, demo.id).entries
+    assert entries[0].id == first.id and entries[0].evidence == "Baseline: nine in ten use Facebook daily."
+    assert len(entries) == 9
+
+
+def test_the_currency_is_saved_when_changed(app, demo, ready_store):
+    at = app(PAGE, demo)
+    at.text_input(key="channel-currency").input("MNT").run()
+    assert channels.load(ready_store, demo.id).currency == "MNT"
+    assert "Cost (MNT)" in texts(at) or "Cost (MNT)" in at.dataframe[0].value.columns
+
+
+def test_editing_a_channel_keeps_an_audience_the_analysis_does_not_have(app, fresh, ready_store):
+    from c4d.strategy.smart import AudienceRef
+
+    kept = channels.ChannelEntry(kind=channels.ChannelKind.radio, evidence="Baseline: radio in the villages",
+                                 audiences=[AudienceRef(name="Young jobseekers"), AudienceRef(name="Village chiefs")])
+    channels.upsert(ready_store, fresh.id, kept)
+    at = app(PAGE, fresh)
+    assert any("Village chiefs" in w.value for w in at.warning)  # named, and flagged as unknown
+    at.selectbox(key="channel-which").set_value(kept.id).run()
+    assert at.multiselect(key="channel-audiences").value == ["Young jobseekers", "Village chiefs"]
+    at.text_input(key="channel-timing").input("March–May")
+    button(at, "Save channel").click().run()
+    [saved] = channels.load(ready_store, fresh.id).entries
+    assert saved.timing == "March–May"
+    assert [r.name for r in saved.audiences] == ["Young jobseekers", "Village chiefs"]
+
+
+def test_totals_by_channel_and_by_audience_each_show_every_column(app, demo):
+    at = app(PAGE, demo)
+    by_audience = at.dataframe[2].value
+    assert list(by_audience.columns) == ["Audience", "Channels", "Expected reach", "Cost"]
+    without = by_audience[by_audience["Channels"] == 0]
+    assert len(without) and set(without["Expected reach"]) == {"–"} and set(without["Cost"]) == {"–"}
