@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from c4d import __version__
 from c4d.models import Campaign, Decision, Participant, Session, friendly_errors, new_id, same_name, utcnow
@@ -24,7 +25,9 @@ from c4d.audience.model import KINDS as AUDIENCE_PARTS
 from c4d.ideas.model import Idea
 from c4d.phones.model import LiveState, VoterCard
 from c4d.voting.model import Ballot, HandCount, Vote, validate_vote
-from c4d.db.store import NotFound, Store
+from c4d.db.errors import Conflict, NotFound
+from c4d.db.store import Store
+from c4d.text import plural, size_label
 
 FORMAT = "c4d-campaign"
 FORMAT_VERSION = 2  # 2: adds live participation (ballots, votes, ideas); 1 is still read
@@ -116,15 +119,6 @@ def _member(name: str, when: datetime) -> zipfile.ZipInfo:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     return info
-
-
-def size_label(n: int) -> str:
-    """A byte count as a person reads it: '200 MB', '512 KB', '90 bytes'."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.0f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
 
 
 def check_size(n: int) -> None:
@@ -235,7 +229,7 @@ def _validate(document: dict[str, Any], files: dict[str, bytes]) -> None:
                 if person.attendance and person.attendance[-1] > checked.days:
                     raise BackupError(
                         damaged + f"a participant of '{checked.title}' attended day {person.attendance[-1]}, "
-                        f"but the session has {checked.days} day(s)."
+                        f"but the session has {plural(checked.days, 'day')}."
                     )
         for decision in document["decisions"]:
             checked_decision = Decision.model_validate(decision)
@@ -329,11 +323,22 @@ def import_campaign(store: Store, data: bytes, mode: ImportMode = ImportMode.ref
         return _load_or_explain(store, document, files, fresh_ids=False)
 
 
+def duplicate_campaign(store: Store, campaign_id: str, new_name: str) -> Campaign:
+    """A copy to plan a similar campaign: sessions, agenda, decisions, worksheets and files
+    are copied; participant registers and live participation are not (they belong to the
+    workshops that happened). Made through the campaign's backup document with fresh ids,
+    written in one transaction; a name already in use is refused (Conflict), changing nothing."""
+    document = campaign_document(store, campaign_id)
+    document["campaign"]["name"] = new_name
+    document["campaign"]["archived"] = False
+    for session in document["sessions"]:
+        session["participants"] = []
+    document["live"] = {}  # ballots, votes and ideas belong to the workshops that happened
+    files = {a["id"]: a["content"] for a in store.attachments(campaign_id)}
+    return load_document(store, document, files=files, fresh_ids=True)
+
+
 def _load_or_explain(store: Store, document: dict[str, Any], files: dict[str, bytes], fresh_ids: bool) -> Campaign:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from c4d.db.store import Conflict
-
     try:
         return load_document(store, document, files=files, fresh_ids=fresh_ids)
     except Conflict as exc:

@@ -27,6 +27,7 @@ from c4d.models import (
     TallyRow,
     _clean,
 )
+from c4d.db.errors import Conflict
 from c4d.db.store import Store
 from tests.fixtures_store import add_campaign, add_session, decision, person, row_counts
 
@@ -247,7 +248,7 @@ def test_invalid_content_is_named(demo_backup):
     document["sessions"][0]["end_date"] = "2020-06-01"
     with pytest.raises(BackupError) as caught:
         read_backup(json.dumps(document).encode())
-    assert str(caught.value).startswith("The backup file has invalid content: the last day (01 Jun 2020) is before")
+    assert str(caught.value).startswith("The backup file has invalid content: the last day (1 Jun 2020) is before")
 
 
 @pytest.mark.parametrize("damage, reason", [
@@ -256,7 +257,7 @@ def test_invalid_content_is_named(demo_backup):
      "belongs to another campaign."),
     (lambda doc: doc["sessions"][0]["participants"][0].update(attendance=[1, 2, 3]),
      "The backup file is damaged: a participant of 'Participatory Planning and Capacity Development workshop' "
-     "attended day 3, but the session has 2 day(s)."),
+     "attended day 3, but the session has 2 days."),
     (lambda doc: doc["sessions"][0]["participants"][0].update(session_id="elsewhere"),
      "The backup file is damaged: a participant of 'Participatory Planning and Capacity Development workshop' "
      "belongs to another session."),
@@ -447,3 +448,51 @@ def test_a_damaged_audience_analysis_in_a_backup_is_refused(store, tmp_path):
     with pytest.raises(BackupError, match="invalid content"):
         import_campaign(other, json.dumps(document).encode())
     assert other.campaigns(include_archived=True) == []
+
+
+# ---- duplicating a campaign (through its backup document) ------------------------------------
+
+def test_duplicating_copies_the_plan_but_not_the_people(store):
+    source = add_campaign(store, "Dream Umbrella", country="Mongolia")
+    ppcd = add_session(store, source, agenda=[AgendaItem(day=1, title="Welcome")], place="Ulaanbaatar")
+    launch = add_session(store, source, "Launch", start=date(2021, 3, 5), kind=SessionKind.showcase)
+    store.add_participants([person(ppcd), person(ppcd, "TV channel")])
+    store.add_decision(decision(source, ppcd))
+    store.save_worksheet(source.id, "audience", {"session": ppcd.id, "notes": "rural young women"})
+    store.set_archived(source.id, True)
+
+    copy = backup.duplicate_campaign(store, source.id, "Dream Umbrella 2022")
+
+    assert copy.id != source.id and copy.name == "Dream Umbrella 2022" and copy.country == "Mongolia"
+    assert not copy.archived  # a new plan starts active
+    sessions = store.sessions(copy.id)
+    assert [(s.title, s.slug, s.place, s.agenda) for s in sessions] == [
+        (ppcd.title, ppcd.slug, "Ulaanbaatar", ppcd.agenda), (launch.title, launch.slug, "", [])]
+    assert not {s.id for s in sessions} & {ppcd.id, launch.id}
+    assert all(store.participants(s.id) == [] for s in sessions)
+    [copied_decision] = store.decisions(copy.id)
+    assert copied_decision.session_id == sessions[0].id  # points at the copy's session
+    assert store.worksheet(copy.id, "audience") == {"session": sessions[0].id, "notes": "rural young women"}
+    # The source is untouched.
+    assert len(store.participants(ppcd.id)) == 2
+    assert store.worksheet(source.id, "audience")["session"] == ppcd.id
+
+
+def test_duplicating_under_an_existing_name_is_refused(store):
+    source = add_campaign(store, "Dream Umbrella")
+    add_campaign(store, "Other")
+    before = row_counts(store)
+    with pytest.raises(Conflict):
+        backup.duplicate_campaign(store, source.id, "other")
+    assert row_counts(store) == before
+
+
+def test_duplicating_a_campaign_with_files_copies_the_files(store):
+    demo = load_demo(store)
+    store.add_attachment(demo.id, "poster-v1.png", "image/png", b"\x89PNG fake bytes")
+    copy = backup.duplicate_campaign(store, demo.id, "Dream Umbrella, second round")
+    copied = store.attachments(copy.id)
+    original = store.attachments(demo.id)
+    assert sorted((a["filename"], a["content"]) for a in copied) == sorted((a["filename"], a["content"]) for a in original)
+    assert ("poster-v1.png", b"\x89PNG fake bytes") in [(a["filename"], a["content"]) for a in copied]
+    assert {a["id"] for a in copied}.isdisjoint({a["id"] for a in store.attachments(demo.id)})

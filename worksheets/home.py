@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from c4d import ui
+from c4d import backup, ui
 from c4d.demo.example import load_demo
 from c4d.models import Campaign
+from c4d.workspace import commands
+from c4d.text import plural
 
 db = ui.store()
 
@@ -33,10 +35,9 @@ with right:
                                      help="Used for the words on participants' phones: en, mn, km, my, bn, th ...")
             if st.form_submit_button("Create campaign", type="primary"):
                 with ui.saving("Campaign"):
-                    campaign = db.create_campaign(Campaign(
-                        name=name, country=country, participant_language=language.strip().lower(),
-                        organisers=[line for line in organisers.splitlines() if line.strip()],
-                    ))
+                    campaign = commands.create_campaign(db, name=name, country=country,
+                                                        organisers=organisers.splitlines(),
+                                                        participant_language=language)
                     ui.flash(f"Campaign '{ui.plain(campaign.name)}' created.")
                     open_campaign(campaign)
     with st.container(border=True):
@@ -55,7 +56,7 @@ with left:
         sessions = db.sessions(campaign.id)
         with st.container(border=True):
             st.subheader(ui.plain(campaign.name) + (" (archived)" if campaign.archived else ""), anchor=False)
-            facts = [campaign.country or "No country set", f"{len(sessions)} workshop session(s)"]
+            facts = [campaign.country or "No country set", plural(len(sessions), "workshop session")]
             if sessions:
                 facts.append(f"latest: {sessions[-1].title}, {sessions[-1].dates_label()}")
             st.caption(ui.plain(" · ".join(facts)))
@@ -68,16 +69,16 @@ with left:
                 st.caption("Sessions, agendas, decisions and worksheets are copied; participant registers are not.")
                 if st.button("Make the copy", key=f"copy-{campaign.id}"):
                     with ui.saving("Copy"):
-                        copy = db.duplicate_campaign(campaign.id, copy_name)
+                        copy = backup.duplicate_campaign(db, campaign.id, copy_name)
                         ui.flash(f"Copied as '{ui.plain(copy.name)}'.")
                         st.rerun()
             if campaign.archived:
                 if b3.button("Restore", key=f"restore-{campaign.id}"):
-                    db.set_archived(campaign.id, False)
+                    commands.unarchive_campaign(db, campaign.id)
                     st.rerun()
             elif b3.button("Archive", key=f"archive-{campaign.id}",
                            help="Hide it from this list; nothing is deleted and it can be restored."):
-                db.set_archived(campaign.id, True)
+                commands.archive_campaign(db, campaign.id)
                 ui.flash(f"'{ui.plain(campaign.name)}' archived. Turn on 'Show archived campaigns' to restore it.")
                 if ui.current_campaign() and ui.current_campaign().id == campaign.id:
                     ui.set_campaign(None)

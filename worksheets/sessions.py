@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.models import FIRST_DATE, LAST_DATE, AgendaItem, Session, SessionKind
+from c4d.models import FIRST_DATE, LAST_DATE, Session, SessionKind
+from c4d.workspace import commands
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -34,7 +35,7 @@ def session_form(key: str, session: Session | None) -> dict | None:
         notes = st.text_area("Notes", value=session.notes if session else "", max_chars=5000, height=80)
         if st.form_submit_button("Save session" if session else "Add session", type="primary"):
             return {"kind": kind, "title": title, "start_date": start, "end_date": end, "place": place,
-                    "facilitators": [f for f in facilitators.splitlines() if f.strip()], "notes": notes}
+                    "facilitators": facilitators.splitlines(), "notes": notes}
     return None
 
 
@@ -42,7 +43,7 @@ with st.expander("Add a workshop session", expanded=not sessions):
     values = session_form("add-session", None)
     if values is not None:
         with ui.saving("Session"):
-            added = db.add_session(Session(campaign_id=campaign.id, **values))
+            added = commands.add_session(db, campaign.id, **values)
             st.session_state["sessions_selected"] = added.id
             ui.flash(f"Session '{ui.plain(added.title)}' added. Now write its agenda.")
             st.rerun()
@@ -69,7 +70,7 @@ with details:
     values = session_form(f"edit-{session.id}", session)
     if values is not None:
         with ui.saving("Session"):
-            db.update_session(Session.model_validate(session.model_dump() | values))
+            commands.update_session(db, session, **values)
             ui.flash("Session saved.")
             st.rerun()
 
@@ -86,16 +87,13 @@ with agenda_tab:
             rows[int(index)] |= edits
         rows = [r for i, r in enumerate(rows) if i not in set(table["deleted_rows"])]
         rows += table["added_rows"]
-        complete = [r for r in rows if str(r.get("title") or "").strip()]
         try:
-            items = [AgendaItem(day=int(r.get("day") or 1), time=str(r.get("time") or ""),
-                                title=str(r["title"]), notes=str(r.get("notes") or "")) for r in complete]
-            db.update_session(Session.model_validate(session.model_dump() | {"agenda": [i.model_dump() for i in items]}))
+            saved = commands.save_agenda(db, session, rows)
         except ValueError as exc:
             st.session_state["agenda_error"] = "; ".join(ui.explain(exc))
         else:
             st.session_state.pop("agenda_error", None)
-            if len(complete) == len(rows):
+            if len(saved.agenda) == len(rows):  # no row left waiting for its title
                 st.session_state[f"agenda-version-{session.id}"] = version + 1
 
     st.data_editor(
@@ -116,7 +114,7 @@ with remove:
              "Back up the campaign first if you may need them.")
     confirm = st.text_input("Type the session title to confirm", key=f"confirm-delete-{session.id}")
     if st.button("Delete this session", disabled=confirm.strip() != session.title):
-        db.delete_session(session.id)
+        commands.delete_session(db, session.id)
         st.session_state.pop("sessions_selected", None)
         ui.flash(f"Session '{ui.plain(session.title)}' deleted.")
         st.rerun()

@@ -4,8 +4,9 @@ import streamlit as st
 
 from c4d import access, backup, config, lan, ui
 
+from c4d.phones import commands as phone_commands
 from c4d.phones import phrases
-from c4d.models import Campaign
+from c4d.workspace import branding, commands
 
 db = ui.store()
 campaign = ui.current_campaign()
@@ -26,11 +27,8 @@ if campaign is not None:
             help="The language of the words participants see on their phones, e.g. en, mn, km, my, bn, th.")
         if st.form_submit_button("Save campaign details", type="primary"):
             with ui.saving("Campaign"):
-                db.update_campaign(Campaign.model_validate(campaign.model_dump() | {
-                    "name": name, "country": country, "summary": summary,
-                    "participant_language": language.strip().lower(),
-                    "organisers": [o for o in organisers.splitlines() if o.strip()],
-                }))
+                commands.update_campaign_details(db, campaign, name=name, country=country, summary=summary,
+                                                 organisers=organisers.splitlines(), participant_language=language)
                 ui.flash("Campaign details saved.")
                 st.rerun()
 
@@ -78,26 +76,23 @@ st.caption("Everything stays on this laptop: nothing is sent anywhere unless you
            "organisation's database server.")
 
 with st.expander("Organisation logo (for reports and briefs)"):
-    logo_id = db.setting("logo_attachment_id")
-    if logo_id and (logo := db.attachment(logo_id)):
-        st.image(logo[2], width=160)
+    logo = branding.organisation_logo(db)
+    if logo is not None:
+        st.image(logo, width=160)
         if st.button("Remove the logo"):
-            db.set_setting("logo_attachment_id", None)
-            db.delete_attachment(logo_id)
+            commands.remove_logo(db)
             st.rerun()
     image = st.file_uploader("Logo (PNG or JPEG, at most 2 MB)", type=["png", "jpg", "jpeg"], key="logo-upload")
     if image is not None:
         content = image.getvalue()
-        if len(content) > 2 * 2**20:
-            st.error(f"The logo is {len(content) / 2**20:.1f} MB; use an image of at most 2 MB.")
-        elif not (content.startswith(b"\x89PNG") or content.startswith(b"\xff\xd8")):
-            st.error("That file is not a PNG or JPEG image.")
-        elif st.button("Use this logo", type="primary"):
-            new_id = db.add_attachment(None, image.name, image.type or "image/png", content)
-            if logo_id:
-                db.delete_attachment(logo_id)
-            db.set_setting("logo_attachment_id", new_id)
-            st.rerun()
+        try:
+            branding.check_logo(content)
+        except branding.LogoError as exc:
+            st.error(str(exc))
+        else:
+            if st.button("Use this logo", type="primary"):
+                commands.set_logo(db, image.name, image.type, content)
+                st.rerun()
 
 with st.expander("Network address for phones"):
     st.write("Phones open the join link shown on the live screen, which carries this laptop's address on the "
@@ -111,15 +106,12 @@ with st.expander("Network address for phones"):
         typed_address = st.text_input("Address phones use (leave empty to detect it)", value=saved_address,
                                       max_chars=200, placeholder="e.g. 192.168.137.1 or 192.168.1.20:8501")
         if st.form_submit_button("Save address"):
-            typed_address = typed_address.strip()
             try:
-                if typed_address:
-                    lan.parse_override(typed_address)
+                address = commands.set_laptop_address(db, typed_address)
             except lan.AddressError as exc:
                 st.error(f"Not saved: {ui.plain(str(exc))}.")
             else:
-                db.set_setting(lan.SETTING, typed_address or None)
-                ui.flash(f"Phones will use {ui.plain(typed_address)}." if typed_address
+                ui.flash(f"Phones will use {ui.plain(address)}." if address
                          else "The address will be detected.")
                 st.rerun()
 
@@ -144,9 +136,7 @@ with st.expander("Participants' phone words"):
             }
             if st.form_submit_button("Save translations"):
                 try:
-                    for key, text in typed_words.items():
-                        if text.strip() != current_words.get(key, ""):
-                            phrases.save_translation(db, phrase_language, key, text)
+                    phone_commands.save_translations(db, phrase_language, typed_words)
                 except ValueError as exc:
                     st.error(f"Not saved: {ui.plain(str(exc))}")
                 else:

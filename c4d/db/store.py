@@ -1,58 +1,57 @@
 """Persistence: every edit is written and committed the moment it is made.
 
 SQLAlchemy 2 on SQLite (WAL) by default; any SQLAlchemy URL works, and no query here
-is SQLite-only, so PostgreSQL can serve an organisation later. The tables hold the
-pydantic models of `c4d.models`; worksheets keep their content as one JSON document
-per campaign and worksheet, validated by the worksheet's own model.
+is SQLite-only, so PostgreSQL can serve an organisation later. The tables (`schema.py`)
+hold the pydantic models of `c4d.models` and of the tools' model files; worksheets keep
+their content as one JSON document per campaign and worksheet, validated by the
+worksheet's own model.
+
+`Store` is the general store, one transaction per public method. The phones' hot path
+(`live_view`, `cast_vote`, the plain statements built once, the connection that never
+waits and the concurrency helpers) is its part `PhonePath`, in `phone_path.py`.
+
+This module is one concept that reads best whole: the Store class, a few lines for each
+read and write of each table, table by table; split, one class would be spread over
+several files with nothing of its own in each.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
-from collections import namedtuple
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-    bindparam,
-    cast,
-    create_engine,
-    delete,
-    event,
-    exists,
-    func,
-    insert,
-    inspect,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy import delete, func, inspect, select, text, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
 
 from c4d import config
+from c4d.db.engine import make_engine
+from c4d.db.errors import Conflict, NotFound
+from c4d.db.phone_path import PhonePath
+from c4d.db.schema import (
+    LIVE_TABLES,
+    RETIRED_INDEXES,
+    AttachmentRow,
+    Base,
+    BallotRow,
+    CampaignRow,
+    CardRow,
+    DecisionRow,
+    HandCountRow,
+    IdeaRow,
+    LiveRow,
+    ParticipantRow,
+    SessionRow,
+    SettingRow,
+    VoteRow,
+    WorksheetRow,
+)
 from c4d.ideas.model import Idea
-from c4d.phones.model import LiveState, VoterCard, new_code
-from c4d.phones.phrases import SETTING as PHRASES_SETTING
-from c4d.voting.model import Ballot, BallotStatus, HandCount, Vote, VotingError, validate_hand_count, validate_vote
 from c4d.models import (
     Campaign,
     Decision,
@@ -63,357 +62,9 @@ from c4d.models import (
     slugify,
     utcnow,
 )
-
-
-class NotFound(LookupError):
-    """A campaign, session or participant that the facilitator named does not exist."""
-
-
-class Conflict(ValueError):
-    """The change would clash with what is already saved (e.g. a duplicate name)."""
-
-
-class Busy(Exception):
-    """Raised inside `Store.at_once()` when SQLite would have had to wait for another
-    process's write: nothing was saved; do the same work again the ordinary way."""
-
-
-class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
-
-
-class CampaignRow(Base):
-    __tablename__ = "campaigns"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    country: Mapped[str] = mapped_column(String(200), default="")
-    summary: Mapped[str] = mapped_column(Text, default="")
-    organisers: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    participant_language: Mapped[str] = mapped_column(String(16), default="en")
-    archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class SessionRow(Base):
-    __tablename__ = "sessions"
-    __table_args__ = (UniqueConstraint("campaign_id", "slug"),)
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    slug: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(200))
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    place: Mapped[str] = mapped_column(String(200), default="")
-    facilitators: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    agenda: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    notes: Mapped[str] = mapped_column(Text, default="")
-
-
-class ParticipantRow(Base):
-    __tablename__ = "participants"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(200), default="")
-    organisation: Mapped[str] = mapped_column(String(200))
-    org_type: Mapped[str] = mapped_column(String(32))
-    sex: Mapped[str] = mapped_column(String(32))
-    contact: Mapped[str] = mapped_column(String(200), default="")
-    consent_to_list: Mapped[bool] = mapped_column(Boolean, default=False)
-    attendance: Mapped[list[Any]] = mapped_column(JSON, default=list)
-
-
-class DecisionRow(Base):
-    __tablename__ = "decisions"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True)
-    topic: Mapped[str] = mapped_column(String(32))
-    choice: Mapped[str] = mapped_column(String(200))
-    method: Mapped[str] = mapped_column(String(200), default="")
-    rationale: Mapped[str] = mapped_column(Text, default="")
-    breakdown: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    ballot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    turnout: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    eligible: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class WorksheetRow(Base):
-    """One worksheet's content for one campaign, as the worksheet model's JSON."""
-
-    __tablename__ = "worksheets"
-    __table_args__ = (UniqueConstraint("campaign_id", "kind"),)
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(64))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AttachmentRow(Base):
-    """A file a worksheet keeps (a draft poster, a logo): backed up in the zip form."""
-
-    __tablename__ = "attachments"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str | None] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True, nullable=True
-    )
-    filename: Mapped[str] = mapped_column(String(255))
-    media_type: Mapped[str] = mapped_column(String(100))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class SettingRow(Base):
-    """Machine-wide settings (passcode hash, organisation logo, translations)."""
-
-    __tablename__ = "settings"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-# ---- live participation ---------------------------------------------------------------
-class BallotRow(Base):
-    __tablename__ = "ballots"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class VoteRow(Base):
-    """The one standing vote of a voter on a ballot: a new vote replaces it.
-
-    Indexed only by its id and by (ballot, voter), which also serves every look-up by
-    ballot: each index is one more page written with every vote, while phones wait. A
-    look-up by campaign (backups, deleting a campaign) reads the whole table, a few
-    thousand rows at most. (Databases made before this had two more indexes: see
-    _RETIRED_INDEXES.)"""
-
-    __tablename__ = "votes"
-    __table_args__ = (UniqueConstraint("ballot_id", "voter_key"),)
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
-    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"))
-    voter_key: Mapped[str] = mapped_column(String(200))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class HandCountRow(Base):
-    __tablename__ = "hand_counts"
-    ballot_id: Mapped[str] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class IdeaRow(Base):
-    __tablename__ = "ideas"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class LiveRow(Base):
-    __tablename__ = "live_sessions"
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    join_code: Mapped[str] = mapped_column(String(16), unique=True)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class CardRow(Base):
-    __tablename__ = "voter_cards"
-    __table_args__ = (UniqueConstraint("session_id", "code"),)
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(16))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-# Indexes earlier versions made, dropped when a store opens such a database (see VoteRow).
-_RETIRED_INDEXES = {"votes": ("ix_votes_ballot_id", "ix_votes_campaign_id")}
-
-LIVE_TABLES = (VoteRow, HandCountRow, IdeaRow, CardRow, LiveRow, BallotRow)  # children first
-
-
-# ---- the phones' hot path: plain statements, built once ------------------------------------
-# A phone's ballot, vote and thank-you page each read the same few rows; these statements
-# read them in one go and hand back the stored JSON as text, so that what was validated
-# from it can be reused for as long as the text is the same (see Store._from_text). The
-# SQL is portable: CAST(... AS TEXT), EXISTS and a JSON path that SQLAlchemy renders for
-# each database (json_extract on SQLite, ->> on PostgreSQL).
-
-def _stored_text(column: Any) -> Any:
-    return cast(column, Text)
-
-
-_KEEP_ROWCOUNT = {"preserve_rowcount": True}  # see _Prepared.run
-
-
-class _Prepared:
-    """A statement the phone pages run for nearly every request. On SQLite it is compiled
-    once and run straight on the driver's cursor, its values processed as SQLAlchemy
-    would (JSON, dates): SQLAlchemy's execution path costs several times what SQLite does
-    for these statements and was the largest part of a phone's page (docs/BENCHMARKS.md,
-    "Phones under load"). On any other database it runs through SQLAlchemy like every
-    other statement. `variables` name the binds given on each call; the statement's other
-    binds are constants."""
-
-    def __init__(self, statement: Any, *variables: str):
-        self.statement, self.variables = statement, variables
-        columns = statement.selected_columns if hasattr(statement, "selected_columns") else []
-        self._columns = list(columns)
-        self._row = namedtuple("_Row", [column.key for column in columns]) if columns else None  # type: ignore[misc]
-        self._sqlite: Any = None  # (sql, bind order, constants, variable processors, result processors by column)
-
-    def _for_sqlite(self, dialect: Any) -> Any:
-        if self._sqlite is None:
-            compiled = self.statement.compile(dialect=dialect)
-
-            def processor(name: str) -> Any:
-                return compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-
-            constants = {}
-            for name, value in compiled.construct_params({v: None for v in self.variables}).items():
-                if name not in self.variables:
-                    process = processor(name)
-                    constants[name] = process(value) if process else value
-            results = [(i, column.type.dialect_impl(dialect).result_processor(dialect, None))
-                       for i, column in enumerate(self._columns)]
-            self._sqlite = (compiled.string, list(compiled.positiontup or ()), constants,
-                            {name: processor(name) for name in self.variables},
-                            [(i, process) for i, process in results if process is not None])
-        return self._sqlite
-
-    def _cursor(self, connection: Connection, values: dict[str, Any]) -> Any:
-        sql, order, constants, processors, _ = self._for_sqlite(connection.dialect)
-        args = []
-        for name in order:
-            if name in constants:
-                args.append(constants[name])
-            else:
-                process = processors[name]
-                args.append(values[name] if process is None else process(values[name]))
-        try:
-            return connection.connection.driver_connection.execute(sql, args)  # type: ignore[union-attr]
-        except sqlite3.Error as error:  # raised as SQLAlchemy would, for the callers that tell them apart
-            raise DBAPIError.instance(sql, args, error, sqlite3.Error) from error
-
-    def first(self, connection: Connection, **values: Any) -> Any:
-        """The first row of a SELECT (its columns by name), or None."""
-        if connection.dialect.name != "sqlite":
-            return connection.execute(self.statement, values).first()
-        found = self._cursor(connection, values).fetchone()
-        if found is None:
-            return None
-        results = self._sqlite[4]
-        if results:
-            found = list(found)
-            for i, process in results:
-                found[i] = process(found[i])
-        return self._row._make(found)
-
-    def run(self, connection: Connection, **values: Any) -> int:
-        """Run an INSERT or UPDATE; how many rows it wrote."""
-        if connection.dialect.name != "sqlite":
-            # SQLAlchemy keeps the driver's rowcount only for UPDATE and DELETE unless asked:
-            # without this an INSERT ... SELECT reads -1 on PostgreSQL (psycopg) and a vote
-            # that was written would be reported as refused.
-            return connection.execute(self.statement, values, execution_options=_KEEP_ROWCOUNT).rowcount
-        return self._cursor(connection, values).rowcount
-
-
-_LIVE_VIEW = _Prepared(
-    select(
-        _stored_text(LiveRow.data).label("state"),
-        _stored_text(BallotRow.data).label("ballot"),
-        CampaignRow.id.label("campaign_id"),
-        CampaignRow.name.label("campaign_name"),
-        CampaignRow.participant_language.label("language"),
-        exists().where(CardRow.session_id == LiveRow.session_id).label("has_cards"),
-        select(_stored_text(SettingRow.value)).where(SettingRow.key == PHRASES_SETTING)
-        .scalar_subquery().label("phrases"),
-    )
-    .select_from(LiveRow)
-    .join(CampaignRow, CampaignRow.id == LiveRow.campaign_id)
-    .outerjoin(BallotRow, (BallotRow.id == LiveRow.data["ballot_id"].as_string())
-               & (BallotRow.session_id == LiveRow.session_id))
-    .where(LiveRow.join_code == bindparam("code")),
-    "code",
-)
-
-_BALLOT_TEXT = _Prepared(select(_stored_text(BallotRow.data).label("ballot")).where(BallotRow.id == bindparam("ballot_id")),
-                     "ballot_id")
-
-# The ballot a vote is for, and the voter's standing vote on it (its row id), in one read.
-_BALLOT_AND_STANDING_VOTE = _Prepared(
-    select(
-        BallotRow.campaign_id,
-        _stored_text(BallotRow.data).label("ballot"),
-        select(VoteRow.id).where(VoteRow.ballot_id == BallotRow.id, VoteRow.voter_key == bindparam("voter_key"))
-        .scalar_subquery().label("standing"),
-    ).where(BallotRow.id == bindparam("ballot_id")),
-    "ballot_id", "voter_key",
-)
-
-# The voter's standing vote on a ballot (its row id), for a vote already checked against its ballot.
-_STANDING_VOTE = _Prepared(
-    select(VoteRow.id.label("standing"))
-    .where(VoteRow.ballot_id == bindparam("ballot_id"), VoteRow.voter_key == bindparam("voter_key")),
-    "ballot_id", "voter_key",
-)
-
-# The writes carry the "ballot still open" condition themselves, so a vote cannot land on
-# a ballot that another connection or process closed after it was read (SQLite's driver
-# only begins a transaction at the first write, so an earlier read is not enough).
-_STILL_OPEN = (BallotRow.id == bindparam("open_ballot_id")) & (BallotRow.status == BallotStatus.open.value)
-_ADD_VOTE = _Prepared(
-    insert(VoteRow).from_select(
-        ["id", "campaign_id", "ballot_id", "voter_key", "data", "cast_at"],
-        select(bindparam("vote_id", type_=VoteRow.id.type), BallotRow.campaign_id, BallotRow.id,
-               bindparam("vote_voter_key", type_=VoteRow.voter_key.type),
-               bindparam("vote_data", type_=VoteRow.data.type),
-               bindparam("vote_cast_at", type_=VoteRow.cast_at.type)).where(_STILL_OPEN),
-    ),
-    "vote_id", "vote_voter_key", "vote_data", "vote_cast_at", "open_ballot_id",
-)
-_REPLACE_VOTE = _Prepared(
-    update(VoteRow)
-    .where(VoteRow.id == bindparam("vote_id"), exists().where(_STILL_OPEN))
-    .values(data=bindparam("vote_data", type_=VoteRow.data.type),
-            cast_at=bindparam("vote_cast_at", type_=VoteRow.cast_at.type)),
-    "vote_id", "vote_data", "vote_cast_at", "open_ballot_id",
-)
-_MEMO_SIZE = 500
-
-
-@dataclass(frozen=True)
-class LiveView:
-    """A join code as the phone pages see it, read in one statement: the live state, the
-    ballot it names (when that ballot belongs to the same session), the campaign's name
-    and participant language, whether the session has voter cards, and the stored
-    participant phrases (the "phrases" setting's value).
-
-    `version` is everything above as it is stored: two views with the same version show
-    the same pages, and any change saved by any process gives a new version."""
-
-    state: LiveState
-    ballot: Ballot | None
-    campaign_id: str
-    campaign_name: str
-    language: str
-    has_cards: bool
-    phrases: Any
-    phrases_version: str | None  # the phrases setting as stored: a new text whenever it changes
-    version: tuple[Any, ...]
+from c4d.phones.model import LiveState, VoterCard, new_code
+from c4d.voting.model import Ballot, HandCount, Vote, validate_hand_count
+from c4d.text import plural
 
 
 def _aware(value: datetime) -> datetime:
@@ -431,39 +82,11 @@ def _storable(name: str) -> str:
     return name.replace("\x00", "")
 
 
-SQLITE_WAIT_S = 30  # how long a write waits while another process writes to the same file
+class Store(PhonePath):
+    """The one way in and out of the database. Each public method is one transaction.
 
-
-def _sqlite_file(url: str) -> bool:
-    parsed = make_url(url)
-    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-
-
-def make_engine(url: str | None = None, *, wait_s: float = SQLITE_WAIT_S) -> Engine:
-    """An engine for `url` (default: the configured database). On SQLite, `wait_s` is how
-    long a statement waits for a lock held by another connection before SQLite answers
-    "database is locked"."""
-    url = url or config.database_url()
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if _sqlite_file(url):
-            config.private_file(Path(parsed.database))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": wait_s})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - driver glue
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-class Store:
-    """The one way in and out of the database. Each public method is one transaction."""
+    The phones' hot path and the concurrency helpers (`one_thread_at_a_time`,
+    `without_waiting`, `one_commit_for_all`) come from `PhonePath` (phone_path.py)."""
 
     def __init__(self, url: str | None = None, engine: Engine | None = None):
         self.engine = engine or make_engine(url)
@@ -473,18 +96,14 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._lock = threading.RLock()
         self._local = threading.local()
-        self._memo: dict[tuple[Any, str], Any] = {}  # (model, stored JSON text) → its value
-        self._sqlite_file = _sqlite_file(self.url)
-        self._no_wait: tuple[Connection, sessionmaker] | None = None  # see at_once()
-        # join code → (the no-wait connection's data_version, the view read then): see live_view
-        self._views: dict[str, tuple[int, LiveView | None]] = {}
+        self._start_phone_path()
 
     def _retire_indexes(self) -> None:
-        """Drop the indexes this version no longer keeps (_RETIRED_INDEXES), if there.
+        """Drop the indexes this version no longer keeps (schema.RETIRED_INDEXES), if there.
         Never in the way of opening the database: when another program is writing, it is
         left for the next start."""
         inspector = inspect(self.engine)
-        retired = [name for table, names in _RETIRED_INDEXES.items()
+        retired = [name for table, names in RETIRED_INDEXES.items()
                    for name in names if name in {index["name"] for index in inspector.get_indexes(table)}]
         if not retired:
             return
@@ -509,7 +128,7 @@ class Store:
             yield current
             return
         sessions, driver = self._sessions, None
-        if self._now():  # the connection that never waits (at_once), which keeps views (live_view)
+        if self._now():  # the connection that never waits (without_waiting), which keeps views (live_view)
             connection, sessions = self._no_wait  # type: ignore[misc]
             driver = connection.connection.driver_connection
         changes = driver.total_changes if driver is not None else 0  # type: ignore[union-attr]
@@ -523,91 +142,6 @@ class Store:
         finally:
             if driver is not None and driver.total_changes != changes:  # type: ignore[union-attr]
                 self._views.clear()  # this connection wrote: data_version does not see its own writes
-
-    @contextmanager
-    def _statements(self, *, read_only: bool = False) -> Iterator[Connection]:
-        """A connection for plain (Core) statements: the open transaction's when this thread
-        has one (they join it), else one transaction of its own without an ORM session,
-        which costs a phone page several times less; `read_only` for one SELECT, which
-        needs no transaction of its own (it sees one state of the database). Only for
-        methods that call no other store method inside."""
-        current = getattr(self._local, "db", None)
-        if current is not None:
-            current.flush()  # plain statements do not flush the session's pending changes themselves
-            yield current.connection()
-            return
-        if self._now():
-            connection = self._no_wait[0]  # type: ignore[index]
-            if read_only or connection.in_transaction():  # one read, or a write joining together()
-                yield connection
-            else:
-                with connection.begin():
-                    yield connection
-            return
-        with self._lock, (self.engine.connect() if read_only else self.engine.begin()) as connection:
-            yield connection
-
-    def held(self) -> AbstractContextManager[Any]:
-        """Keep the store to this thread for several calls in a row, each its own
-        transaction (`with store.held(): ...`): no other thread of this process can use the
-        store in between (e.g. the checks a phone's vote passes and the vote's own
-        transaction). Far cheaper than one transaction() around them, which opens an ORM
-        session; but not all-or-nothing."""
-        return self._lock
-
-    def _now(self) -> bool:
-        return getattr(self._local, "now", False)
-
-    @contextmanager
-    def at_once(self) -> Iterator[bool]:
-        """Run this thread's store calls without ever waiting, if that is possible: True
-        when the database is a local SQLite file and no other thread of this process is in
-        a transaction right now; the store is then held for this thread until the block
-        ends, and its calls use connections that never wait for another process's lock
-        (they raise `Busy` instead, with nothing saved). False otherwise, and nothing is
-        held: run the calls the ordinary way. (The connection that never waits is opened on
-        first use and kept: it is only ever used by the thread holding the store.)
-
-        The phone pages use it to answer straight from the server's event loop: a phone's
-        page costs the database tens of microseconds, less than handing the request to a
-        worker thread and far less than that thread's waits for Python's interpreter lock
-        while the loop is busy with other phones."""
-        if not self._sqlite_file or not self._lock.acquire(blocking=False):
-            yield False
-            return
-        try:
-            if self._no_wait is None:
-                connection = make_engine(self.url, wait_s=0).connect()
-                self._no_wait = (connection, sessionmaker(connection, expire_on_commit=False))
-                self._views.clear()  # kept by the data_version of the connection they were read on
-            self._local.now = True
-            try:
-                yield True
-            except OperationalError as error:
-                if "locked" in str(error.orig).lower():  # "database is locked": SQLite would have waited
-                    raise Busy("Another program is writing to the database.") from error
-                raise
-            finally:
-                self._local.now = False
-                connection = self._no_wait[0]
-                if connection.invalidated or connection.closed:  # a broken connection is opened afresh next time
-                    self._no_wait = None
-                elif connection.in_transaction():  # never left open for the next caller
-                    connection.rollback()
-        finally:
-            self._lock.release()
-
-    @contextmanager
-    def together(self) -> Iterator[None]:
-        """Inside `at_once()` (when it said True): the store calls in the block share one
-        transaction, committed once when the block ends, or not at all if it raises. Votes
-        that arrive together then cost SQLite one write of its log instead of one each,
-        which is most of what a vote costs. Nothing in the block is saved before the end:
-        answer no one until it has ended."""
-        if not self._now():
-            raise RuntimeError("Store.together() is only for the calls of an at_once() block.")
-        with self._no_wait[0].begin():  # type: ignore[index]
-            yield
 
     # ---- campaigns -----------------------------------------------------------------
     def _unique_slug(self, db: Any, wanted: str, table: Any = CampaignRow, **scope: str) -> str:
@@ -683,20 +217,6 @@ class Store:
                 db.execute(delete(table).where(table.campaign_id == campaign_id))
             db.execute(delete(CampaignRow).where(CampaignRow.id == campaign_id))
 
-    def duplicate_campaign(self, campaign_id: str, new_name: str) -> Campaign:
-        """A copy to plan a similar campaign: sessions, agenda, decisions and worksheets are
-        copied; participant registers are not (they belong to the workshops that happened)."""
-        from c4d import backup
-
-        document = backup.campaign_document(self, campaign_id)
-        document["campaign"]["name"] = new_name
-        document["campaign"]["archived"] = False
-        for session in document["sessions"]:
-            session["participants"] = []
-        document["live"] = {}  # ballots, votes and ideas belong to the workshops that happened
-        files = {a["id"]: a["content"] for a in self.attachments(campaign_id)}
-        return backup.load_document(self, document, files=files, fresh_ids=True)
-
     # ---- sessions ------------------------------------------------------------------
     def add_session(self, session: Session) -> Session:
         with self.transaction() as db:
@@ -726,7 +246,7 @@ class Store:
             if last_day > session.days:
                 raise Conflict(
                     f"Participants are marked present on day {last_day}; "
-                    f"the session cannot be shorter than {last_day} day(s)."
+                    f"the session cannot be shorter than {plural(last_day, 'day')}."
                 )
             values = session.model_dump(mode="json", exclude={"id", "campaign_id", "slug"}) | _dates(session)
             for key, value in values.items():
@@ -918,6 +438,7 @@ class Store:
                 db.delete(row)
 
     # ---- live participation: ballots and votes ----------------------------------------
+    # (`ballot` and `cast_vote`, plain statements built once, are in phone_path.py)
     def _session_row(self, db: Any, session_id: str) -> SessionRow:
         row = db.get(SessionRow, session_id)
         if row is None:
@@ -942,13 +463,6 @@ class Store:
                 row.status, row.data = ballot.status.value, data
         return ballot
 
-    def ballot(self, ballot_id: str) -> Ballot:
-        with self._statements(read_only=True) as connection:
-            found = _BALLOT_TEXT.first(connection, ballot_id=ballot_id)
-            if found is None:
-                raise NotFound("That ballot no longer exists.")
-            return self._from_text(Ballot, found.ballot)
-
     def ballots(self, session_id: str) -> list[Ballot]:
         with self.transaction() as db:
             rows = db.scalars(select(BallotRow).where(BallotRow.session_id == session_id).order_by(BallotRow.position))
@@ -966,74 +480,12 @@ class Store:
                 db.execute(delete(table).where(table.ballot_id == ballot_id))
             db.execute(delete(BallotRow).where(BallotRow.id == ballot_id))
 
-    def _from_text(self, kind: Any, text: str, read: Callable[[str], Any] | None = None) -> Any:
-        """What a row's stored JSON `text` holds, as the model `kind` (or as `read` makes
-        it), validated once per distinct text: the phone pages read the same ballot and live
-        state hundreds of times a minute, and the same text is the same content. The value
-        is shared: treat it as read-only (models are changed with model_copy)."""
-        key = (kind, text)
-        value = self._memo.get(key)
-        if value is None:
-            value = (read or kind.model_validate_json)(text)
-            if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = value
-        return value
-
     def voters_of(self, ballot_id: str, participant_id: str) -> list[str]:
         """The voter keys of the standing votes on a ballot that carry this register entry
         (a voter card's participant)."""
         with self.transaction() as db:
             return list(db.scalars(select(VoteRow.voter_key).where(
                 VoteRow.ballot_id == ballot_id, VoteRow.data["participant_id"].as_string() == participant_id)))
-
-    def cast_vote(self, vote: Vote, checked: Ballot | None = None, instead_of: Iterable[str] = ()) -> bool:
-        """Check the vote against the ballot as it stands in the database and save it, in
-        one transaction, so a vote can never land on a closed ballot: the write itself
-        carries the condition that the ballot is still open, and refuses otherwise. Returns
-        True when it replaced the voter's earlier vote (keeping that vote's id). Raises
-        VotingError with the participant's reason. (Plain statements, built once: this is
-        the hot path of a vote.)
-
-        `checked`: the vote's ballot as the caller read it, open, and already checked the
-        vote against (validate_vote). The ballot is then not read again: once open, its
-        method, options and criteria can no longer change (voting.edit_ballot), so the check
-        still holds while the ballot is open, which the write itself makes sure of.
-
-        `instead_of`: voter keys of the same person's standing votes on this ballot under
-        another key (their phone's, before a formal vote asked for cards); they are removed
-        in the same transaction as this vote is saved, which then counts as a replacement."""
-        if checked is not None and checked.id != vote.ballot_id:
-            raise VotingError("This vote belongs to a different ballot.")
-        if checked is not None and checked.status is not BallotStatus.open:
-            raise VotingError("Voting on this question is closed; your vote was not counted.")
-        with self._statements() as connection:
-            if checked is not None:
-                found = _STANDING_VOTE.first(connection, ballot_id=vote.ballot_id, voter_key=vote.voter_key)
-                standing = None if found is None else found.standing
-            else:
-                found = _BALLOT_AND_STANDING_VOTE.first(connection, ballot_id=vote.ballot_id, voter_key=vote.voter_key)
-                if found is None:
-                    raise VotingError("This vote is no longer open.")
-                vote = validate_vote(self._from_text(Ballot, found.ballot), vote)
-                standing = found.standing
-            if standing is not None:
-                vote = vote.model_copy(update={"id": standing})
-            values = {"open_ballot_id": vote.ballot_id, "vote_id": vote.id, "vote_data": vote.model_dump(mode="json"),
-                      "vote_cast_at": vote.cast_at}
-            if standing is None:
-                written = _ADD_VOTE.run(connection, vote_voter_key=vote.voter_key, **values)
-            else:
-                written = _REPLACE_VOTE.run(connection, **values)
-            if written != 1:  # closed (or deleted) since it was read: nothing was saved
-                raise VotingError("Voting on this question is closed; your vote was not counted.")
-            others = [key for key in instead_of if key != vote.voter_key]
-            removed = 0
-            if others:
-                removed = connection.execute(
-                    delete(VoteRow).where(VoteRow.ballot_id == vote.ballot_id, VoteRow.voter_key.in_(others)),
-                    execution_options=_KEEP_ROWCOUNT).rowcount
-            return standing is not None or removed > 0
 
     def restore_vote(self, vote: Vote) -> None:
         """Bring back a vote exactly as saved (from a backup), whatever the ballot's status."""
@@ -1104,6 +556,7 @@ class Store:
             return [Idea.model_validate(row.data) for row in rows]
 
     # ---- live participation: what the phones show ----------------------------------------
+    # (`live_view`, what a phone's page reads, is in phone_path.py)
     def live_state(self, session_id: str) -> LiveState:
         """The session's live state, created (with a fresh join code) on first use."""
         with self.transaction() as db:
@@ -1141,44 +594,6 @@ class Store:
                            data=state.model_dump(mode="json")))
         return state
 
-    def live_view(self, join_code: str) -> LiveView | None:
-        """Everything a phone page needs about a join code, in one statement (see LiveView);
-        None for a code that is not in use.
-
-        On the connection that never waits (see at_once) a view is kept until the database
-        changes: SQLite's data_version moves whenever another connection, of this process or
-        any other, commits; this connection's own writes clear the kept views (transaction()),
-        except a vote's (cast_vote), which writes only to the votes table, never part of a view.
-        Asking SQLite whether anything changed costs a phone's page a third of reading the view."""
-        with self._statements(read_only=True) as connection:
-            seen = self._data_version(connection)
-            if seen is not None:
-                kept = self._views.get(join_code)
-                if kept is not None and kept[0] == seen:
-                    return kept[1]
-            row = _LIVE_VIEW.first(connection, code=join_code)
-            view = None
-            if row is not None:
-                ballot = None if row.ballot is None else self._from_text(Ballot, row.ballot)
-                phrases = None if row.phrases is None else self._from_text("setting", row.phrases, _setting_value)
-                view = LiveView(state=self._from_text(LiveState, row.state), ballot=ballot,
-                                campaign_id=row.campaign_id, campaign_name=row.campaign_name, language=row.language,
-                                has_cards=bool(row.has_cards), phrases=phrases, phrases_version=row.phrases,
-                                version=tuple(row))
-            if seen is not None:
-                if len(self._views) >= _MEMO_SIZE:
-                    self._views.clear()
-                self._views[join_code] = (seen, view)
-            return view
-
-    def _data_version(self, connection: Connection) -> int | None:
-        """SQLite's data_version on the connection that never waits, when `connection` is
-        that connection outside any transaction (the only place views are kept); else None."""
-        if self._no_wait is None or connection is not self._no_wait[0] or getattr(self._local, "db", None) is not None:
-            return None
-        return connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "PRAGMA data_version").fetchone()[0]
-
     def live_states(self) -> list[LiveState]:
         with self.transaction() as db:
             return [LiveState.model_validate(row.data) for row in db.scalars(select(LiveRow))]
@@ -1215,11 +630,6 @@ class Store:
                 db.add(SettingRow(key=key, value={"value": value}))
             else:
                 row.value = {"value": value}
-
-
-def _setting_value(text: str) -> Any:
-    """A settings row's value, from its stored JSON text."""
-    return json.loads(text).get("value")
 
 
 def _dates(session: Session) -> dict[str, date]:

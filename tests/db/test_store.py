@@ -7,8 +7,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from c4d.models import AgendaItem, Campaign, DecisionTopic, SessionKind
-from c4d.db.store import Conflict, NotFound, Store
+from c4d.models import Campaign, DecisionTopic, SessionKind
+from c4d.db.errors import Conflict, NotFound
+from c4d.db.store import Store
 from tests.fixtures_store import add_campaign, add_session, decision, person, row_counts
 
 
@@ -93,43 +94,6 @@ def test_deleting_a_campaign_removes_everything_it_owns_and_nothing_else(store):
         store.campaign(doomed.id)
     assert store.sessions(doomed.id) == [] and store.decisions(doomed.id) == []
     assert len(store.participants(store.sessions(kept.id)[0].id)) == 2
-
-
-# ---- duplicate ---------------------------------------------------------------------------------
-
-def test_duplicating_copies_the_plan_but_not_the_people(store):
-    source = add_campaign(store, "Dream Umbrella", country="Mongolia")
-    ppcd = add_session(store, source, agenda=[AgendaItem(day=1, title="Welcome")], place="Ulaanbaatar")
-    launch = add_session(store, source, "Launch", start=date(2021, 3, 5), kind=SessionKind.showcase)
-    store.add_participants([person(ppcd), person(ppcd, "TV channel")])
-    store.add_decision(decision(source, ppcd))
-    store.save_worksheet(source.id, "audience", {"session": ppcd.id, "notes": "rural young women"})
-    store.set_archived(source.id, True)
-
-    copy = store.duplicate_campaign(source.id, "Dream Umbrella 2022")
-
-    assert copy.id != source.id and copy.name == "Dream Umbrella 2022" and copy.country == "Mongolia"
-    assert not copy.archived  # a new plan starts active
-    sessions = store.sessions(copy.id)
-    assert [(s.title, s.slug, s.place, s.agenda) for s in sessions] == [
-        (ppcd.title, ppcd.slug, "Ulaanbaatar", ppcd.agenda), (launch.title, launch.slug, "", [])]
-    assert not {s.id for s in sessions} & {ppcd.id, launch.id}
-    assert all(store.participants(s.id) == [] for s in sessions)
-    [copied_decision] = store.decisions(copy.id)
-    assert copied_decision.session_id == sessions[0].id  # points at the copy's session
-    assert store.worksheet(copy.id, "audience") == {"session": sessions[0].id, "notes": "rural young women"}
-    # The source is untouched.
-    assert len(store.participants(ppcd.id)) == 2
-    assert store.worksheet(source.id, "audience")["session"] == ppcd.id
-
-
-def test_duplicating_under_an_existing_name_is_refused(store):
-    source = add_campaign(store, "Dream Umbrella")
-    add_campaign(store, "Other")
-    before = row_counts(store)
-    with pytest.raises(Conflict):
-        store.duplicate_campaign(source.id, "other")
-    assert row_counts(store) == before
 
 
 # ---- sessions ------------------------------------------------------------------------------------
@@ -326,19 +290,6 @@ def test_every_change_is_committed_when_the_method_returns(db_url):
         raw.close()
 
 
-def test_duplicating_a_campaign_with_files_copies_the_files(store):
-    from c4d.demo.example import load_demo
-
-    demo = load_demo(store)
-    store.add_attachment(demo.id, "poster-v1.png", "image/png", b"\x89PNG fake bytes")
-    copy = store.duplicate_campaign(demo.id, "Dream Umbrella, second round")
-    copied = store.attachments(copy.id)
-    original = store.attachments(demo.id)
-    assert sorted((a["filename"], a["content"]) for a in copied) == sorted((a["filename"], a["content"]) for a in original)
-    assert ("poster-v1.png", b"\x89PNG fake bytes") in [(a["filename"], a["content"]) for a in copied]
-    assert {a["id"] for a in copied}.isdisjoint({a["id"] for a in store.attachments(demo.id)})
-
-
 def test_a_new_database_and_its_folder_are_readable_by_this_user_only(tmp_path):
     import os
     import stat
@@ -357,7 +308,8 @@ def test_a_new_database_and_its_folder_are_readable_by_this_user_only(tmp_path):
 
 def _live_ballot(store, labels=("Radio", "TV"), **fields):
     from c4d.phones.model import Showing
-    from c4d.voting.model import Ballot, BallotOption, open_ballot
+    from c4d.voting.lifecycle import open_ballot
+    from c4d.voting.model import Ballot, BallotOption
 
     campaign = add_campaign(store, fields.pop("campaign_name", "Safe Migration"))
     session = add_session(store, campaign)
@@ -370,9 +322,9 @@ def _live_ballot(store, labels=("Radio", "TV"), **fields):
 
 
 def test_the_live_view_is_one_read_whose_version_changes_with_everything_a_phone_shows(store):
-    from c4d.phones import phrases
+    from c4d.phones import commands as phone_commands
     from c4d.phones.model import VoterCard
-    from c4d.voting.model import close_ballot
+    from c4d.voting.lifecycle import close_ballot
 
     campaign, session, ballot, code = _live_ballot(store)
     assert store.live_view("ZZZZZ") is None
@@ -388,7 +340,7 @@ def test_the_live_view_is_one_read_whose_version_changes_with_everything_a_phone
         lambda: other.update_campaign(campaign.model_copy(update={"name": "Safe Journeys"})),
         lambda: other.update_campaign(other.campaign(campaign.id).model_copy(update={"participant_language": "mn"})),
         lambda: other.add_cards([VoterCard(session_id=session.id, code="AAAAAA")]),
-        lambda: phrases.save_translation(other, "mn", "reload", "Дахин ачаалах"),
+        lambda: phone_commands.save_translation(other, "mn", "reload", "Дахин ачаалах"),
         lambda: other.save_live_state(other.live_state(session.id).model_copy(update={"cards_required": True})),
     ]
     seen = {view.version}
@@ -412,22 +364,23 @@ def test_the_live_view_names_no_ballot_of_another_session(store):
 
 
 def test_a_view_on_the_phones_connection_is_kept_until_the_database_changes(store):
-    """While phones are answered (at_once), a join code's view is read again only when
+    """While phones are answered (without_waiting), a join code's view is read again only when
     something was saved since: by the facilitator's pages in this process, by another
     process, or on the phones' connection itself; a vote is no part of a view."""
-    from c4d.voting.model import Vote, close_ballot
+    from c4d.voting.lifecycle import close_ballot
+    from c4d.voting.model import Vote
 
     campaign, session, ballot, code = _live_ballot(store)
     other = Store(store.url)  # another process
 
     def phone_view():
-        with store.at_once() as now:
+        with store.without_waiting() as now:
             assert now
             return store.live_view(code)
 
     first = phone_view()
     assert phone_view() is first and phone_view() is first
-    with store.at_once():
+    with store.without_waiting():
         store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]]),
                         checked=ballot)
     assert phone_view() is first
@@ -440,7 +393,7 @@ def test_a_view_on_the_phones_connection_is_kept_until_the_database_changes(stor
     closed = phone_view()
     assert closed.ballot.status.value == "closed" and phone_view() is closed
 
-    with store.at_once():  # a write on the phones' own connection (SQLite's data_version does not see it)
+    with store.without_waiting():  # a write on the phones' own connection (SQLite's data_version does not see it)
         store.save_live_state(store.live_state(session.id).model_copy(update={"cards_required": True}))
     assert phone_view().state.cards_required
     assert store.live_view("ZZZZZ") is None and phone_view().state.cards_required
@@ -451,8 +404,9 @@ def test_a_vote_is_refused_when_the_ballot_closes_between_its_read_and_its_write
     """Another process closes the ballot after cast_vote (or the phone page that calls it)
     has read it open: the write itself requires the ballot to be open, so nothing lands,
     and the voter is told why."""
-    from c4d.db import store as store_module
-    from c4d.voting.model import Vote, VotingError, close_ballot
+    from c4d.db import phone_path
+    from c4d.voting.lifecycle import close_ballot
+    from c4d.voting.model import Vote, VotingError
 
     _, _, ballot, _ = _live_ballot(store)
     store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:early", selections=[ballot.option_ids[0]]))
@@ -467,7 +421,7 @@ def test_a_vote_is_refused_when_the_ballot_closes_between_its_read_and_its_write
             return self.statement.run(connection, **values)
 
     for name in ("_ADD_VOTE", "_REPLACE_VOTE"):
-        monkeypatch.setattr(store_module, name, ClosingFirst(getattr(store_module, name)))
+        monkeypatch.setattr(phone_path, name, ClosingFirst(getattr(phone_path, name)))
     for voter in ("device:late", "device:early"):  # a new vote, and one replacing a standing vote
         other.save_ballot(ballot)  # open again
         with pytest.raises(VotingError, match="closed; your vote was not counted"):
@@ -477,7 +431,8 @@ def test_a_vote_is_refused_when_the_ballot_closes_between_its_read_and_its_write
 
 
 def test_a_vote_checked_by_the_caller_must_name_that_ballot_open(store):
-    from c4d.voting.model import Vote, VotingError, close_ballot
+    from c4d.voting.lifecycle import close_ballot
+    from c4d.voting.model import Vote, VotingError
 
     _, session, ballot, _ = _live_ballot(store)
     _, _, other_ballot, _ = _live_ballot(store, campaign_name="Safe Journeys")
@@ -495,7 +450,7 @@ def test_a_vote_checked_by_the_caller_must_name_that_ballot_open(store):
 
 
 def test_votes_are_indexed_by_ballot_and_voter_only_and_older_databases_lose_the_rest(tmp_path):
-    from c4d.db.store import make_engine
+    from c4d.db.engine import make_engine
 
     url = f"sqlite:///{tmp_path / 'c4d.sqlite3'}"
     Store(url).engine.dispose()
@@ -535,14 +490,14 @@ def test_a_replacing_vote_keeps_its_id_and_the_last_answer(store):
 
 
 def test_prepared_statements_read_what_sqlalchemy_reads(store):
-    from c4d.db import store as store_module
+    from c4d.db import phone_path
 
     _, _, ballot, code = _live_ballot(store)
     with store.engine.connect() as connection:
-        for prepared, values in ((store_module._LIVE_VIEW, {"code": code}),
-                                 (store_module._LIVE_VIEW, {"code": "ZZZZZ"}),
-                                 (store_module._BALLOT_AND_STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"}),
-                                 (store_module._STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"})):
+        for prepared, values in ((phone_path._LIVE_VIEW, {"code": code}),
+                                 (phone_path._LIVE_VIEW, {"code": "ZZZZZ"}),
+                                 (phone_path._BALLOT_AND_STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"}),
+                                 (phone_path._STANDING_VOTE, {"ballot_id": ballot.id, "voter_key": "x"})):
             expected = connection.execute(prepared.statement, values).first()
             found = prepared.first(connection, **values)
             assert (None if expected is None else tuple(expected)) == (None if found is None else tuple(found))
@@ -554,16 +509,16 @@ def test_the_phone_statements_and_the_tables_compile_for_postgresql():
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.schema import CreateTable
 
-    from c4d.db import store as store_module
+    from c4d.db import phone_path, schema
 
     dialect = postgresql.dialect()
-    prepared = [v for v in vars(store_module).values() if isinstance(v, store_module._Prepared)]
+    prepared = [v for v in vars(phone_path).values() if isinstance(v, phone_path._Prepared)]
     assert len(prepared) >= 5
     sql = {id(p): str(p.statement.compile(dialect=dialect)) for p in prepared}
-    assert "CAST(live_sessions.data AS TEXT)" in sql[id(store_module._LIVE_VIEW)]
-    assert "live_sessions.data ->> " in sql[id(store_module._LIVE_VIEW)]
+    assert "CAST(live_sessions.data AS TEXT)" in sql[id(phone_path._LIVE_VIEW)]
+    assert "live_sessions.data ->> " in sql[id(phone_path._LIVE_VIEW)]
     assert "json_extract" not in " ".join(sql.values())
-    for table in store_module.Base.metadata.sorted_tables:
+    for table in schema.Base.metadata.sorted_tables:
         CreateTable(table).compile(dialect=dialect)
 
 
@@ -632,7 +587,7 @@ def test_campaigns_and_sessions_are_listed_in_one_order_whatever_the_database_co
     from sqlalchemy.schema import CreateTable
 
     from c4d.backup import export_campaign
-    from c4d.db.store import CampaignRow, SessionRow
+    from c4d.db.schema import CampaignRow, SessionRow
 
     url = f"sqlite:///{tmp_path / 'nocase.sqlite3'}"
     engine = create_engine(url)
@@ -667,22 +622,22 @@ def test_attachment_names_lose_the_nul_postgresql_refuses(store):
     assert store.attachment("b" * 32) == ("logo.png", "image/png", b"png")
 
 
-def test_at_once_holds_the_store_only_when_nothing_would_wait(store):
+def test_without_waiting_holds_the_store_only_when_nothing_would_wait(store):
     import threading
 
-    from c4d.db.store import Busy
+    from c4d.db.errors import Busy
     from c4d.voting.model import Vote
 
     _, _, ballot, code = _live_ballot(store)
-    with store.at_once() as now:
+    with store.without_waiting() as now:
         assert now and store.live_view(code).ballot == ballot
-    with Store("sqlite://").at_once() as now:
+    with Store("sqlite://").without_waiting() as now:
         assert now is False  # not a file: a connection of its own would be another database
 
     holding, done = threading.Event(), threading.Event()
 
     def other_thread():
-        with store.held():
+        with store.one_thread_at_a_time():
             holding.set()
             done.wait(30)
 
@@ -690,7 +645,7 @@ def test_at_once_holds_the_store_only_when_nothing_would_wait(store):
     helper.start()
     try:
         assert holding.wait(30)
-        with store.at_once() as now:
+        with store.without_waiting() as now:
             assert now is False
     finally:
         done.set()
@@ -700,7 +655,7 @@ def test_at_once_holds_the_store_only_when_nothing_would_wait(store):
     other.execute("BEGIN IMMEDIATE")  # another program is writing
     try:
         with pytest.raises(Busy):
-            with store.at_once() as now:
+            with store.without_waiting() as now:
                 assert now
                 assert store.live_view(code) is not None  # reading does not wait
                 store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]]))
@@ -710,3 +665,35 @@ def test_at_once_holds_the_store_only_when_nothing_would_wait(store):
     assert store.vote_count(ballot.id) == 0
     store.cast_vote(Vote(ballot_id=ballot.id, voter_key="device:1", selections=[ballot.option_ids[0]]))
     assert store.vote_count(ballot.id) == 1
+
+
+def test_one_commit_for_all_saves_the_blocks_writes_at_its_end_or_not_at_all(store):
+    from c4d.voting.model import Vote
+
+    _, _, ballot, _ = _live_ballot(store)
+    other = Store(store.url)  # another process, which sees only what is committed
+
+    def vote(voter):
+        store.cast_vote(Vote(ballot_id=ballot.id, voter_key=voter, selections=[ballot.option_ids[0]]))
+
+    with pytest.raises(RuntimeError, match="without_waiting"):
+        with store.one_commit_for_all():  # only for the calls of a without_waiting() block
+            vote("device:0")
+    assert store.vote_count(ballot.id) == 0
+
+    with store.without_waiting() as now:
+        assert now
+        with store.one_commit_for_all():
+            vote("device:1")
+            vote("device:2")
+            assert other.vote_count(ballot.id) == 0  # nothing is saved before the block ends
+    assert other.vote_count(ballot.id) == store.vote_count(ballot.id) == 2
+
+    with pytest.raises(ValueError, match="no answer"):
+        with store.without_waiting() as now:
+            assert now
+            with store.one_commit_for_all():
+                vote("device:3")
+                raise ValueError("no answer could be made")
+    assert other.vote_count(ballot.id) == store.vote_count(ballot.id) == 2
+    other.engine.dispose()
