@@ -1,15 +1,16 @@
-"""Facilitator access: a passcode, stored only as a salted scrypt hash.
+"""Facilitator access: a passcode, stored only as a salted scrypt hash, and the tries a
+device gets at typing it.
 
-The laptop's own browser (loopback) may stay signed in; any other device on the
-Wi-Fi must type the passcode before it reaches a facilitator page. Participants use
-the separate phone pages and never need it.
+Who needs it is said in `c4d.permissions` (`open_facilitator_pages`): the laptop's own
+browser (loopback) stays signed in; any other device on the Wi-Fi must type the passcode
+before it reaches a facilitator page. Participants use the separate phone pages and never
+need it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import secrets
 from enum import Enum
 
@@ -83,13 +84,3 @@ def try_sign_in(store: Store, passcode: str, address: str | None, tries: RateLim
     if not (tries or _tries).allow(address or "unknown"):
         return SignIn.too_many
     return SignIn.accepted if sign_in(store, passcode) else SignIn.refused
-
-
-def is_this_laptop(remote_ip: str | None) -> bool:
-    """True for the laptop's own browser (loopback). Streamlit reports None for loopback."""
-    if remote_ip is None:
-        return True
-    try:
-        return ipaddress.ip_address(remote_ip).is_loopback
-    except ValueError:
-        return False

@@ -1,5 +1,5 @@
-"""Facilitator access: who counts as the laptop itself, and how many passcode tries a
-device gets."""
+"""Facilitator access: the passcode kept as a hash, and how many passcode tries a device
+gets. Who counts as the laptop itself is a permission (tests/test_permissions.py)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,6 @@ from c4d import access
 from c4d.phones.model import RateLimiter
 
 PASSCODE = "workshop-2020"
-
-
-@pytest.mark.parametrize("address", [None, "127.0.0.1", "127.8.9.10", "::1"])
-def test_the_laptops_own_browser_is_trusted(address):
-    assert access.is_this_laptop(address)
-
-
-@pytest.mark.parametrize("address", ["192.168.1.23", "10.0.0.5", "172.20.1.1", "fe80::1", "2001:db8::7",
-                                     "", "not an address", "127.0.0.1.example"])
-def test_any_other_address_must_sign_in(address):
-    assert not access.is_this_laptop(address)
 
 
 def test_a_passcode_is_kept_only_as_a_salted_hash(store):

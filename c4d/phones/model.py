@@ -1,6 +1,6 @@
 """Live participation in a workshop session: the join code, what the phones show, the
 signed device tokens that keep one ballot per phone, printed voter cards, and a small
-rate limiter. No HTTP here: `c4d.phones.site` serves the pages, this module holds the rules."""
+rate limiter. No HTTP here: `c4d.phones.routes` serves the pages, this module holds the rules."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from c4d.models import LongText, Model, utcnow
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
 JOIN_CODE_LENGTH = 5
 CARD_CODE_LENGTH = 6
+# The settings key under which the participant phrases' translations are kept
+# (c4d.phones.phrases); the phone pages read it with every view (c4d.db.phone_path).
+PHRASES_SETTING = "phrases"
 
 
 class Showing(str, Enum):

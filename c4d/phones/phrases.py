@@ -1,8 +1,8 @@
 """The few sentences a participant's phone shows, in the session's participant language.
 
 English is built in. A facilitator can type a translation of any phrase for any language
-in the settings; translations are kept in the store's settings under "phrases" as
-{language: {key: text}}. A phrase without a translation falls back to English, one
+in the settings (saved by `c4d.phones.commands.save_translations`); translations are kept
+in the store's settings under "phrases" as {language: {key: text}}. A phrase without a translation falls back to English, one
 phrase at a time, so a half-finished translation still gives a usable page.
 
 Translations are user text: whoever shows them escapes them (the participant pages pass
@@ -17,7 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-SETTING = "phrases"
+from c4d.phones.model import PHRASES_SETTING
+
 TEXT_MAX = 500  # one phrase; the longest English one is about 200 characters
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
@@ -208,7 +209,7 @@ def phrases(language: str, overrides: Mapping[str, Any] | None = None) -> dict[s
 
 def load_translations(store: Any) -> dict[str, dict[str, str]]:
     """The translations typed on this laptop, {language: {key: text}}; damaged entries are skipped."""
-    return translations_from(store.setting(SETTING, {}))
+    return translations_from(store.setting(PHRASES_SETTING, {}))
 
 
 def translations_from(stored: Any) -> dict[str, dict[str, str]]:
@@ -221,25 +222,3 @@ def translations_from(stored: Any) -> dict[str, dict[str, str]]:
         if isinstance(language, str) and isinstance(table, dict):
             clean[language] = {k: v for k, v in table.items() if k in PHRASE_KEYS and isinstance(v, str)}
     return clean
-
-
-def save_translation(store: Any, language: str, key: str, text: str) -> None:
-    """Save one translated phrase; empty text removes the translation (English shows again)."""
-    language = (language or "").strip()
-    if not LANGUAGE_PATTERN.fullmatch(language):
-        raise ValueError("Use a language code such as 'en', 'mn' or 'km'.")
-    if key not in PHRASE_KEYS:
-        raise ValueError(f"There is no participant phrase called '{key}'.")
-    text = (text or "").strip()
-    if len(text) > TEXT_MAX:
-        raise ValueError(f"Keep a phrase under {TEXT_MAX} characters (this one has {len(text)}).")
-    with store.transaction():  # read and write as one change
-        translations = load_translations(store)
-        table = translations.setdefault(language, {})
-        if text:
-            table[key] = text
-        else:
-            table.pop(key, None)
-            if not table:
-                del translations[language]
-        store.set_setting(SETTING, translations)

@@ -1,4 +1,4 @@
-"""The participant pages (c4d.phones.site) driven in-process: each ballot method from form to
+"""The participant pages (c4d.phones.routes and the modules beside it) driven in-process: each ballot method from form to
 count, replacing and double taps, late and stale votes, tampered tokens, bad and
 oversized input, escaping, rate limiting, voter cards, translations, page weight, and
 votes surviving a restart. One property test throws arbitrary form bodies at a ballot."""
@@ -22,29 +22,19 @@ with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what the 
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from c4d.phones import site as live
+from c4d.phones import commands, forms, pages, responses, routes, tokens
 
 from c4d.phones import phrases
-from c4d.voting.worksheet import set_cards_required
+from c4d.voting.commands import set_cards_required
 from c4d.ideas.model import IDEA_MAX
 from c4d.models import Sex
 from c4d.phones.model import RateLimiter, Showing, VoterCard, normalise_code
 from c4d.db.store import Store
-from c4d.voting.model import (
-    TEMPLATES,
-    Ballot,
-    BallotOption,
-    Criterion,
-    VotingMethod,
-    ballot_from_template,
-    close_ballot,
-    count,
-    disaggregate,
-    edit_ballot,
-    open_ballot,
-    reopen_ballot,
-    reveal_results,
-)
+from c4d.voting.counting import count
+from c4d.voting.lifecycle import close_ballot, edit_ballot, open_ballot, reopen_ballot, reveal_results
+from c4d.voting.model import Ballot, BallotOption, Criterion, VotingMethod
+from c4d.voting.results import disaggregate
+from c4d.voting.templates import TEMPLATES, ballot_from_template
 from tests.fixtures_store import add_campaign, add_session
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -102,7 +92,7 @@ class FormReader(HTMLParser):
 def make_client(**kwargs) -> TestClient:
     """A phone of its own (the test client's address is the same for all: they are not
     limited as new phones from one address, except where a test says so)."""
-    site = live.ParticipantSite(**{"new_phones": RateLimiter(limit=10**6, window=1.0), **kwargs})
+    site = routes.ParticipantSite(**{"new_phones": RateLimiter(limit=10**6, window=1.0), **kwargs})
     return TestClient(Starlette(routes=site.routes()), base_url="http://testserver")
 
 
@@ -176,13 +166,13 @@ def test_waiting_page_refreshes_itself_and_gives_the_phone_a_signed_token(w):
     assert "Please wait" in response.text and "Safe Migration" in response.text
     assert '<html lang="en">' in response.text
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{live.COOKIE}=")
-    for part in ("HttpOnly", "Path=/j", "SameSite=lax", f"Max-Age={live.COOKIE_MAX_AGE}"):
+    assert cookie.startswith(f"{tokens.COOKIE}=")
+    for part in ("HttpOnly", "Path=/j", "SameSite=lax", f"Max-Age={tokens.COOKIE_MAX_AGE}"):
         assert part in cookie
     # The phone keeps its token: the next page does not hand out another.
     assert "set-cookie" not in w.client.get(f"/j/{w.code}").headers
     # The secret that signs tokens is made once and kept.
-    assert len(w.store.setting(live.SECRET_SETTING)) >= 32
+    assert len(w.store.setting(tokens.SECRET_SETTING)) >= 32
 
 
 def test_a_draft_ballot_on_show_still_means_wait(w):
@@ -220,10 +210,10 @@ def test_typing_the_code_in_any_case_finds_the_workshop(w):
 
 
 def test_join_url_and_client_ip():
-    assert live.join_url("http://192.168.1.5:8501/", "ab-c d4") == "http://192.168.1.5:8501/j/ABCD4"
+    assert routes.join_url("http://192.168.1.5:8501/", "ab-c d4") == "http://192.168.1.5:8501/j/ABCD4"
     request = SimpleNamespace(client=SimpleNamespace(host="10.0.0.7", port=5000))
-    assert live.client_ip(request) == "10.0.0.7"
-    assert live.client_ip(SimpleNamespace(client=None)) == "unknown"
+    assert routes.client_ip(request) == "10.0.0.7"
+    assert routes.client_ip(SimpleNamespace(client=None)) == "unknown"
 
 
 # --------------------------------------------------------------------------- each method
@@ -456,7 +446,7 @@ def test_kept_pages_follow_the_campaign_name_language_cards_and_translations(w, 
     assert "Safe Migration" in page and '<html lang="en">' in page and 'name=card' not in page
 
     facilitator.update_campaign(w.campaign.model_copy(update={"name": "Safe Journeys", "participant_language": "mn"}))
-    phrases.save_translation(facilitator, "mn", "submit_vote", "Санал илгээх")
+    commands.save_translation(facilitator, "mn", "submit_vote", "Санал илгээх")
     page = w.client.get(f"/j/{w.code}").text
     assert "Safe Journeys" in page and "Safe Migration" not in page
     assert '<html lang="mn">' in page and "Санал илгээх" in page
@@ -464,7 +454,7 @@ def test_kept_pages_follow_the_campaign_name_language_cards_and_translations(w, 
     facilitator.add_cards([VoterCard(session_id=w.session.id, code="AAAAAA")])
     assert "name=card" in w.client.get(f"/j/{w.code}").text
 
-    phrases.save_translation(facilitator, "mn", "submit_vote", "")  # back to English
+    commands.save_translation(facilitator, "mn", "submit_vote", "")  # back to English
     assert "Send my vote" in w.client.get(f"/j/{w.code}").text
 
 
@@ -487,7 +477,7 @@ def test_a_phone_walk_needs_no_worker_thread_when_the_database_is_free(w, monkey
         handed_over.append(work.__name__)
         return work(*args)
 
-    monkeypatch.setattr(live, "run_in_threadpool", worker_thread)
+    monkeypatch.setattr(routes, "run_in_threadpool", worker_thread)
     sent = vote(w.client, w.code, {"o": "1"})
     assert "your vote is counted" in w.client.get(sent.headers["location"]).text
     assert handed_over == []
@@ -500,13 +490,13 @@ def test_a_vote_waits_in_a_worker_thread_while_another_program_writes(w, monkeyp
     b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
     hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
     handed_over = threading.Event()
-    original = live.run_in_threadpool
+    original = routes.run_in_threadpool
 
     async def worker_thread(work, *args):
         handed_over.set()
         return await original(work, *args)
 
-    monkeypatch.setattr(live, "run_in_threadpool", worker_thread)
+    monkeypatch.setattr(routes, "run_in_threadpool", worker_thread)
     other = sqlite3.connect(w.store.url.removeprefix("sqlite:///"), isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # the other program's write transaction
     answers = []
@@ -537,7 +527,7 @@ def phones_vote_in_one_wave(store: Store, code: str, choices: list[int], *, agai
     import httpx
 
     async def wave():
-        transport = httpx.ASGITransport(app=Starlette(routes=live.ParticipantSite(store=store).routes()))
+        transport = httpx.ASGITransport(app=Starlette(routes=routes.ParticipantSite(store=store).routes()))
         phones = [httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in choices]
         try:
             forms = [FormReader((await phone.get(f"/j/{code}")).text).hidden() for phone in phones]
@@ -565,13 +555,13 @@ def phones_vote_in_one_wave(store: Store, code: str, choices: list[int], *, agai
 def test_votes_sent_in_the_same_moment_are_saved_in_one_commit_and_each_is_thanked(w, monkeypatch):
     b = open_and_show(w.store, ballot(w, ["Radio", "TV", "Posters"]))
     commits = []
-    original = Store.together
+    original = Store.one_commit_for_all
 
-    def together(store):
+    def one_commit_for_all(store):
         commits.append(w.store.vote_count(b.id))  # what was saved before this commit
         return original(store)
 
-    monkeypatch.setattr(Store, "together", together)
+    monkeypatch.setattr(Store, "one_commit_for_all", one_commit_for_all)
     choices = [i % 3 for i in range(12)]
     answers, pages = phones_vote_in_one_wave(w.store, w.code, choices, again=0)
     assert [a.status_code for a in answers] == [303] * 13
@@ -626,29 +616,29 @@ def test_a_tampered_or_missing_token_on_post_is_refused_and_counts_nothing(w):
     b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
     page = w.client.get(f"/j/{w.code}")
     hidden = FormReader(page.text).hidden()
-    token = w.client.cookies[live.COOKIE]
+    token = w.client.cookies[tokens.COOKIE]
     device, mac = token.split(".")
     for bad in (f"{device}.{'0' * len(mac)}", f"{device}x.{mac}", "garbage", None):
         phone = make_client()
         if bad is not None:
-            phone.cookies.set(live.COOKIE, bad, path="/j")
+            phone.cookies.set(tokens.COOKIE, bad, path="/j")
         refused = post(phone, w.code, {**hidden, "o": "0"})
         assert refused.status_code == 400
         assert_plain_page(refused)
         assert "Please reload this page and try again; nothing was counted." in refused.text
-        assert refused.headers["set-cookie"].startswith(f"{live.COOKIE}=")  # a fresh, genuine token
+        assert refused.headers["set-cookie"].startswith(f"{tokens.COOKIE}=")  # a fresh, genuine token
     assert w.store.vote_count(b.id) == 0
     # On a GET a tampered token is simply replaced.
     phone = make_client()
-    phone.cookies.set(live.COOKIE, f"{device}.{'0' * len(mac)}", path="/j")
+    phone.cookies.set(tokens.COOKIE, f"{device}.{'0' * len(mac)}", path="/j")
     again = phone.get(f"/j/{w.code}")
-    assert again.status_code == 200 and live.COOKIE in again.headers["set-cookie"]
+    assert again.status_code == 200 and tokens.COOKIE in again.headers["set-cookie"]
 
 
 def test_oversized_bodies_get_413_and_count_nothing(w):
     b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
     hidden = FormReader(w.client.get(f"/j/{w.code}").text).hidden()
-    big = urlencode({**hidden, "o": "0", "pad": "x" * (live.BODY_LIMIT + 1)})
+    big = urlencode({**hidden, "o": "0", "pad": "x" * (forms.BODY_LIMIT + 1)})
     response = post(w.client, w.code, big)
     assert response.status_code == 413
     assert_plain_page(response)
@@ -674,7 +664,7 @@ def test_damaged_forms_are_refused_without_a_traceback(w):
         (urlencode({**hidden, "kind": "dance", "o": "0"}), 400),
         (urlencode({**hidden, "nonce": "1.2.3", "o": "0"}), 400),
         (urlencode({**hidden, "o": "0", "card": ["A", "B"]}), 422),
-        ("&".join(["x=1"] * (live.MAX_FIELDS + 5)), 400),
+        ("&".join(["x=1"] * (forms.MAX_FIELDS + 5)), 400),
     ]
     for body, status in cases:
         response = post(w.client, w.code, body)
@@ -740,7 +730,7 @@ def test_an_unexpected_failure_gives_a_plain_500_page(w, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(live.ParticipantSite, "_showing_ballot", staticmethod(broken))
+    monkeypatch.setattr(routes, "showing_ballot", broken)
     for response in (w.client.get(f"/j/{w.code}"), post(w.client, w.code, {**hidden, "o": "0"})):
         assert response.status_code == 500
         assert_plain_page(response)
@@ -813,8 +803,8 @@ def test_a_ten_thousand_character_idea_is_refused_and_nothing_kept(w):
     refused = post(w.client, w.code, {**hidden, "idea": "y" * 10_000})
     assert refused.status_code == 422
     assert_plain_page(refused)
-    assert f"Your idea is 10000 characters long; keep it to {live.IDEA_LIMIT}. Nothing was saved." in refused.text
-    assert len(refused.content) < live.PAGE_BUDGET
+    assert f"Your idea is 10000 characters long; keep it to {forms.IDEA_LIMIT}. Nothing was saved." in refused.text
+    assert len(refused.content) < pages.PAGE_BUDGET
     empty = post(w.client, w.code, {**hidden, "idea": "   \n "})
     assert empty.status_code == 422 and "Write your idea before sending it." in empty.text
     assert w.store.ideas(w.session.id) == []
@@ -952,8 +942,8 @@ def test_an_idea_thanks_page_follows_the_facilitator_too(w):
 def test_a_thank_you_page_still_holds_hours_later(w, monkeypatch):
     open_and_show(w.store, ballot(w, ["Radio", "TV"]))
     link = vote(w.client, w.code, {"o": "0"}).headers["location"]
-    later = live.time.time() + 3 * 3600  # a long morning session
-    monkeypatch.setattr(live.time, "time", lambda: later)
+    later = tokens.time.time() + 3 * 3600  # a long morning session
+    monkeypatch.setattr(tokens.time, "time", lambda: later)
     assert "your vote is counted" in w.client.get(link).text
 
 
@@ -962,20 +952,20 @@ def test_one_address_arriving_as_a_new_phone_again_and_again_is_held_back(w):
     again) arrives as a new phone each time: the sixth time within minutes from one
     address, it is asked to wait, and gets no new cookie; the laptop itself is never held."""
     b = open_and_show(w.store, ballot(w, ["Radio", "TV"]))
-    site = live.ParticipantSite(new_phones=RateLimiter(*live.NEW_PHONES_PER_ADDRESS))
+    site = routes.ParticipantSite(new_phones=RateLimiter(*routes.NEW_PHONES_PER_ADDRESS))
     wifi_phone = TestClient(Starlette(routes=site.routes()), base_url="http://testserver", client=("192.168.1.23", 5000))
-    for _ in range(live.NEW_PHONES_PER_ADDRESS[0]):
+    for _ in range(routes.NEW_PHONES_PER_ADDRESS[0]):
         wifi_phone.cookies.clear()
         assert vote(wifi_phone, w.code, {"o": "0"}).status_code == 303
     wifi_phone.cookies.clear()
     held = wifi_phone.get(f"/j/{w.code}")
     assert held.status_code == 429 and "Too many new phones from this address" in held.text
     assert "set-cookie" not in held.headers and "<form method=post" not in held.text
-    assert w.store.vote_count(b.id) == live.NEW_PHONES_PER_ADDRESS[0]
+    assert w.store.vote_count(b.id) == routes.NEW_PHONES_PER_ADDRESS[0]
     other_phone = TestClient(Starlette(routes=site.routes()), base_url="http://testserver", client=("192.168.1.24", 5000))
     assert other_phone.get(f"/j/{w.code}").status_code == 200
     laptop = TestClient(Starlette(routes=site.routes()), base_url="http://testserver", client=("127.0.0.1", 5000))
-    for _ in range(live.NEW_PHONES_PER_ADDRESS[0] + 2):
+    for _ in range(routes.NEW_PHONES_PER_ADDRESS[0] + 2):
         laptop.cookies.clear()
         assert laptop.get(f"/j/{w.code}").status_code == 200
 
@@ -1007,7 +997,7 @@ def test_results_on_the_phones_are_worded_in_the_participant_language(store):
     w = SimpleNamespace(store=store, campaign=campaign, session=session, code=code)
     for key, text in (("results_leads", "{label} тэргүүлж байна."), ("results_tie", "Тэнцүү: {labels}."),
                       ("results_none_final", "Санал өгөөгүй.")):
-        phrases.save_translation(store, "mn", key, text)
+        commands.save_translation(store, "mn", key, text)
     b = open_and_show(store, ballot(w, ["Радио", "Зурагт <b>"]))
     store.save_ballot(reveal_results(b))
     first, second = make_client(), make_client()
@@ -1042,8 +1032,8 @@ def test_pages_use_the_participant_language_with_english_fallback_escaped(store)
     campaign = add_campaign(store, "Аюулгүй шилжилт", participant_language="mn")
     session = add_session(store, campaign)
     code = store.live_state(session.id).join_code
-    phrases.save_translation(store, "mn", "submit_vote", "Санал илгээх <b>")
-    phrases.save_translation(store, "mn", "pick_one", "Нэгийг сонго {k} {oops")
+    commands.save_translation(store, "mn", "submit_vote", "Санал илгээх <b>")
+    commands.save_translation(store, "mn", "pick_one", "Нэгийг сонго {k} {oops")
     client = make_client()
     open_and_show(store, ballot(SimpleNamespace(campaign=campaign, session=session), ["Радио", "ТВ"]))
     page = client.get(f"/j/{code}")
@@ -1052,7 +1042,7 @@ def test_pages_use_the_participant_language_with_english_fallback_escaped(store)
     assert "Нэгийг сонго {k} {oops" in page.text  # unknown placeholders shown as typed
     assert "You can send again while voting is open" in page.text  # not translated: English
     # A translation saved while phones are connected shows on the next page.
-    phrases.save_translation(store, "mn", "replace_note", "Дахин илгээж болно")
+    commands.save_translation(store, "mn", "replace_note", "Дахин илгээж болно")
     assert "Дахин илгээж болно" in client.get(f"/j/{code}").text
     thanks = client.get(vote(client, code, {"o": "0"}).headers["location"])
     assert '<html lang="mn">' in thanks.text and "Thank you — your vote is counted." in thanks.text
@@ -1069,14 +1059,34 @@ def test_phrases_fall_back_per_phrase_and_by_base_language(store):
     assert all(purpose for _, purpose in phrases.PHRASE_KEYS.values())
     assert phrases.fill("{n} of {max} {x}", n=3, max=5) == "3 of 5 {x}"
 
-    phrases.save_translation(store, "km", "reload", "ផ្ទុកឡើងវិញ")
+    commands.save_translation(store, "km", "reload", "ផ្ទុកឡើងវិញ")
     assert phrases.load_translations(store) == {"km": {"reload": "ផ្ទុកឡើងវិញ"}}
-    phrases.save_translation(store, "km", "reload", "  ")
+    commands.save_translation(store, "km", "reload", "  ")
     assert phrases.load_translations(store) == {}
     for language, key, text in (("Khmer", "reload", "x"), ("km", "no_such_phrase", "x"),
                                 ("km", "reload", "x" * (phrases.TEXT_MAX + 1))):
         with pytest.raises(ValueError):
-            phrases.save_translation(store, language, key, text)
+            commands.save_translation(store, language, key, text)
+
+
+def test_the_phrases_of_a_settings_form_are_saved_together_or_not_at_all(store):
+    typed = {"reload": "Дахин ачаалах", "submit_vote": "Санал илгээх", "join": ""}
+    assert commands.save_translations(store, "mn", typed) == 2  # the empty box was empty before too
+    saved = {"mn": {"reload": "Дахин ачаалах", "submit_vote": "Санал илгээх"}}
+    assert phrases.load_translations(store) == saved
+    # One phrase too long: nothing of the form is saved, not even the removal before it.
+    with pytest.raises(ValueError, match=f"under {phrases.TEXT_MAX} characters"):
+        commands.save_translations(store, "mn", {"reload": "", "submit_vote": "x" * (phrases.TEXT_MAX + 1)})
+    with pytest.raises(ValueError, match="no participant phrase called 'nope'"):
+        commands.save_translations(store, "mn", {"reload": "", "nope": "x"})
+    with pytest.raises(ValueError, match="language code"):
+        commands.save_translations(store, "Mongolian", {"reload": ""})
+    assert phrases.load_translations(store) == saved
+    # Text as typed (spaces around it) that equals the stored text is no change.
+    assert commands.save_translations(store, "mn", {"reload": " Дахин ачаалах ", "submit_vote": ""}) == 1
+    assert phrases.load_translations(store) == {"mn": {"reload": "Дахин ачаалах"}}
+    assert commands.save_translations(store, "mn", {"reload": ""}) == 1
+    assert phrases.load_translations(store) == {}  # a language with no phrase left is gone
 
 
 # --------------------------------------------------------------------------- weight
@@ -1108,7 +1118,7 @@ def test_ppcd_ballot_pages_weigh_under_20_kb(w):
     w.store.save_ballot(reveal_results(close_ballot(b)))
     sizes["results, 12 options"] = len(w.client.get(f"/j/{w.code}").content)
     print(sizes)
-    assert all(size <= live.PAGE_BUDGET for size in sizes.values()), sizes
+    assert all(size <= pages.PAGE_BUDGET for size in sizes.values()), sizes
 
 
 @pytest.mark.parametrize("head, part, tail", [
@@ -1121,7 +1131,7 @@ def test_a_kept_page_is_sent_as_valid_gzip_with_each_phones_own_part(head, part,
     import gzip
     import zlib
 
-    kept = live._Kept(head, tail)
+    kept = responses.Kept(head, tail)
     sent = kept.gzipped(part)
     assert gzip.decompress(sent).decode() == head + part + tail
     assert kept.gzipped(part) == sent  # the same again (a page with no part of a phone's own is kept whole)
@@ -1149,7 +1159,7 @@ def test_the_biggest_possible_matrix_still_works(w):
     b = open_and_show(w.store, ballot(w, realistic("Option", 30), VotingMethod.matrix,
                                       criteria=[Criterion(label=f"Criterion {j}") for j in range(10)]))
     page = w.client.get(f"/j/{w.code}")
-    assert page.status_code == 200 and len(page.content) > live.PAGE_BUDGET
+    assert page.status_code == 200 and len(page.content) > pages.PAGE_BUDGET
     answer = {f"s{i}_{j}": "3" for i in range(30) for j in range(10)}
     sent = post(w.client, w.code, {**FormReader(page.text).hidden(), **answer})
     assert sent.status_code == 303

@@ -4,11 +4,11 @@ count is what the board shows, and a long idea is shortened before it goes on a 
 
 from __future__ import annotations
 
-from c4d.voting.worksheet import show_ballot
+from c4d.voting.commands import show_ballot
 from c4d.ideas.model import IDEA_MAX, Idea, IdeaStatus
-from c4d.ideas.worksheet import show_ideas
-from c4d.voting.model import Ballot, BallotOption, open_ballot
-from tests.audience.test_audience_pages import fresh  # noqa: F401  (a campaign with one PPCD session)
+from c4d.ideas.commands import show_ideas
+from c4d.voting.lifecycle import open_ballot
+from c4d.voting.model import Ballot, BallotOption
 from tests.test_pages import button, texts
 from tests.voting.test_voting_pages import fixed_network  # noqa: F401  (autouse: no network cards)
 

@@ -12,7 +12,8 @@ import httpx
 
 from c4d.phones.model import Showing, verify_device, voter_key_for_device
 from c4d.db.store import Store
-from c4d.voting.model import Ballot, BallotOption, open_ballot
+from c4d.voting.lifecycle import open_ballot
+from c4d.voting.model import Ballot, BallotOption
 from tests.browser.conftest import start_app, stop_app
 from tests.fixtures_store import add_campaign, add_session
 

@@ -1,4 +1,4 @@
-"""Pre-test scoring on participants' phones (c4d.phones.site with c4d.pretest.model), driven in-process:
+"""Pre-test scoring on participants' phones (c4d.phones.routes with c4d.pretest.model), driven in-process:
 the form with its anchored wording, answers saved and replaced, double taps, half-filled
 forms, out-of-range scores, stale forms, escaping, translations, page weight, and a
 property test throwing arbitrary form bodies at the scoring form."""
@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from c4d.phones import site as live
-
-from c4d.phones import phrases
+from c4d.phones import commands as phone_commands
+from c4d.phones import pages
 
 from c4d.pretest import model as pretest
+from c4d.pretest import commands, record
+from c4d.pretest.files import Upload
 from c4d.models import SessionKind, Sex
 from c4d.pretest.model import CORE_CRITERIA, Criterion, Material, MaterialType, PretestGroup
 from tests.fixtures_store import add_campaign, add_session
@@ -46,19 +47,19 @@ def room(store):
     """A pre-test session with two slogans, slogan A on the phones."""
     campaign = add_campaign(store, "Safe Migration")
     session = add_session(store, campaign, "Pre-test Darkhan", kind=SessionKind.pretest_fgd, start=date(2021, 2, 20))
-    a = pretest.register_material(store, campaign.id, Material(
+    a = commands.register_material(store, campaign.id, Material(
         type=MaterialType.slogan, title="Slogan A", text="Let's protect our dream and own our destiny"))
-    b = pretest.register_material(store, campaign.id, Material(
+    b = commands.register_material(store, campaign.id, Material(
         type=MaterialType.slogan, title="Slogan B", text="Let's be aware of, discuss about and prevent TIP"))
-    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id]))
-    pretest.show_material(store, campaign.id, session.id, a.id)
+    commands.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id]))
+    commands.show_material(store, campaign.id, session.id, a.id)
     code = store.live_state(session.id).join_code
     return SimpleNamespace(store=store, campaign=campaign, session=session, a=a, b=b, code=code,
                            client=make_client())
 
 
 def answers(room, material=None):
-    doc = pretest.load(room.store, room.campaign.id)
+    doc = record.load(room.store, room.campaign.id)
     return doc.responses_to((material or room.a).id)
 
 
@@ -84,14 +85,14 @@ def test_the_form_shows_the_material_and_every_criterion_with_its_anchors(room):
     assert [t["name"] for t in form["textareas"]] == ["w", "c0", "c1", "c2", "c3", "c4", "g"]
     assert "required" in form["textareas"][0]
     assert [s["name"] for s in form["selects"]] == ["sx", "ag"]
-    assert len(page.content) < live.PAGE_BUDGET
+    assert len(page.content) < pages.PAGE_BUDGET
     assert '<meta http-equiv="refresh"' not in text  # a form being filled in is never reloaded
 
 
 def test_a_typed_slogan_is_shown_and_a_file_only_material_asks_to_look(room):
-    pretest.update_material(room.store, room.campaign.id, room.a.id, text="")
-    pretest.attach_file(room.store, room.campaign.id, room.a.id,
-                        pretest.Upload("poster.png", b"\x89PNG\r\n\x1a\n" + bytes(32)))
+    commands.update_material(room.store, room.campaign.id, room.a.id, text="")
+    commands.attach_file(room.store, room.campaign.id, room.a.id,
+                         Upload("poster.png", b"\x89PNG\r\n\x1a\n" + bytes(32)))
     text = room.client.get(f"/j/{room.code}").text
     assert "Look at the material the facilitator is showing now." in text
     assert "poster.png" not in text  # the phone page never carries the file
@@ -109,7 +110,7 @@ def test_answers_are_saved_thanked_and_the_phone_waits_for_the_next_material(roo
     assert answer.scores == {c: 4 for c in CORE_CRITERIA} and answer.source == "phone"
     assert answer.own_words == "Learn the signs of a fake job offer"
     assert answer.comments == {"appeal": "Nice colours", "general": "Short is good"}
-    doc = pretest.load(room.store, room.campaign.id)
+    doc = record.load(room.store, room.campaign.id)
     [person] = doc.respondents
     assert (person.label, person.sex, person.age_band) == ("Phone 1", Sex.woman, "18–24")
     assert person.device_key.startswith("device:")
@@ -118,7 +119,7 @@ def test_answers_are_saved_thanked_and_the_phone_waits_for_the_next_material(roo
     waiting = room.client.get(f"/j/{room.code}")
     assert "You have answered for this material." in waiting.text and "<form" not in waiting.text
     # The facilitator shows slogan B: the same phone now gets its form.
-    pretest.show_material(room.store, room.campaign.id, room.session.id, room.b.id)
+    commands.show_material(room.store, room.campaign.id, room.session.id, room.b.id)
     nxt = room.client.get(f"/j/{room.code}")
     assert "<h1>Slogan B</h1>" in nxt.text and FormReader(nxt.text).hidden()["material"] == room.b.id
 
@@ -133,7 +134,7 @@ def test_changing_answers_replaces_them_and_says_so(room):
     assert REPLACED in room.client.get(again.headers["location"]).text
     [answer] = answers(room)
     assert set(answer.scores.values()) == {2} and answer.own_words == "Follow your dreams"
-    assert [r.label for r in pretest.load(room.store, room.campaign.id).respondents] == ["Phone 1"]
+    assert [r.label for r in record.load(room.store, room.campaign.id).respondents] == ["Phone 1"]
     # A second phone is a second respondent.
     send(make_client(), room.code, full_answer(5))
     assert len(answers(room)) == 2
@@ -186,11 +187,11 @@ def test_a_field_sent_twice_or_text_beyond_the_limit_is_refused(room):
 def test_answers_for_a_material_no_longer_showing_are_refused(room):
     page = room.client.get(f"/j/{room.code}")
     hidden = FormReader(page.text).hidden()
-    pretest.show_material(room.store, room.campaign.id, room.session.id, room.b.id)
+    commands.show_material(room.store, room.campaign.id, room.session.id, room.b.id)
     late = post(room.client, room.code, {**hidden, **full_answer()})
     assert late.status_code == 409 and "Scoring of this material has ended; your answers were not saved." in late.text
     assert answers(room) == [] and answers(room, room.b) == []
-    pretest.stop_showing(room.store, room.session.id)
+    commands.stop_showing(room.store, room.session.id)
     assert post(room.client, room.code, {**hidden, **full_answer()}).status_code == 409
     assert "Please wait" in room.client.get(f"/j/{room.code}").text
 
@@ -200,14 +201,14 @@ def test_a_nonce_for_another_phone_or_other_questions_asks_for_a_reload(room):
     other = make_client()
     other.get(f"/j/{room.code}")  # a phone with its own token
     assert post(other, room.code, {**hidden, **full_answer()}).status_code == 400
-    pretest.set_rules(room.store, room.campaign.id, believability=True)  # the questions changed meaning
+    commands.set_rules(room.store, room.campaign.id, believability=True)  # the questions changed meaning
     stale = post(room.client, room.code, {**hidden, **full_answer(n=6)})
     assert stale.status_code == 400 and "Please reload this page" in stale.text
     assert answers(room) == []
 
 
 def test_believability_adds_a_seventh_question(room):
-    pretest.set_rules(room.store, room.campaign.id, believability=True)
+    commands.set_rules(room.store, room.campaign.id, believability=True)
     text = room.client.get(f"/j/{room.code}").text
     assert "7. Do you believe what it says?" in text and "5 · Completely" in text
     assert send(room.client, room.code, full_answer(n=5)).status_code == 422  # question 7 missing
@@ -216,7 +217,7 @@ def test_believability_adds_a_seventh_question(room):
 
 
 def test_a_material_deleted_while_showing_means_wait(room):
-    pretest.delete_material(room.store, room.campaign.id, room.a.id)
+    commands.delete_material(room.store, room.campaign.id, room.a.id)
     page = room.client.get(f"/j/{room.code}")
     assert page.status_code == 200 and "Please wait" in page.text
 
@@ -224,10 +225,10 @@ def test_a_material_deleted_while_showing_means_wait(room):
 def test_every_piece_of_user_text_is_escaped_and_translations_are_used(store):
     campaign = add_campaign(store, f"Camp {SCRIPT}", participant_language="mn")
     session = add_session(store, campaign, "Pre-test", kind=SessionKind.pretest_fgd)
-    m = pretest.register_material(store, campaign.id, Material(type=MaterialType.slogan, title=SCRIPT,
+    m = commands.register_material(store, campaign.id, Material(type=MaterialType.slogan, title=SCRIPT,
                                                                text=f"Мөрөөдлийн шүхэр {SCRIPT}"))
-    pretest.show_material(store, campaign.id, session.id, m.id)
-    phrases.save_translation(store, "mn", "pretest_appeal_q", "Танд хэр таалагдсан бэ? <b>")
+    commands.show_material(store, campaign.id, session.id, m.id)
+    phone_commands.save_translation(store, "mn", "pretest_appeal_q", "Танд хэр таалагдсан бэ? <b>")
     code = store.live_state(session.id).join_code
     client = make_client()
     text = client.get(f"/j/{code}").text
@@ -239,10 +240,10 @@ def test_every_piece_of_user_text_is_escaped_and_translations_are_used(store):
 
 
 def test_scoring_pages_stay_small_even_with_a_long_script(room):
-    pretest.update_material(room.store, room.campaign.id, room.a.id, text="Сараа " * 800)  # ~4800 characters
-    pretest.set_rules(room.store, room.campaign.id, believability=True)
+    commands.update_material(room.store, room.campaign.id, room.a.id, text="Сараа " * 800)  # ~4800 characters
+    commands.set_rules(room.store, room.campaign.id, believability=True)
     page = room.client.get(f"/j/{room.code}")
-    assert len(page.content) < live.PAGE_BUDGET, len(page.content)
+    assert len(page.content) < pages.PAGE_BUDGET, len(page.content)
     assert re.search(r"<script", page.text, re.I) is None
 
 
