@@ -4,18 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.ideas.model import IDEA_MAX, IdeaStatus, likely_duplicates, shortened, support, too_long_for_ballot, visible
-from c4d.ideas.worksheet import (
+from c4d.ideas import commands
+from c4d.ideas.model import (
+    IDEA_MAX,
     PROMPT_EXAMPLES,
+    IdeaStatus,
     board_rows,
-    close_board,
-    hide,
-    ideas_to_ballot,
-    merge_ideas,
-    restore,
-    reword,
-    set_prompt,
-    show_ideas,
+    likely_duplicates,
+    shortened,
+    support,
+    too_long_for_ballot,
+    visible,
 )
 from c4d.phones.model import Showing
 from c4d.voting.model import BallotStatus, VotingMethod
@@ -47,7 +46,7 @@ def shorten_form(idea, where: str) -> None:
                              help="The box starts with the idea cut to fit; correct it before saving.")
         if st.form_submit_button("Save the shorter wording"):
             with ui.saving("Idea"):
-                reword(db, idea, text)
+                commands.reword(db, idea, text)
                 ui.flash("Shorter wording saved; the idea can now go on a ballot.")
                 st.rerun()
 
@@ -65,16 +64,16 @@ if not projector:
         if save_prompt or open_board:
             with ui.saving("Idea board"):
                 if open_board:
-                    show_ideas(db, session.id, prompt)
+                    commands.show_ideas(db, session.id, prompt)
                     ui.flash("The phones now show the idea board." if not board_open else "Question updated.")
                 else:
-                    set_prompt(db, session.id, prompt)
+                    commands.set_prompt(db, session.id, prompt)
                     ui.flash("Question saved.")
                 st.rerun()
     if board_open:
         st.success("The idea board is open on the phones.")
         if st.button("Close the board", key="close-board"):
-            close_board(db, session.id)
+            commands.close_board(db, session.id)
             ui.flash("Board closed: the phones show a 'please wait' page.")
             st.rerun()
     st.page_link("worksheets/live_screen.py", label="Show the ideas arriving on the live screen", icon=":material/cast:")
@@ -107,7 +106,7 @@ if groups:
         col.markdown(f"Keep **{ui.plain(keep.text)}** (×{counts.get(keep.id, 1)}), merge: "
                      + " · ".join(ui.plain(i.text) for i in others))
         if button_col.button("Merge them", key=f"merge-group-{keep.id}"):
-            merged = merge_ideas(db, keep, others)
+            merged = commands.merge_ideas(db, keep, others)
             ui.flash(f"{merged} duplicate(s) merged into '{ui.plain(keep.text)}'.")
             st.rerun()
 
@@ -124,18 +123,18 @@ else:
                              help=f"At most {IDEA_MAX} characters, the longest a ballot option can be.")
         if st.form_submit_button("Save wording"):
             with ui.saving("Idea"):
-                reword(db, idea, text)
+                commands.reword(db, idea, text)
                 ui.flash("Wording saved.")
                 st.rerun()
 others = st.multiselect("Merge these ideas into it", [i for i in labels if i != idea.id],
                         format_func=labels.__getitem__, key=f"merge-{idea.id}")
 m1, m2 = st.columns(2)
 if m1.button("Merge", disabled=not others, key="merge-selected"):
-    merged = merge_ideas(db, idea, [ideas_by_id[i] for i in others])
+    merged = commands.merge_ideas(db, idea, [ideas_by_id[i] for i in others])
     ui.flash(f"{merged} idea(s) merged into '{ui.plain(idea.text)}'.")
     st.rerun()
 if m2.button("Hide this idea (off-topic)", key="hide-idea"):
-    hide(db, idea)
+    commands.hide(db, idea)
     ui.flash("Idea hidden; it stays in the record.")
     st.rerun()
 
@@ -161,7 +160,7 @@ for long_idea in too_long:  # asked before, so putting them on the ballot cannot
     shorten_form(long_idea, "promote")
 if st.button("Put on the ballot", type="primary", disabled=not picked or bool(too_long), key="promote"):
     with ui.saving("Ballot"):
-        ballot = ideas_to_ballot(db, [ideas_by_id[i] for i in picked],
+        ballot = commands.ideas_to_ballot(db, [ideas_by_id[i] for i in picked],
                                  None if target == NEW else ballots[target],
                                  campaign_id=campaign.id, session_id=session.id, question=question, method=method)
         st.session_state["voting_ballot"] = st.session_state["voting_ballot_pending"] = ballot.id
@@ -178,5 +177,5 @@ if hidden:
             h1, h2 = st.columns([4, 1])
             h1.markdown(ui.plain(i.text))
             if h2.button("Show again", key=f"restore-{i.id}"):
-                restore(db, i)
+                commands.restore(db, i)
                 st.rerun()

@@ -10,13 +10,18 @@ import streamlit as st
 
 from c4d import lan, ui
 
-from c4d.pretest import model as pretest
-from c4d.voting.worksheet import eligible_for, projector_may_show_results, result_chart, tally
+from c4d.pretest import record
+from c4d.pretest.showing import on_phones
+from c4d.voting.pictures import result_chart
+from c4d.voting.results import eligible_for, tally
+from c4d.voting.worksheet import projector_may_show_results
 from c4d.ideas.model import on_board_count, support, visible
 from c4d.phones.model import Showing
-from c4d.db.store import NotFound
-from c4d.voting.model import BallotStatus, VotingMethod, describe_result
+from c4d.db.errors import NotFound
+from c4d.voting.counting import describe_result
+from c4d.voting.model import BallotStatus, VotingMethod
 from worksheets._pretest_ui import material_for_room
+from c4d.text import plural
 
 REFRESH_SECONDS = 1
 
@@ -130,7 +135,7 @@ def ideas_view(prompt: str) -> None:
     counts = support(ideas)
     shown = sorted(visible(ideas), key=lambda i: (i.created_at, i.id), reverse=True)  # newest first
     n = on_board_count(ideas)  # what the board shows: duplicates merged away and hidden ideas left out
-    heading_with_join(prompt or "Send your ideas", f"{n} idea{'s' if n != 1 else ''}")
+    heading_with_join(prompt or "Send your ideas", f"{plural(n, 'idea')}")
     with st.container(key="live-ideas"):
         columns = st.columns(3)
         for n, idea in enumerate(shown[:30]):
@@ -156,7 +161,7 @@ def live() -> None:
         ideas_view(state.idea_prompt)
     elif state.showing is Showing.pretest:
         join_line()
-        material_for_room(db, pretest.load(db, campaign.id), pretest.on_phones(state), session.id)
+        material_for_room(db, record.load(db, campaign.id), on_phones(state), session.id)
     else:
         st.title(ui.plain(session.title), anchor=False)
         join_screen()

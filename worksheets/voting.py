@@ -6,53 +6,38 @@ import pandas as pd
 import streamlit as st
 
 from c4d import lan, ui
-from c4d.voting.worksheet import (
-    SMALL_GROUP,
-    adopt,
-    adopted_ids,
-    cards_conflict,
-    cards_sheet_html,
-    choice_against_result,
-    disaggregation_table,
-    eligible,
-    eligible_for,
-    is_showing,
-    make_cards,
-    projector_may_show_results,
-    proposed_choice,
-    result_chart,
-    result_table,
-    rounds_table,
-    set_cards_required,
-    show_ballot,
-    show_nothing,
-    standing,
-    tally,
-    value_title,
-)
 from c4d.export.results import export_filename, results_csv, results_xlsx, votes_csv
 from c4d.models import DecisionTopic
 from c4d.phones.model import Showing
+from c4d.voting import commands
+from c4d.voting.cards import cards_sheet_html
+from c4d.voting.counting import describe_result
 from c4d.voting.model import (
-    TEMPLATES,
     Ballot,
     BallotOption,
     BallotStatus,
     Criterion,
-    HandCount,
     VotingError,
     VotingMethod,
-    ballot_from_template,
-    close_ballot,
-    describe_result,
-    edit_ballot,
-    hide_results,
-    open_ballot,
     readiness_problems,
-    reopen_ballot,
-    reveal_results,
-    runoff_ballot,
 )
+from c4d.voting.pictures import result_chart
+from c4d.voting.results import (
+    SMALL_GROUP,
+    adopted_ids,
+    choice_against_result,
+    disaggregation_table,
+    eligible,
+    eligible_for,
+    proposed_choice,
+    result_table,
+    rounds_table,
+    standing,
+    tally,
+    value_title,
+)
+from c4d.voting.templates import TEMPLATES
+from c4d.voting.worksheet import is_showing, projector_may_show_results
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -121,21 +106,9 @@ if not projector:
                           key=f"new-method-{start}")
         if st.button("Create ballot", type="primary", key="create-ballot"):
             with ui.saving("Ballot"):
-                if start != "blank":
-                    ballot = ballot_from_template(start, campaign.id, session.id)
-                else:
-                    ballot = Ballot(campaign_id=campaign.id, session_id=session.id, question=question,
-                                    options=[BallotOption(label=line) for line in option_lines.splitlines()
-                                             if line.strip()])
-                changes: dict = {"method": method}
-                if method is VotingMethod.multiple and ballot.max_choices is None:
-                    changes["max_choices"] = min(2, max(len(ballot.options), 1))
-                if method is VotingMethod.dots and ballot.dots is None:
-                    changes["dots"] = 3
-                if method is VotingMethod.matrix and not ballot.criteria:
-                    changes["criteria"] = [Criterion(label=label, weight=weight)
-                                           for label, weight in TEMPLATES["trend"].criteria]
-                ballot = db.save_ballot(edit_ballot(ballot, **changes))
+                ballot = commands.create_ballot(db, campaign.id, session.id, method,
+                                                template=None if start == "blank" else start,
+                                                question=question, options=option_lines.splitlines())
                 st.session_state["voting_ballot"] = st.session_state["voting_ballot_pending"] = ballot.id
                 ui.flash(f"Ballot '{ui.plain(ballot.question)}' created. "
                          "Check the options, then open it on the phones.")
@@ -163,8 +136,7 @@ result = counted.result
 could = eligible_for(session, participants, ballot, date.today())
 
 
-def save(updated: Ballot, message: str) -> None:
-    db.save_ballot(updated)
+def done(message: str) -> None:
     ui.flash(message)
     st.rerun()
 
@@ -194,24 +166,21 @@ if not projector:
     with ui.saving("Ballot"):
         if ballot.status is BallotStatus.draft:
             if cols[0].button("Open on phones", type="primary", disabled=bool(problems), key="open"):
-                opened = db.save_ballot(open_ballot(ballot))
-                _, closed = show_ballot(db, opened)
+                _, closed = commands.open_on_phones(db, ballot.id)
                 ui.flash("Voting is open: the phones show this ballot."
                          + "".join(f" '{ui.plain(b.question)}' was closed first." for b in closed))
                 st.rerun()
         elif ballot.status is BallotStatus.open:
             if cols[0].button("Close voting", type="primary", key="close"):
-                save(close_ballot(ballot), "Voting closed. Reveal the results when the room is ready.")
+                commands.close_voting(db, ballot.id)
+                done("Voting closed. Reveal the results when the room is ready.")
             if not is_showing(state, ballot) and cols[1].button("Show on phones again", key="show-again"):
-                show_ballot(db, ballot)
+                commands.show_ballot(db, ballot)
                 ui.flash("The phones show this ballot again.")
                 st.rerun()
         else:
             if cols[0].button("Reopen", key="reopen"):
-                if problem := cards_conflict(db, ballot, state.cards_required):
-                    raise VotingError(problem)
-                reopened = db.save_ballot(reopen_ballot(ballot))
-                show_ballot(db, reopened)
+                reopened = commands.reopen_on_phones(db, ballot.id)
                 ui.flash("Voting is open again on the phones; the votes already cast are kept. Phones show no result "
                          "until you reveal it again; the projector "
                          + ("shows only how many have voted." if reopened.hide_live_results else
@@ -220,20 +189,22 @@ if not projector:
         if ballot.status is not BallotStatus.draft:
             if not ballot.results_revealed:
                 if cols[2].button("Reveal results", key="reveal"):
-                    save(reveal_results(ballot), "Results revealed on the phones and the projector.")
+                    commands.reveal(db, ballot.id)
+                    done("Results revealed on the phones and the projector.")
             elif cols[2].button("Hide results", key="hide"):
-                save(hide_results(ballot), "Results hidden again.")
+                commands.hide_again(db, ballot.id)
+                done("Results hidden again.")
         if is_showing(state, ballot) and cols[3].button("Take off the phones", key="take-off",
                                                         help="The phones show a 'please wait' page instead of "
                                                              "this ballot."):
-            show_nothing(db, session.id)
+            commands.show_nothing(db, session.id)
             ui.flash("The phones show a 'please wait' page.")
             st.rerun()
 
     def toggle_live_results(key: str) -> None:
         hidden = bool(st.session_state[key])
         with ui.saving("Ballot"):
-            db.save_ballot(edit_ballot(db.ballot(ballot.id), hide_live_results=hidden))
+            commands.set_hide_live_results(db, ballot.id, hidden)
             ui.flash("Live results hidden on the projector." if hidden else "Live results shown on the projector.")
 
     live_key = f"hide-live-{ballot.id}"
@@ -270,7 +241,7 @@ else:
         st.warning(f"Tie between {ui.plain(' and '.join(result.tied_labels))}.")
         if st.button("Create a runoff among the tied options", key="runoff"):
             with ui.saving("Runoff"):
-                runoff = db.save_ballot(runoff_ballot(ballot, result))
+                runoff = commands.create_runoff(db, ballot.id)
                 st.session_state["voting_ballot"] = st.session_state["voting_ballot_pending"] = runoff.id
                 ui.flash("Runoff ballot created as a draft: open it on the phones when the room is ready.")
                 st.rerun()
@@ -307,7 +278,7 @@ if result is not None and result.winner_ids and ballot.status is not BallotStatu
             with ui.saving("Decision"):
                 if not picked:
                     raise ValueError("pick the option(s) the group decided on")
-                decision = adopt(db, ballot, result, picked, rationale=rationale,
+                decision = commands.adopt(db, ballot, result, picked, rationale=rationale,
                                  eligible_count=could.count or None, topic=topic)
                 ui.flash(f"Decision recorded: {ui.plain(decision.topic.label)} — {ui.plain(decision.choice)}."
                          + (f" The count put {ui.plain(' and '.join(result.winner_labels))} first; the decision "
@@ -331,14 +302,12 @@ with st.expander("Show of hands (when phones are not an option)", icon=":materia
         note = st.text_input("Note (optional)", max_chars=500, value=hands.note if hands else "")
         if st.form_submit_button("Save the show of hands", type="primary"):
             with ui.saving("Show of hands"):
-                db.save_hand_count(HandCount(ballot_id=ballot.id, counts={k: int(v) for k, v in typed.items() if v},
-                                             people=None if people is None else int(people), note=note))
-                if not ballot.show_of_hands:
-                    db.save_ballot(edit_ballot(ballot, show_of_hands=True))
+                commands.record_hand_count(db, ballot.id, typed, people=None if people is None else int(people),
+                                           note=note)
                 ui.flash("Show of hands recorded.")
                 st.rerun()
     if hands is not None and st.button("Remove the show of hands", key="remove-hands"):
-        db.delete_hand_count(ballot.id)
+        commands.remove_hand_count(db, ballot.id)
         ui.flash("Show of hands removed.")
         st.rerun()
 
@@ -410,16 +379,16 @@ with st.expander("Edit the ballot", expanded=ballot.status is BallotStatus.draft
                     changes |= {"method": method, "allow_stacking": stacking,
                                 "max_choices": int(max_choices) if method is VotingMethod.multiple else ballot.max_choices,
                                 "dots": int(dots) if method is VotingMethod.dots else ballot.dots}
-                save(edit_ballot(ballot, **changes), "Ballot saved.")
+                commands.change_ballot(db, ballot.id, **changes)
+                done("Ballot saved.")
     with st.popover("Delete this ballot", icon=":material/delete:"):
         st.write(f"The ballot and its {counted.cast} vote(s) are deleted for good. Decisions already adopted stay.")
         if st.button("Delete", key=f"delete-{ballot.id}"):
-            if is_showing(state, ballot):
-                show_nothing(db, session.id)
-            db.delete_ballot(ballot.id)
-            st.session_state.pop("voting_ballot", None)
-            ui.flash("Ballot deleted.")
-            st.rerun()
+            with ui.saving("Ballot"):
+                commands.delete_ballot(db, ballot.id)
+                st.session_state.pop("voting_ballot", None)
+                ui.flash("Ballot deleted.")
+                st.rerun()
 
 # ---- voter cards -------------------------------------------------------------------------------
 with st.expander("Voter cards (formal votes, and results by sex and organisation)", icon=":material/badge:"):
@@ -433,7 +402,7 @@ with st.expander("Voter cards (formal votes, and results by sex and organisation
     spares = st.number_input("Spare cards (not tied to anyone, for late arrivals)", min_value=0, max_value=100,
                              step=1, value=0)
     if st.button("Make voter cards", disabled=not missing and not spares, key="make-cards"):
-        made = make_cards(db, session, participants, spares=int(spares))
+        made = commands.make_cards(db, session, participants, spares=int(spares))
         ui.flash(f"{len(made)} voter card(s) made.")
         st.rerun()
     if cards:
@@ -445,7 +414,7 @@ with st.expander("Voter cards (formal votes, and results by sex and organisation
     def toggle_cards(key: str) -> None:
         required = bool(st.session_state[key])
         try:
-            set_cards_required(db, session.id, required)
+            commands.set_cards_required(db, session.id, required)
         except VotingError as refused:
             st.session_state[key] = not required
             st.session_state["cards-refused"] = str(refused)

@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from c4d.voting.worksheet import SMALL_GROUP, adopted_ids, eligible_for, tally
-from c4d.ideas.worksheet import board_rows
-from c4d.ideas.model import IdeaStatus
-from c4d.models import Campaign, Session, slugify
 from c4d.db.store import Store
-from c4d.voting.model import Result, Vote, VotingMethod, describe_result
+from c4d.ideas.model import IdeaStatus, board_rows
+from c4d.models import Campaign, Session, slugify
+from c4d.voting.counting import describe_result
+from c4d.voting.model import Result, Vote, VotingMethod
+from c4d.voting.results import SMALL_GROUP, adopted_ids, eligible_for, tally
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

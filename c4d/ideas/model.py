@@ -12,6 +12,7 @@ from pydantic import Field
 
 from c4d.models import NAME_MAX, Model, new_id, required_text, utcnow
 from c4d.voting.model import Ballot, BallotOption, BallotStatus, VotingError
+from c4d.text import plural
 
 # What a phone may send and what a facilitator's wording may be: the longest label a ballot
 # option may have (BallotOption.label is a RequiredName), so putting an idea on a ballot
@@ -20,6 +21,12 @@ IDEA_MAX = NAME_MAX
 # Ideas sent while phones allowed 280 characters are still read back (from the database
 # and from backups); they are shortened (`too_long_for_ballot`) before going on a ballot.
 STORED_IDEA_MAX = 280
+
+PROMPT_EXAMPLES = (
+    "Which groups are most at risk of trafficking here?",
+    "Where do people first hear about jobs in the city or abroad?",
+    "Which media does the target group use every day?",
+)
 
 
 class IdeaStatus(str, Enum):
@@ -58,6 +65,22 @@ def support(ideas: list[Idea]) -> dict[str, int]:
         if idea.status is IdeaStatus.merged and target.id in counts:
             counts[target.id] += 1
     return counts
+
+
+def board_rows(ideas: list[Idea], ballots: dict[str, Ballot] | None = None) -> list[dict]:
+    """The board as the facilitator sees it (and the report and the exports list it): most
+    supported first, then oldest first."""
+    counts = support(ideas)
+    ballots = ballots or {}
+    rows = []
+    for idea in sorted(visible(ideas), key=lambda i: (-counts.get(i.id, 1), i.created_at, i.id)):
+        where = ""
+        if idea.status is IdeaStatus.promoted:
+            ballot = ballots.get(idea.ballot_id or "")
+            where = f"On the ballot '{ballot.question}'" if ballot else "Put on a ballot"
+        rows.append({"id": idea.id, "Idea": idea.text, "Support": counts.get(idea.id, 1),
+                     "Status": where or "On the board"})
+    return rows
 
 
 def merge(ideas: list[Idea], keep: Idea, others: list[Idea]) -> list[Idea]:
@@ -136,7 +159,8 @@ def promote(ideas: list[Idea], chosen: list[Idea], ballot: Ballot) -> tuple[Ball
         raise VotingError(f"Shorten the wording of '{shortened(first.text, 60)}…' ({len(first.text)} characters) "
                           f"to at most {IDEA_MAX} characters, the longest a ballot option can be, "
                           "before putting it on a ballot."
-                          + (f" {len(too_long) - 1} more chosen idea(s) are too long as well." if len(too_long) > 1 else ""))
+                          + (f" {plural(len(too_long) - 1, 'more chosen idea is', 'more chosen ideas are')} too long as well."
+                             if len(too_long) > 1 else ""))
     options = list(ballot.options)
     changed = []
     for idea in chosen:

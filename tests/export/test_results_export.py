@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
-from c4d.voting.worksheet import SMALL_GROUP, adopt, tally
+from c4d.voting.commands import adopt
+from c4d.voting.results import SMALL_GROUP, tally
 from c4d.export.results import (
     SMALL_GROUP_MARK,
     export_filename,
@@ -21,16 +22,8 @@ from c4d.export.results import (
 )
 from c4d.ideas.model import Idea
 from c4d.models import Campaign, OrgType, Participant, Session, SessionKind, Sex
-from c4d.voting.model import (
-    Ballot,
-    BallotOption,
-    BallotStatus,
-    Criterion,
-    HandCount,
-    Vote,
-    VotingMethod,
-    close_ballot,
-)
+from c4d.voting.lifecycle import close_ballot
+from c4d.voting.model import Ballot, BallotOption, BallotStatus, Criterion, HandCount, Vote, VotingMethod
 
 T0 = datetime(2020, 6, 18, 9, 0, tzinfo=timezone.utc)
 

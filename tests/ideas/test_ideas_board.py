@@ -22,7 +22,7 @@ from c4d.ideas.model import (
     promote,
     too_long_for_ballot,
 )
-from c4d.ideas.worksheet import ideas_to_ballot, reword
+from c4d.ideas.commands import ideas_to_ballot, reword
 from c4d.models import Campaign, Session, SessionKind
 from c4d.voting.model import Ballot, BallotOption, VotingError
 

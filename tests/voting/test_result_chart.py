@@ -10,15 +10,11 @@ import re
 import pytest
 import vl_convert
 
-from c4d.voting.worksheet import (
-    bar_layout,
-    choice_against_result,
-    projector_room,
-    proposed_choice,
-    result_chart,
-    standing,
-)
-from c4d.voting.model import Ballot, BallotOption, HandCount, Vote, close_ballot, count, open_ballot
+from c4d.voting.pictures import bar_layout, projector_room, result_chart
+from c4d.voting.results import choice_against_result, proposed_choice, standing
+from c4d.voting.counting import count
+from c4d.voting.lifecycle import close_ballot, open_ballot
+from c4d.voting.model import Ballot, BallotOption, HandCount, Vote
 
 TWO_LINES = "Which form of trafficking should the campaign focus on first?"  # two lines on the projector
 PROJECTOR_WIDTH = 1280 - 2 * 48  # the live screen's content width at 1280×720

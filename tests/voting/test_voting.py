@@ -1,4 +1,4 @@
-"""Ballots, votes and counting (c4d.voting.model): known profiles, every rejection, properties."""
+"""Ballots, votes and counting (c4d.voting.model, counting, lifecycle, templates, results): known profiles, every rejection, properties."""
 
 from __future__ import annotations
 
@@ -13,12 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from c4d.voting import model as voting
+from c4d.voting import counting
 from c4d.models import DecisionTopic, OrgType, Sex, friendly_errors
+from c4d.voting.counting import ResultParts, count, count_hands, describe_parts, describe_result, result_parts
+from c4d.voting.lifecycle import (
+    close_ballot,
+    edit_ballot,
+    hide_results,
+    open_ballot,
+    reopen_ballot,
+    reveal_results,
+    runoff_ballot,
+)
 from c4d.voting.model import (
-    NOT_IDENTIFIED,
-    TEMPLATES,
-    ResultParts,
     Ballot,
     BallotOption,
     BallotStatus,
@@ -27,25 +34,12 @@ from c4d.voting.model import (
     Vote,
     VotingError,
     VotingMethod,
-    ballot_from_template,
-    close_ballot,
-    count,
-    count_hands,
-    decision_from_result,
-    describe_parts,
-    describe_result,
-    disaggregate,
-    edit_ballot,
-    hide_results,
     latest_votes,
-    open_ballot,
     readiness_problems,
-    reopen_ballot,
-    result_parts,
-    reveal_results,
-    runoff_ballot,
     validate_vote,
 )
+from c4d.voting.results import NOT_IDENTIFIED, decision_from_result, disaggregate
+from c4d.voting.templates import TEMPLATES, ballot_from_template
 
 T0 = datetime(2020, 6, 18, 9, 0, tzinfo=timezone.utc)
 
@@ -561,7 +555,7 @@ def test_instant_runoff_too_many_ways_to_follow_is_a_tie_among_all_still_in_the_
     result = count(ballot, votes_for(ballot, [[o] for o in ballot.option_ids], "ranking"))
     assert result.tie and set(result.winner_ids) == set(ballot.option_ids)
     # A small limit on the sets followed gives the same, safe answer for a smaller ballot.
-    monkeypatch.setattr(voting, "IRV_PATHS_MAX", 1)
+    monkeypatch.setattr(counting, "IRV_PATHS_MAX", 1)
     small = make_ballot(["A", "B", "C"], VotingMethod.ranking_irv)
     result = count(small, votes_for(small, [["a"], ["b"], ["c", "b"]], "ranking"))
     assert result.tie and result.winner_ids == ["a", "b", "c"]  # B and C alone when followed to the end

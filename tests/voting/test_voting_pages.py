@@ -10,24 +10,19 @@ import docx
 import pytest
 
 from c4d import lan
-from c4d.voting.worksheet import VotingWorksheet, adopted_ids, cards_sheet_html, show_ballot
+from c4d.voting.cards import cards_sheet_html
+from c4d.voting.commands import show_ballot
+from c4d.voting.results import adopted_ids
+from c4d.voting.worksheet import VotingWorksheet
 from c4d.export.workshop_report import build_workshop_report
 from c4d.ideas.model import Idea, IdeaStatus
-from c4d.ideas.worksheet import IdeasWorksheet, show_ideas
+from c4d.ideas.commands import show_ideas
+from c4d.ideas.worksheet import IdeasWorksheet
 from c4d.models import Campaign, DecisionTopic, OrgType, Participant, Session, SessionKind, Sex
 from c4d.phones.model import Showing
-from c4d.voting.model import (
-    Ballot,
-    BallotOption,
-    BallotStatus,
-    Vote,
-    VotingMethod,
-    ballot_from_template,
-    close_ballot,
-    open_ballot,
-    reopen_ballot,
-    reveal_results,
-)
+from c4d.voting.lifecycle import close_ballot, open_ballot, reopen_ballot, reveal_results
+from c4d.voting.model import Ballot, BallotOption, BallotStatus, Vote, VotingMethod
+from c4d.voting.templates import ballot_from_template
 from c4d.worksheet import Status
 from tests.test_pages import button, texts
 
@@ -421,7 +416,8 @@ def test_cards_cannot_be_required_once_phones_voted_without_them_nor_dropped_aft
     """Mixing phone votes and card votes on one ballot would let a person count twice: the
     switch is refused with the reason, and a ballot whose votes were cast the other way
     cannot be put back on the phones."""
-    from c4d.voting.worksheet import cards_conflict, set_cards_required
+    from c4d.voting.cards import cards_conflict
+    from c4d.voting.commands import set_cards_required
     from c4d.voting.model import VotingError
 
     store, campaign, session, people = workshop
@@ -454,7 +450,7 @@ def test_card_sheet_prints_names_only_with_consent_and_escapes_them(workshop):
     store, campaign, session, people = workshop
     store.update_participant(people[0].model_copy(update={"name": "<b>Saran</b>"}))
     people = store.participants(session.id)
-    from c4d.voting.worksheet import make_cards
+    from c4d.voting.commands import make_cards
 
     cards = make_cards(store, session, people, spares=2)
     sheet = cards_sheet_html(campaign, session, cards, people, "http://192.168.137.1:8501/j/ABCDE")
@@ -656,13 +652,13 @@ def test_live_screen_warns_when_phones_cannot_reach_this_server(app, workshop):
 
 
 def test_live_screen_follows_a_pretest_on_the_phones(app, workshop):
-    from c4d.pretest import model as pretest
+    from c4d.pretest import commands
     from c4d.pretest.model import Material, MaterialType
 
     store, campaign, session, _ = workshop
-    slogan = pretest.register_material(store, campaign.id, Material(
+    slogan = commands.register_material(store, campaign.id, Material(
         type=MaterialType.slogan, title="Slogan", text="Let's be aware of, discuss about and prevent TIP"))
-    pretest.show_material(store, campaign.id, session.id, slogan.id)
+    commands.show_material(store, campaign.id, session.id, slogan.id)
     at = app(LIVE, campaign=campaign)
     body = texts(at)
     assert "Let's be aware of, discuss about and prevent TIP" in body and "0 answers so far" in body
@@ -695,7 +691,8 @@ def test_voting_progress_from_not_started_to_done(workshop):
         ballots[key] = store.save_ballot(ballot_from_template(key, campaign.id, session.id))
     progress = worksheet.progress(store, campaign)
     assert progress.status is Status.in_progress and "Hold the vote on" in progress.next_action
-    from c4d.voting.worksheet import adopt, tally
+    from c4d.voting.commands import adopt
+    from c4d.voting.results import tally
 
     for ballot in ballots.values():
         ballot = store.save_ballot(open_ballot(ballot))
@@ -719,7 +716,7 @@ def test_idea_board_progress(workshop):
     show_ideas(store, session.id, "Who is at risk?")
     idea, = seed_ideas(store, campaign, session, "Students")
     assert worksheet.progress(store, campaign).next_action.startswith("Close the idea board")
-    from c4d.ideas.worksheet import close_board, ideas_to_ballot
+    from c4d.ideas.commands import close_board, ideas_to_ballot
 
     close_board(store, session.id)
     assert worksheet.progress(store, campaign).status is Status.in_progress
@@ -733,14 +730,15 @@ def test_report_has_the_ballots_with_table_chart_decision_and_the_idea_board(wor
     for voter, option in enumerate(["o0", "o0", "o1"]):
         vote(store, ballot, voter, option)
     ballot = closed(store, ballot)
-    from c4d.voting.worksheet import adopt, tally
+    from c4d.voting.commands import adopt
+    from c4d.voting.results import tally
 
     adopt(store, ballot, tally(store, ballot).result, eligible_count=5)
     simple_ballot(store, campaign, session, labels=("Never", "Used"))  # an unused draft: left out
     state = store.live_state(session.id)
     store.save_live_state(state.model_copy(update={"idea_prompt": "Who is most at risk?"}))
     a, b = seed_ideas(store, campaign, session, "Young women", "young women")
-    from c4d.ideas.worksheet import merge_ideas
+    from c4d.ideas.commands import merge_ideas
 
     merge_ideas(store, a, [b])
 
