@@ -1,21 +1,56 @@
-"""The draft material on the phones, drawn for the room: shared by the pre-test scoring
-page's projector view and the live screen."""
+"""What the three pre-test pages (draft materials, scoring, results) share: how each one
+opens, and the draft material on the phones drawn for the room (shown by the scoring
+page's projector view and by the live screen)."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import streamlit as st
 
 from c4d import ui
-
-from c4d.pretest import model as pretest
 from c4d.db.store import Store
+from c4d.models import Campaign
+from c4d.pretest import record
+from c4d.pretest.model import PretestDoc, PretestError
+from c4d.text import plural
 
 ROOM_CSS = ("<style>.st-key-projector-material p{font-size:2.4rem !important;line-height:1.3}"
             ".st-key-projector-material h2{font-size:3rem !important}"
             ".st-key-projector-material-text p{font-weight:700}</style>")
 
 
-def material_for_room(db: Store, doc: pretest.PretestDoc, material_id: str | None, session_id: str) -> None:
+class PretestPage(NamedTuple):
+    campaign: Campaign
+    db: Store
+    projector: bool
+    doc: PretestDoc
+
+
+def open_pretest_page(title: str, introduction: str, *, illustrative_on_projector: bool = False) -> PretestPage:
+    """The start of a pre-test page: the open campaign, the store and whether the projector
+    is on; the title, its introduction (not on the projector) and the last save's messages;
+    then the campaign's pre-test record — when it cannot be read the page says why and
+    stops. A record marked illustrative ('Scores are invented ...') says so under the title
+    (on the projector too where the room sees results)."""
+    campaign = ui.require_campaign()
+    db = ui.store()
+    projector = ui.projector_on()
+    st.title(title)
+    if not projector:
+        st.caption(introduction)
+    ui.show_flash()
+    try:
+        doc = record.load(db, campaign.id)
+    except PretestError as problem:
+        st.error(ui.plain(str(problem)))
+        st.stop()
+    if doc.illustrative and (illustrative_on_projector or not projector):
+        st.info(ui.plain(doc.illustrative))
+    return PretestPage(campaign, db, projector, doc)
+
+
+def material_for_room(db: Store, doc: PretestDoc, material_id: str | None, session_id: str) -> None:
     """The material being scored, large: its title, its text or its picture (a PDF's pages),
     and how many of the group have answered."""
     material = doc.find_material(material_id)
@@ -38,4 +73,4 @@ def material_for_room(db: Store, doc: pretest.PretestDoc, material_id: str | Non
             elif found is not None:
                 ui.show_pdf(found[2], projector=True)
         st.markdown(f"{answers} of {people} answered" if people else
-                    f"{answers} answer{'s' if answers != 1 else ''} so far")
+                    f"{plural(answers, 'answer')} so far")

@@ -7,37 +7,20 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-
+from c4d.pretest import commands
 from c4d.pretest import model as pretest
-from c4d.pretest.model import (
-    ACCEPTED_SUMMARY,
-    MAX_FILE_BYTES,
-    Material,
-    MaterialType,
-    PretestError,
-    Upload,
-    size_label,
-)
+from c4d.pretest.files import ACCEPTED_SUMMARY, Upload, check_file
+from c4d.pretest.model import MAX_FILE_BYTES, Material, MaterialType, PretestError
+from c4d.text import size_label
+from worksheets._pretest_ui import open_pretest_page
+from c4d.text import short_date
 
-campaign = ui.require_campaign()
-db = ui.store()
-projector = ui.projector_on()
+campaign, db, projector, doc = open_pretest_page(
+    "Draft materials",
+    "The drafts to pre-test with the audience: slogans, posters, scripts, storyboards, radio spots, posts, chatbot "
+    "flows, mural sketches. Each change after a pre-test becomes a new version (v2, v3, …) that says what changed "
+    "and why.")
 LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
-
-st.title("Draft materials")
-if not projector:
-    st.caption("The drafts to pre-test with the audience: slogans, posters, scripts, storyboards, radio spots, "
-               "posts, chatbot flows, mural sketches. Each change after a pre-test becomes a new version (v2, v3, …) "
-               "that says what changed and why.")
-ui.show_flash()
-
-try:
-    doc = pretest.load(db, campaign.id)
-except PretestError as problem:
-    st.error(ui.plain(str(problem)))
-    st.stop()
-if doc.illustrative and not projector:
-    st.info(ui.plain(doc.illustrative))
 
 sessions = db.sessions(campaign.id)
 session_titles = {s.id: s.title for s in sessions}
@@ -95,7 +78,7 @@ if not projector:
                                         main_message=main_message, drafted_in=drafted)
                     if not material.text.strip() and uploaded is None:
                         raise ValueError("type the text or attach the file, so there is something to show")
-                    material = pretest.register_material(db, campaign.id, material, read_upload(uploaded))
+                    material = commands.register_material(db, campaign.id, material, read_upload(uploaded))
                     st.session_state[version_key] = form_version + 1
                     st.session_state["material"] = st.session_state["material-pending"] = material.id
                     ui.flash(f"Registered {ui.plain(material.name)}.")
@@ -173,7 +156,7 @@ if len(family) > 1:
 
 decisions = doc.decisions_on(material.id)
 for d in decisions:
-    st.markdown(f"**Decision, {ui.plain(pretest.when_label(d.date))}: {d.decision.label}** — {ui.plain(d.reason)}")
+    st.markdown(f"**Decision, {ui.plain(short_date(d.date))}: {d.decision.label}** — {ui.plain(d.reason)}")
 
 # ---- changes ---------------------------------------------------------------------------------------
 with st.expander("New version (after a pre-test or a review)", icon=":material/difference:"):
@@ -187,8 +170,8 @@ with st.expander("New version (after a pre-test or a review)", icon=":material/d
         when = st.date_input("Date", value=date.today())
         if st.form_submit_button("Create the new version", type="primary"):
             with ui.saving("New version"):
-                made = pretest.add_version(db, campaign.id, material.id, changes, upload=read_upload(new_file),
-                                           text=new_text, created_on=when)
+                made = commands.add_version(db, campaign.id, material.id, changes, upload=read_upload(new_file),
+                                            text=new_text, created_on=when)
                 st.session_state["material"] = made.id
                 st.session_state["material-pending"] = made.id
                 st.session_state[version_key] = form_version + 1
@@ -215,9 +198,9 @@ with st.expander("Edit the details", icon=":material/edit:"):
                                format_func=lambda sid: "–" if sid is None else session_titles[sid])
         if st.form_submit_button("Save the details", type="primary"):
             with ui.saving("Material"):
-                pretest.update_material(db, campaign.id, material.id, type=kind, title=title, language=language,
-                                        purpose=purpose, text=text, main_message=main_message, changes=changes,
-                                        notes=notes, drafted_in=drafted)
+                commands.update_material(db, campaign.id, material.id, type=kind, title=title, language=language,
+                                         purpose=purpose, text=text, main_message=main_message, changes=changes,
+                                         notes=notes, drafted_in=drafted)
                 ui.flash("Details saved.")
                 st.rerun()
 
@@ -230,20 +213,20 @@ with st.expander("The file", icon=":material/attach_file:"):
     refused = None
     if replacement is not None:
         try:
-            pretest.check_file(replacement.name, replacement.getvalue())
+            check_file(replacement.name, replacement.getvalue())
         except PretestError as problem:
             refused = str(problem)
             st.error(ui.plain(f"Not saved: {refused}"))
     if replacement is not None and refused is None and st.button("Save this file", type="primary",
                                                                   key=f"save-file-{material.id}"):
         with ui.saving("File"):
-            pretest.attach_file(db, campaign.id, material.id, read_upload(replacement))
+            commands.attach_file(db, campaign.id, material.id, read_upload(replacement))
             st.session_state[version_key] = form_version + 1
             ui.flash(f"File saved: {ui.plain(replacement.name)}.")
             st.rerun()
     if material.file is not None and st.button("Remove the file", key=f"remove-file-{material.id}"):
         with ui.saving("File"):
-            pretest.remove_file(db, campaign.id, material.id)
+            commands.remove_file(db, campaign.id, material.id)
             ui.flash("File removed.")
             st.rerun()
 
@@ -253,7 +236,7 @@ with st.popover("Delete this version", icon=":material/delete:"):
              "Other versions stay.")
     if st.button("Delete", key=f"delete-material-{material.id}"):
         with ui.saving("Material"):
-            pretest.delete_material(db, campaign.id, material.id)
+            commands.delete_material(db, campaign.id, material.id)
             st.session_state.pop("material", None)
             st.session_state.pop(picker, None)
             ui.flash(f"Deleted {ui.plain(material.name)}.")

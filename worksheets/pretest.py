@@ -9,15 +9,12 @@ import segno
 import streamlit as st
 
 from c4d import lan, ui
-
+from c4d.models import SessionKind, Sex
+from c4d.phones import commands as phone_commands
 from c4d.phones import phrases
-
-from c4d.pretest import model as pretest
-from c4d.models import Session, SessionKind, Sex
 from c4d.phones.model import Showing
-from c4d.pretest.model import (
-    AGE_BANDS,
-    CODING_LABELS,
+from c4d.pretest import commands, record
+from c4d.pretest.grid import (
     COL_AGE,
     COL_CODING,
     COL_GENERAL,
@@ -26,36 +23,32 @@ from c4d.pretest.model import (
     COL_SEX,
     COL_SOURCE,
     COL_WORDS,
+    comment_column,
+    grid_columns,
+    grid_rows,
+    paper_form_html,
+    score_column,
+)
+from c4d.pretest.model import (
+    AGE_BANDS,
+    CODING_LABELS,
+    COMMENT_MAX,
     ROLE_LABELS,
+    WORDS_MAX,
     Composition,
     CountRow,
     Method,
     PretestError,
     PretestGroup,
-    comment_column,
-    score_column,
 )
-from c4d.pretest.worksheet import paper_form_html
-from worksheets._pretest_ui import material_for_room
+from c4d.pretest.showing import next_in_order, on_phones
+from worksheets._pretest_ui import material_for_room, open_pretest_page
 
-campaign = ui.require_campaign()
-db = ui.store()
-projector = ui.projector_on()
-
-st.title("Pre-test scoring")
-if not projector:
-    st.caption("Show the draft materials to members of the target audience — ideally people who were not in the "
-               "workshops — and let them score each one on comprehension, appeal, acceptability, relevance and "
-               "persuasion: on their phones, or on paper forms you type in below.")
-ui.show_flash()
-
-try:
-    doc = pretest.load(db, campaign.id)
-except PretestError as problem:
-    st.error(ui.plain(str(problem)))
-    st.stop()
-if doc.illustrative and not projector:
-    st.info(ui.plain(doc.illustrative))
+campaign, db, projector, doc = open_pretest_page(
+    "Pre-test scoring",
+    "Show the draft materials to members of the target audience — ideally people who were not in the workshops — "
+    "and let them score each one on comprehension, appeal, acceptability, relevance and persuasion: on their "
+    "phones, or on paper forms you type in below.")
 
 sessions = [s for s in db.sessions(campaign.id) if s.kind is SessionKind.pretest_fgd]
 
@@ -70,14 +63,9 @@ if not projector:
             facilitators = st.text_input("Facilitator(s), separated by commas", max_chars=500)
             if st.form_submit_button("Add the session", type="primary"):
                 with ui.saving("Session"):
-                    if not place.strip() and not title.strip():
-                        raise ValueError("give at least the place")
-                    session = db.add_session(Session(
-                        campaign_id=campaign.id, kind=SessionKind.pretest_fgd,
-                        title=title.strip() or f"Pre-test focus group, {place.strip()}", start_date=held_on,
-                        end_date=held_on, place=place,
-                        facilitators=[f.strip() for f in facilitators.split(",") if f.strip()]))
-                    pretest.save_group(db, campaign.id, PretestGroup(session_id=session.id))
+                    session = commands.add_pretest_session(
+                        db, campaign.id, place=place, title=title, held_on=held_on,
+                        facilitators=facilitators.split(","))
                     st.session_state["pretest-session"] = session.id
                     ui.flash(f"Added {ui.plain(session.title)}. Now record who takes part and the materials to show.")
                     st.rerun()
@@ -109,8 +97,8 @@ order = [m for m in group.material_order if m in materials]
 # and only its content runs.
 TABS = ["Who and what", "Scoring on phones", "Paper forms (grid)"]
 state = db.live_state(session.id)
-on_phones = pretest.on_phones(state)
-if projector and on_phones in materials and not st.session_state.get("pretest-projector-was-on"):
+now_on_phones = on_phones(state)
+if projector and now_on_phones in materials and not st.session_state.get("pretest-projector-was-on"):
     st.session_state["pretest-tabs"] = TABS[1]  # projector turned on: the room sees what the phones score
 st.session_state["pretest-projector-was-on"] = projector
 tab_group, tab_phones, tab_grid = st.tabs(TABS, key="pretest-tabs", on_change="rerun")
@@ -152,13 +140,13 @@ with tab_group:
                 if st.form_submit_button("Save", type="primary"):
                     with ui.saving("Pre-test group"):
                         rows = []
-                        for record in edited.to_dict("records"):
+                        for line in edited.to_dict("records"):
                             for s in sexes:
-                                value = record.get(s.label)
+                                value = line.get(s.label)
                                 if value is None or pd.isna(value) or not value:
                                     continue
-                                rows.append(CountRow(sex=s, age_band=record["Age band"], count=int(value)))
-                        pretest.save_group(db, campaign.id, PretestGroup(
+                                rows.append(CountRow(sex=s, age_band=line["Age band"], count=int(value)))
+                        commands.save_group(db, campaign.id, PretestGroup(
                             session_id=session.id, method=method, composition=composition, counts=rows,
                             material_order=shown, notes=notes))
                         ui.flash("Saved the group and the order of the materials.")
@@ -190,8 +178,8 @@ with tab_phones:
                         f"and, if asked, type the code **{ui.plain(state.join_code)}**.")
             if projector:  # the projector follows the phones below, as they change
                 showing = ""
-            elif on_phones and on_phones in materials:
-                showing = f"Phones now show: **{ui.plain(materials[on_phones].name)}**"
+            elif now_on_phones and now_on_phones in materials:
+                showing = f"Phones now show: **{ui.plain(materials[now_on_phones].name)}**"
             elif state.showing is Showing.wait:
                 showing = "Phones now show a 'please wait' page."
             else:
@@ -205,8 +193,8 @@ with tab_phones:
 
             @st.fragment(run_every=2)
             def answer_counts() -> None:
-                current = pretest.load(db, campaign.id)
-                live = pretest.on_phones(db.live_state(session.id))
+                current = record.load(db, campaign.id)
+                live = on_phones(db.live_state(session.id))
                 if projector:  # the room sees the material the phones score, and the answers coming in
                     material_for_room(db, current, live, session.id)
                     return
@@ -223,22 +211,22 @@ with tab_phones:
 
             answer_counts()
             if not projector:
-                next_up = pretest.next_in_order(doc, session.id, on_phones)
+                next_up = next_in_order(doc, session.id, now_on_phones)
                 c1, c2, c3 = st.columns(3)
                 with ui.saving("Phones"):
                     if next_up is not None and c1.button(f"Show next: {materials[next_up].name}", type="primary",
                                                          key="pretest-next"):
-                        pretest.show_material(db, campaign.id, session.id, next_up)
+                        commands.show_material(db, campaign.id, session.id, next_up)
                         ui.flash(f"The phones show {ui.plain(materials[next_up].name)}.")
                         st.rerun()
                     pick = c2.selectbox("Or show", order, format_func=lambda mid: materials[mid].name,
                                         key="pretest-pick", label_visibility="collapsed")
                     if c2.button("Show this one", key="pretest-show"):
-                        pretest.show_material(db, campaign.id, session.id, pick)
+                        commands.show_material(db, campaign.id, session.id, pick)
                         ui.flash(f"The phones show {ui.plain(materials[pick].name)}.")
                         st.rerun()
                     if state.showing is not Showing.wait and c3.button("Take off the phones", key="pretest-stop"):
-                        pretest.stop_showing(db, session.id)
+                        commands.stop_showing(db, session.id)
                         ui.flash("The phones show a 'please wait' page.")
                         st.rerun()
                 st.caption("Each phone answers once per material; sending again replaces its earlier answers. Once a "
@@ -252,7 +240,7 @@ with tab_phones:
 
                 def toggle_believability() -> None:
                     with ui.saving("Scoring rules"):
-                        pretest.set_rules(db, campaign.id, believability=st.session_state["pretest-believability"])
+                        commands.set_rules(db, campaign.id, believability=st.session_state["pretest-believability"])
 
                 st.toggle("Also ask about believability", value=doc.believability, key="pretest-believability",
                           on_change=toggle_believability)
@@ -272,11 +260,7 @@ with tab_phones:
                                                 key=f"pretest-word-{key}") for key in keys}
                     if st.form_submit_button("Save the wording"):
                         with ui.saving("Wording"):
-                            changed = 0
-                            for key, text in typed.items():
-                                if text.strip() != stored.get(key, ""):
-                                    phrases.save_translation(db, campaign.participant_language, key, text)
-                                    changed += 1
+                            changed = phone_commands.save_translations(db, campaign.participant_language, typed)
                             ui.flash(f"Saved {changed} phrase(s).")
                             st.rerun()
             if order:
@@ -297,7 +281,7 @@ with tab_grid:
         else:
             choices = order + [m for m in materials if m not in order]
             if st.session_state.get("pretest-grid-material") not in choices:  # first: the one on the phones
-                st.session_state["pretest-grid-material"] = on_phones if on_phones in choices else choices[0]
+                st.session_state["pretest-grid-material"] = now_on_phones if now_on_phones in choices else choices[0]
             material_id = st.selectbox("Material", choices, key="pretest-grid-material",
                                        format_func=lambda mid: materials[mid].name
                                        + ("" if mid in order else " (not in this group's order)"))
@@ -310,14 +294,14 @@ with tab_grid:
             if group.people and len(paper) < group.people:
                 if st.button(f"Add rows for the {group.people} people of the composition", key="pretest-rows"):
                     with ui.saving("Rows"):
-                        made = pretest.add_respondents_from_counts(db, campaign.id, session.id)
+                        made = commands.add_respondents_from_counts(db, campaign.id, session.id)
                         ui.flash(f"Added {len(made)} row(s) with their sex and age band.")
                         st.rerun()
             show_comments = st.toggle("Show the comment columns", key="pretest-comment-columns")
             criteria = doc.criteria()
             version_key = f"pretest-grid-version-{session.id}-{material.id}"
             version = st.session_state.setdefault(version_key, 0)
-            fresh = pretest.grid_rows(doc, session.id, material.id)
+            fresh = grid_rows(doc, session.id, material.id)
             if st.session_state.get(f"pretest-grid-{session.id}-{material.id}-{version}-base", fresh) != fresh:
                 version += 1  # the record changed (a phone, another tab): the grid starts again from what is saved
                 st.session_state[version_key] = version
@@ -330,8 +314,8 @@ with tab_grid:
 
             def save_grid() -> None:
                 try:
-                    outcome = pretest.apply_grid_edits(db, campaign.id, session.id, material.id, base,
-                                                       st.session_state[editor_key], st.session_state[ids_key])
+                    outcome = commands.apply_grid_edits(db, campaign.id, session.id, material.id, base,
+                                                        st.session_state[editor_key], st.session_state[ids_key])
                 except PretestError as problem:
                     st.session_state["pretest-grid-messages"] = ([str(problem)], [])
                     return
@@ -344,7 +328,7 @@ with tab_grid:
                 return (f"{english[f'pretest_{criterion.value}_q']} 1 = {english[f'pretest_{criterion.value}_1']}; "
                         f"5 = {english[f'pretest_{criterion.value}_5']}.")
 
-            columns = pretest.grid_columns(doc)
+            columns = grid_columns(doc)
             visible = [c for c in columns[1:] if show_comments or not (c.startswith("Why (") or c == COL_GENERAL)]
             st.data_editor(
                 pd.DataFrame(base, columns=columns), key=editor_key, on_change=save_grid, num_rows="dynamic",
@@ -356,14 +340,14 @@ with tab_grid:
                     COL_AGE: st.column_config.SelectboxColumn(options=list(AGE_BANDS)),
                     COL_ROLE: st.column_config.SelectboxColumn(options=list(ROLE_LABELS.values())),
                     COL_SOURCE: st.column_config.TextColumn(),
-                    COL_WORDS: st.column_config.TextColumn(max_chars=pretest.WORDS_MAX, width="large",
+                    COL_WORDS: st.column_config.TextColumn(max_chars=WORDS_MAX, width="large",
                                                            help="What the participant said the main message is."),
                     COL_CODING: st.column_config.SelectboxColumn(options=list(CODING_LABELS.values()),
                                                                  help="Your coding of their words."),
                     **{score_column(c): st.column_config.NumberColumn(min_value=1, max_value=5, step=1, help=anchors(c))
                        for c in criteria},
-                    **{comment_column(c): st.column_config.TextColumn(max_chars=pretest.COMMENT_MAX) for c in criteria},
-                    COL_GENERAL: st.column_config.TextColumn(max_chars=pretest.COMMENT_MAX),
+                    **{comment_column(c): st.column_config.TextColumn(max_chars=COMMENT_MAX) for c in criteria},
+                    COL_GENERAL: st.column_config.TextColumn(max_chars=COMMENT_MAX),
                 },
             )
             errors, notes = st.session_state.get("pretest-grid-messages", ([], []))

@@ -8,50 +8,32 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-
-from c4d.pretest import model as pretest
 from c4d.export.pretest_report import build_pretest_report, report_filename, scores_csv, scores_xlsx
-from c4d.pretest.model import (
-    BREAKDOWNS,
-    CODING_LABELS,
-    SMALL_N,
-    THRESHOLD_MAX,
-    THRESHOLD_MIN,
-    Choice,
-    PretestError,
-    Verdict,
-    pct,
-)
-from c4d.pretest.worksheet import (
+from c4d.pretest import commands
+from c4d.pretest.model import CODING_LABELS, SMALL_N, THRESHOLD_MAX, THRESHOLD_MIN, Choice, Verdict, decision_log
+from c4d.pretest.pictures import comparison_chart, criteria_chart
+from c4d.pretest.results import (
     RESULT_HEADERS,
     breakdown_table,
-    comparison_chart,
+    comments_by_criterion,
     comparison_rows,
-    criteria_chart,
+    criterion_name,
+    describe_person,
     result_rows,
     session_names,
     verdict_line,
 )
+from c4d.pretest.scoring import BREAKDOWNS, MaterialResult, compare, result_of
+from worksheets._pretest_ui import open_pretest_page
+from c4d.text import percent, short_date
 
-campaign = ui.require_campaign()
-db = ui.store()
-projector = ui.projector_on()
+campaign, db, projector, doc = open_pretest_page(
+    "Pre-test results",
+    "For each material: the share of favourable answers (4 or 5) on each criterion, its mean and n, and a verdict "
+    "against the campaign's threshold — ready, or revise. Then the decision: keep, revise or drop.",
+    illustrative_on_projector=True)
 
 VERDICT_STYLE = {Verdict.ready: ("✓", "#0b5cad"), Verdict.revise: ("✗", "#c2410c"), Verdict.no_data: ("–", "#555")}
-
-st.title("Pre-test results")
-if not projector:
-    st.caption("For each material: the share of favourable answers (4 or 5) on each criterion, its mean and n, and a "
-               "verdict against the campaign's threshold — ready, or revise. Then the decision: keep, revise or drop.")
-ui.show_flash()
-
-try:
-    doc = pretest.load(db, campaign.id)
-except PretestError as problem:
-    st.error(ui.plain(str(problem)))
-    st.stop()
-if doc.illustrative:
-    st.info(ui.plain(doc.illustrative))
 
 sessions = db.sessions(campaign.id)
 names = session_names(db, campaign.id, doc)
@@ -61,7 +43,7 @@ tested = doc.tested()
 if not projector:
     def save_threshold() -> None:
         with ui.saving("Threshold"):
-            pretest.set_rules(db, campaign.id, threshold=int(st.session_state["pretest-threshold"]))
+            commands.set_rules(db, campaign.id, threshold=int(st.session_state["pretest-threshold"]))
             ui.flash(f"Threshold set to {int(st.session_state['pretest-threshold'])}% for this campaign.")
 
     st.session_state["pretest-threshold"] = doc.threshold
@@ -81,12 +63,12 @@ scope = st.radio("Answers from", scope_options, horizontal=True, key="pretest-sc
                  format_func=lambda sid: "All groups" if sid is None else names.get(sid, "A removed session"))
 
 
-_results: dict[str, pretest.MaterialResult] = {}
+_results: dict[str, MaterialResult] = {}
 
 
-def results_for(material) -> pretest.MaterialResult:
+def results_for(material) -> MaterialResult:
     if material.id not in _results:
-        _results[material.id] = pretest.result_of(doc, material, session_id=scope)
+        _results[material.id] = result_of(doc, material, session_id=scope)
     return _results[material.id]
 
 
@@ -107,14 +89,14 @@ if projector:
                             f"{result.verdict.label}</p>", unsafe_allow_html=True)
                 weakest = result.weakest
                 if weakest is not None:
-                    st.markdown(ui.plain(f"Lowest: {weakest.criterion.label} {pct(weakest.share)} "
+                    st.markdown(ui.plain(f"Lowest: {weakest.criterion.label} {percent(weakest.share)} "
                                          f"· n = {result.answers}"
                                          + (" · few answers" if result.small else "")))
 else:
     st.dataframe(pd.DataFrame([{
         "Material": m.name, "Type": m.type.label, "Answers": results_for(m).answers,
         "Verdict": results_for(m).verdict.label,
-        "Lowest criterion": (f"{results_for(m).weakest.criterion.label} {pct(results_for(m).weakest.share)}"
+        "Lowest criterion": (f"{results_for(m).weakest.criterion.label} {percent(results_for(m).weakest.share)}"
                              if results_for(m).weakest else "–"),
         "Decision": (doc.latest_decision(m.id).decision.label if doc.latest_decision(m.id) else "–"),
     } for m in shown]), hide_index=True, width="stretch")
@@ -158,12 +140,12 @@ with st.expander("By group, sex, age band and role", icon=":material/groups:"):
             st.warning(f"Careful: small groups (fewer than {SMALL_N}) — " + ui.plain(", ".join(small))
                        + ". They are shown so nothing is hidden; one person changes their shares a lot.")
 
-comments = pretest.comments_by_criterion(doc, material.id, names, scope)
+comments = comments_by_criterion(doc, material.id, names, scope)
 with st.expander(f"Comments by criterion ({sum(len(v) for v in comments.values())})", icon=":material/forum:"):
     if not comments:
         st.caption("No comments recorded.")
     for key, remarks in comments.items():
-        st.markdown(f"**{ui.plain(pretest.criterion_name(key))}**")
+        st.markdown(f"**{ui.plain(criterion_name(key))}**")
         st.markdown("\n".join(f"- “{ui.plain(r.text)}” — {ui.plain(r.who)}"
                               + (f" · scored {r.score}" if r.score is not None else "") for r in remarks))
 
@@ -175,8 +157,8 @@ with st.expander(f"The main message in their own words ({len(answers)}) — code
     if not answers:
         st.caption("No answer in their own words yet.")
     else:
-        base = pd.DataFrame([{"id": r.id, "Who": pretest.describe_person(people.get(r.respondent_id),
-                                                                           names.get(r.session_id, "")),
+        base = pd.DataFrame([{"id": r.id, "Who": describe_person(people.get(r.respondent_id),
+                                                                   names.get(r.session_id, "")),
                               "Their words": r.own_words, "Coded": r.coding.label if r.coding else None}
                              for r in answers])
         coded = st.data_editor(base, hide_index=True, width="stretch", column_order=["Who", "Their words", "Coded"],
@@ -187,7 +169,7 @@ with st.expander(f"The main message in their own words ({len(answers)}) — code
             by_label = {label: code for code, label in CODING_LABELS.items()}
             codes = {row["id"]: by_label.get(row["Coded"]) for row in coded.to_dict("records")}
             with ui.saving("Coding"):
-                changed = pretest.code_answers(db, campaign.id, codes)
+                changed = commands.code_answers(db, campaign.id, codes)
                 ui.flash(f"Coding saved ({changed} changed).")
                 st.rerun()
 
@@ -212,7 +194,7 @@ else:
     chosen = st.multiselect("Materials to compare", ids, default=ids[:2],
                             format_func=lambda mid: doc.material(mid).name, key="pretest-compare-pick")
 if len(chosen) >= 2:
-    comparison = pretest.compare(doc, chosen, session_id=scope)
+    comparison = compare(doc, chosen, session_id=scope)
     st.altair_chart(comparison_chart(comparison, doc.threshold), width="stretch")
     headers, rows = comparison_rows(comparison)
     st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
@@ -223,7 +205,7 @@ else:
 
 # ---- decisions ---------------------------------------------------------------------------------------------------
 st.subheader("Decision log", anchor=False)
-log = pretest.decision_log(doc)
+log = decision_log(doc)
 if log:
     st.dataframe(pd.DataFrame([{
         "Date": d.date, "Material": d.material, "Decision": d.decision.label, "Reason": d.reason,
@@ -247,7 +229,7 @@ with st.form(f"decision-{material.id}", clear_on_submit=True):
                          format_func=lambda sid: "–" if sid is None else names.get(sid, sid))
     if st.form_submit_button("Record the decision", type="primary"):
         with ui.saving("Decision"):
-            entry = pretest.record_decision(db, campaign.id, material.id, decision, reason, when, where)
+            entry = commands.record_decision(db, campaign.id, material.id, decision, reason, when, where)
             ui.flash(f"Recorded: {ui.plain(entry.material)} — {entry.decision.label}."
                      + (" Register the revised draft as a new version on 'Draft materials'."
                         if entry.decision is Choice.revise else ""))
@@ -256,10 +238,10 @@ with st.form(f"decision-{material.id}", clear_on_submit=True):
 if log:
     with st.popover("Remove a decision", icon=":material/delete:"):
         doomed = st.selectbox("Decision", [d.id for d in log], key="pretest-doomed",
-                              format_func=lambda did: next(f"{pretest.when_label(d.date)} · {d.material} · "
+                              format_func=lambda did: next(f"{short_date(d.date)} · {d.material} · "
                                                            f"{d.decision.label}" for d in log if d.id == did))
         if st.button("Remove", key="pretest-remove-decision"):
-            pretest.delete_decision(db, campaign.id, doomed)
+            commands.delete_decision(db, campaign.id, doomed)
             ui.flash("Decision removed.")
             st.rerun()
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 from datetime import date
 
 from c4d.pretest import model as pretest
+from c4d.pretest import record
+from c4d.pretest.scoring import result_of
 from c4d.report_writer import ReportWriter
 from c4d.export.results import Table, to_csv, to_xlsx
 from c4d.models import Campaign, slugify
-from c4d.pretest.worksheet import (
+from c4d.pretest.results import (
     DECISION_HEADERS,
     DECISION_WIDTHS,
     SUMMARY_HEADERS,
@@ -33,6 +35,7 @@ from c4d.pretest.worksheet import (
     write_method,
 )
 from c4d.db.store import Store
+from c4d.text import long_date, plural
 
 
 def report_filename(campaign: Campaign, what: str = "pretest-report", extension: str = "docx") -> str:
@@ -44,7 +47,7 @@ def build_pretest_report(store: Store, campaign_ref: str, *, prepared_on: date |
     """The campaign's pre-test report as DOCX bytes (raises NotFound / PretestError with a
     message to show)."""
     campaign = store.campaign(campaign_ref)
-    doc = pretest.load(store, campaign.id)
+    doc = record.load(store, campaign.id)
     sessions = {s.id: s for s in store.sessions(campaign.id)}
     names = session_names(store, campaign.id, doc)
     groups = [g for g in doc.groups if g.session_id in sessions]
@@ -73,7 +76,7 @@ def build_pretest_report(store: Store, campaign_ref: str, *, prepared_on: date |
     ])
     if doc.illustrative:
         writer.note(doc.illustrative)
-    writer.note(f"Prepared with the C4D workshop toolkit on {prepared_on.day} {prepared_on:%B %Y}.")
+    writer.note(f"Prepared with the C4D workshop toolkit on {long_date(prepared_on)}.")
     writer.page_break()
 
     # at a glance
@@ -81,8 +84,8 @@ def build_pretest_report(store: Store, campaign_ref: str, *, prepared_on: date |
     if not tested:
         writer.paragraph("No material has been scored yet.")
     else:
-        ready = [m for m in tested if pretest.result_of(doc, m).verdict is pretest.Verdict.ready]
-        writer.paragraph(f"{len(tested)} material version{'s' if len(tested) != 1 else ''} scored; {len(ready)} "
+        ready = [m for m in tested if result_of(doc, m).verdict is pretest.Verdict.ready]
+        writer.paragraph(f"{plural(len(tested), 'material version')} scored; {len(ready)} "
                          f"ready as they are, {len(tested) - len(ready)} to revise (at the {doc.threshold}% "
                          f"threshold).")
         writer.table(SUMMARY_HEADERS, summary_rows(doc, tested), widths_cm=SUMMARY_WIDTHS)
@@ -110,7 +113,7 @@ def build_pretest_report(store: Store, campaign_ref: str, *, prepared_on: date |
 
     # comparisons
     compared = False
-    families = [f for f in doc.families() if sum(1 for m in f if pretest.result_of(doc, m).answers) > 1]
+    families = [f for f in doc.families() if sum(1 for m in f if result_of(doc, m).answers) > 1]
     alternatives = doc.alternatives()
     if families or alternatives:
         mark = writer.mark()
@@ -127,7 +130,7 @@ def build_pretest_report(store: Store, campaign_ref: str, *, prepared_on: date |
 # ---- scores as a table --------------------------------------------------------------------------------
 
 def scores_table(store: Store, campaign: Campaign) -> Table:
-    doc = pretest.load(store, campaign.id)
+    doc = record.load(store, campaign.id)
     sessions = {s.id: s for s in store.sessions(campaign.id)}
     people = {r.id: r for r in doc.respondents}
     criteria = doc.criteria()
@@ -156,11 +159,11 @@ def scores_table(store: Store, campaign: Campaign) -> Table:
 
 
 def results_table(store: Store, campaign: Campaign) -> Table:
-    doc = pretest.load(store, campaign.id)
+    doc = record.load(store, campaign.id)
     headers = ["Material", "Version", "Criterion", "n", "Favourable (4–5)", "Share favourable", "Mean", "Verdict"]
     rows = []
     for material in doc.tested():
-        result = pretest.result_of(doc, material)
+        result = result_of(doc, material)
         for c in result.criteria:
             rows.append([material.title, material.version, c.criterion.label, c.n, c.favourable,
                          None if c.share is None else round(c.share, 4),

@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 
 from c4d import lan
-
-from c4d.phones import phrases
-
-from c4d.pretest import model as pretest
 from c4d.models import Campaign, SessionKind, Sex
+from c4d.phones import phrases
 from c4d.phones.model import Showing
+from c4d.pretest import commands, record
+from c4d.pretest import model as pretest
+from c4d.pretest.files import Upload
 from c4d.pretest.model import Choice, CountRow, Material, MaterialType, PretestGroup
 from tests.fixtures_store import add_session
 from tests.test_pages import button, texts
@@ -75,7 +75,7 @@ def test_a_slogan_is_registered_by_typing_it(app, fresh):
         "Мөрөөдлөө хамгаалъя <b>")
     button(at, "Register the material").click().run()
     assert not at.exception
-    [material] = pretest.load(store, campaign.id).materials
+    [material] = record.load(store, campaign.id).materials
     assert (material.type, material.title, material.purpose, material.version) == (
         MaterialType.slogan, "Slogan A", "Campaign slogan", 1)
     assert material.text == "Мөрөөдлөө хамгаалъя <b>"
@@ -89,7 +89,7 @@ def test_a_material_with_nothing_to_show_is_refused(app, fresh):
     by_label(at.text_input, "Title").input("Poster")
     button(at, "Register the material").click().run()
     assert "type the text or attach the file" in at.error[0].value
-    assert pretest.load(store, campaign.id).materials == []
+    assert record.load(store, campaign.id).materials == []
 
 
 def test_a_file_too_big_or_of_another_kind_is_refused_with_its_reason(app, fresh):
@@ -101,29 +101,29 @@ def test_a_file_too_big_or_of_another_kind_is_refused_with_its_reason(app, fresh
     button(at, "Register the material").click().run()
     assert not at.exception
     assert "'launch.mp4' is 25.0 MB; a draft material can be at most 25 MB" in texts(at)
-    assert pretest.load(store, campaign.id).materials == [] and store.attachments(campaign.id) == []
+    assert record.load(store, campaign.id).materials == [] and store.attachments(campaign.id) == []
 
-    poster = pretest.register_material(store, campaign.id, Material(type=MaterialType.poster, title="Poster",
-                                                                    text="Draft poster, described"))
+    poster = commands.register_material(store, campaign.id, Material(type=MaterialType.poster, title="Poster",
+                                                                     text="Draft poster, described"))
     at = app(MATERIALS, campaign=campaign)
     at.file_uploader(key=f"file-{poster.id}-0").upload("poster.psd", b"8BPS" + b"\x00" * 64,
                                                          "image/vnd.adobe.photoshop").run()
     assert not at.exception
     assert "Not saved: '.psd' files are not accepted. Use pictures (PNG, JPEG" in texts(at)
     assert "Save this file" not in [b.label for b in at.button]  # nothing to press: nothing half-saved
-    assert pretest.load(store, campaign.id).material(poster.id).file is None
+    assert record.load(store, campaign.id).material(poster.id).file is None
     at.file_uploader(key=f"file-{poster.id}-0").upload("poster.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
                                                          "image/png").run()
     assert not at.error
     button(at, "Save this file").click().run()
-    saved = pretest.load(store, campaign.id).material(poster.id).file
+    saved = record.load(store, campaign.id).material(poster.id).file
     assert saved is not None and saved.filename == "poster.png" and saved.kind == "image"
 
 
 def test_a_new_version_says_what_changed(app, fresh):
     store, campaign = fresh
-    v1 = pretest.register_material(store, campaign.id, Material(type=MaterialType.poster, title="Poster",
-                                                                text="Small helpline number"))
+    v1 = commands.register_material(store, campaign.id, Material(type=MaterialType.poster, title="Poster",
+                                                                 text="Small helpline number"))
     at = app(MATERIALS, campaign=campaign)
     button(at, "Create the new version").click().run()
     assert "Say what changed from the previous version and why." in texts(at)
@@ -131,7 +131,7 @@ def test_a_new_version_says_what_changed(app, fresh):
     by_label(at.text_area, "Text of the new version").input("Big helpline number")
     button(at, "Create the new version").click().run()
     assert not at.exception
-    family = pretest.load(store, campaign.id).family(v1.id)
+    family = record.load(store, campaign.id).family(v1.id)
     assert [(m.version, m.text, m.changes) for m in family] == [
         (1, "Small helpline number", ""), (2, "Big helpline number", "Helpline number three times larger")]
     assert at.selectbox(key="material-picker").value == family[1].id  # the new version is shown
@@ -142,8 +142,8 @@ def test_a_pdf_draft_shows_its_pages_in_the_page_and_on_the_projector(app, fresh
     from tests.pretest.test_material_preview import pdf_with_pages
 
     store, campaign = fresh
-    pretest.register_material(store, campaign.id, Material(type=MaterialType.storyboard, title="Storyboard"),
-                              pretest.Upload("storyboard.pdf", pdf_with_pages(3)))
+    commands.register_material(store, campaign.id, Material(type=MaterialType.storyboard, title="Storyboard"),
+                               Upload("storyboard.pdf", pdf_with_pages(3)))
     at = app(MATERIALS, campaign=campaign)
     assert not at.exception
     captions = [c.caption for image in at.get("image") for c in image.proto.imgs]
@@ -178,7 +178,7 @@ def test_a_pretest_session_is_added_with_its_group(app, fresh):
                                                            "Pre-test focus group, Darkhan-Uul",
                                                            "Darkhan-Uul")
     assert session.facilitators == ["Facilitator A", "Researcher B"]
-    assert pretest.load(store, campaign.id).group(session.id) is not None
+    assert record.load(store, campaign.id).group(session.id) is not None
 
 
 @pytest.fixture
@@ -186,9 +186,9 @@ def planned(fresh):
     store, campaign = fresh
     session = add_session(store, campaign, "Pre-test focus group, Darkhan-Uul", kind=SessionKind.pretest_fgd,
                           start=date(2021, 2, 20), place="Darkhan-Uul")
-    a = pretest.register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan A", text="A"))
-    b = pretest.register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan B", text="B"))
-    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id))
+    a = commands.register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan A", text="A"))
+    b = commands.register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan B", text="B"))
+    commands.save_group(store, campaign.id, PretestGroup(session_id=session.id))
     return store, campaign, session, a, b
 
 
@@ -199,14 +199,14 @@ def test_the_group_and_the_order_of_materials_are_saved(app, planned):
     by_label(at.multiselect, "Materials shown, in the order shown").set_value([b.id, a.id])
     button(at, "Save").click().run()
     assert not at.exception
-    group = pretest.load(store, campaign.id).group(session.id)
+    group = record.load(store, campaign.id).group(session.id)
     assert group.composition is pretest.Composition.mixed and group.material_order == [b.id, a.id]
     assert "Order: Slogan B (v1) → Slogan A (v1)" in texts(at)
 
 
 def test_materials_go_on_the_phones_one_after_the_other(app, planned):
     store, campaign, session, a, b = planned
-    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id]))
+    commands.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id]))
     at = open_tab(app(SCORING, campaign=campaign), "Scoring on phones")
     assert "Phones now show a 'please wait' page." in texts(at)
     button(at, "Show next: Slogan A (v1)").click().run()
@@ -223,12 +223,12 @@ def test_materials_go_on_the_phones_one_after_the_other(app, planned):
 
 def test_grid_rows_come_from_the_composition(app, planned):
     store, campaign, session, a, b = planned
-    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id], counts=[
+    commands.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id], counts=[
         CountRow(sex=Sex.woman, age_band="18–24", count=2), CountRow(sex=Sex.man, age_band="25–29", count=1)]))
     at = open_tab(app(SCORING, campaign=campaign), "Paper forms (grid)")
     button(at, "Add rows for the 3 people of the composition").click().run()
     assert not at.exception
-    doc = pretest.load(store, campaign.id)
+    doc = record.load(store, campaign.id)
     assert [(r.label, r.sex) for r in doc.respondents] == [("P1", Sex.woman), ("P2", Sex.woman), ("P3", Sex.man)]
     assert not [b for b in at.button if b.label.startswith("Add rows for")]
     grid = at.session_state[f"pretest-grid-{session.id}-{a.id}-1-base"]  # drawn again from what is saved
@@ -238,12 +238,12 @@ def test_grid_rows_come_from_the_composition(app, planned):
 
 def test_the_projector_shows_the_material_on_the_phones_and_follows_it(app, planned):
     store, campaign, session, a, b = planned
-    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id],
-                                                        counts=[CountRow(sex=Sex.woman, age_band="18–24", count=4)]))
-    pretest.update_material(store, campaign.id, a.id, text="Let's protect our dream and own our destiny")
-    pretest.show_material(store, campaign.id, session.id, a.id)
-    pretest.submit_from_phone(store, campaign.id, session.id, a.id, "phone-1",
-                              scores={c: 4 for c in pretest.CORE_CRITERIA}, own_words="Dreams")
+    commands.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id],
+                                                         counts=[CountRow(sex=Sex.woman, age_band="18–24", count=4)]))
+    commands.update_material(store, campaign.id, a.id, text="Let's protect our dream and own our destiny")
+    commands.show_material(store, campaign.id, session.id, a.id)
+    commands.submit_from_phone(store, campaign.id, session.id, a.id, "phone-1",
+                               scores={c: 4 for c in pretest.CORE_CRITERIA}, own_words="Dreams")
     at = app(SCORING, campaign=campaign)
     at.session_state["projector"] = True
     at.run()
@@ -252,7 +252,7 @@ def test_the_projector_shows_the_material_on_the_phones_and_follows_it(app, plan
     assert "Let's protect our dream and own our destiny" in body and "1 of 4 answered" in body
     assert not [b for b in at.button if b.label.startswith("Show")]  # the room sees no controls
     assert "Phones now show" not in body
-    pretest.show_material(store, campaign.id, session.id, b.id)  # moved on from the laptop
+    commands.show_material(store, campaign.id, session.id, b.id)  # moved on from the laptop
     at.run()
     body = texts(at)
     assert "Slogan B" in [h.value for h in at.header] and "0 of 4 answered" in body
@@ -261,8 +261,8 @@ def test_the_projector_shows_the_material_on_the_phones_and_follows_it(app, plan
 
 def test_the_grid_opens_on_the_material_the_phones_show(app, planned):
     store, campaign, session, a, b = planned
-    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id]))
-    pretest.show_material(store, campaign.id, session.id, b.id)
+    commands.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[a.id, b.id]))
+    commands.show_material(store, campaign.id, session.id, b.id)
     at = open_tab(app(SCORING, campaign=campaign), "Paper forms (grid)")
     assert not at.exception
     assert by_label(at.selectbox, "Material").value == b.id
@@ -272,7 +272,7 @@ def test_believability_and_the_wording_in_the_participants_language(app, planned
     store, campaign, *_ = planned
     at = open_tab(app(SCORING, campaign=campaign), "Scoring on phones")
     at.toggle(key="pretest-believability").set_value(True).run()
-    assert pretest.load(store, campaign.id).believability
+    assert record.load(store, campaign.id).believability
     box = by_label(at.text_input, phrases.ENGLISH["pretest_appeal_5"])
     box.input("Маш их таалагдсан")
     button(at, "Save the wording").click().run()
@@ -306,7 +306,7 @@ def test_the_results_show_verdicts_and_follow_the_threshold(app, demo, ready_sto
     assert "Revise — Comprehension: 29% favourable (5 of 17)" in texts(at)
     at.number_input(key="pretest-threshold").set_value(55).run()
     assert not at.exception
-    assert pretest.load(ready_store, demo.id).threshold == 55
+    assert record.load(ready_store, demo.id).threshold == 55
     assert verdicts(at)["Transit-point poster (v1)"] == "Ready"  # persuasion 59% passes 55%
     at.number_input(key="pretest-threshold").set_value(100).run()
     assert set(verdicts(at).values()) == {"Revise"}
@@ -324,14 +324,14 @@ def test_results_of_one_group(app, demo, ready_store):
 
 def test_a_decision_needs_a_reason_and_lands_in_the_log(app, demo, ready_store):
     at = app(RESULTS, campaign=demo)
-    before = len(pretest.load(ready_store, demo.id).decisions)
+    before = len(record.load(ready_store, demo.id).decisions)
     button(at, "Record the decision").click().run()
     assert "give the reason" in at.error[0].value
-    assert len(pretest.load(ready_store, demo.id).decisions) == before
+    assert len(record.load(ready_store, demo.id).decisions) == before
     by_label(at.text_area, "Reason (what the groups said)").input("Still confusing after a second look")
     button(at, "Record the decision").click().run()
     assert not at.exception
-    entry = pretest.decision_log(pretest.load(ready_store, demo.id))[-1]
+    entry = pretest.decision_log(record.load(ready_store, demo.id))[-1]
     assert (entry.material, entry.decision, entry.reason) == ("Slogan A (v1)", Choice.revise,
                                                              "Still confusing after a second look")
     assert "Register the revised draft as a new version" in texts(at)
