@@ -52,6 +52,7 @@ else:
 
     no_delay_on_accepted_connections()
     from c4d.brief.share import brief_routes
-    from c4d.phones.site import participant_routes
+    from c4d.export.brief_docx import shared_document
+    from c4d.phones.routes import participant_routes
 
-    app = st.App(__file__, routes=participant_routes() + brief_routes())
+    app = st.App(__file__, routes=participant_routes() + brief_routes(document=shared_document))

@@ -12,20 +12,26 @@ from pydantic import ValidationError
 
 from c4d import lan, ui
 
+from c4d.brief import commands as brief_commands
+from c4d.brief import links as brief_links
 from c4d.brief import model as brief
-
-from c4d.brief import share as brief_share
+from c4d.brief.checks import check, completeness_line
+from c4d.brief.compose import compose, load_fields
+from c4d.brief.outline import Bullets, GapMark, Note, Pairs, Para, Sub, TableBlock, outline, summary_outline
+from c4d.brief.share import DOCX_TYPE
+from c4d.brief.versions import diff, fingerprint, next_number, versions
 from c4d.export import brief_docx
-from c4d.models import new_id
-from c4d.db.store import NotFound
+from c4d.db.errors import NotFound
 from c4d.worksheet import registered
+from c4d.workspace import branding
+from c4d.text import plural, short_date
 
 campaign = ui.require_campaign()
 db = ui.store()
 projector = ui.projector_on()
 try:
-    fields = brief.load_fields(db, campaign.id)
-    made = brief.versions(db, campaign.id)
+    fields = load_fields(db, campaign.id)
+    made = versions(db, campaign.id)
 except ValueError as exc:
     st.error(ui.plain(str(exc)))
     st.stop()
@@ -81,7 +87,7 @@ def sync_fields(fields: brief.BriefFields) -> tuple[brief.BriefFields, list[str]
                 candidate = fields.model_dump() | {name: typed_value(name, typed)}
                 wanted = getattr(brief.BriefFields.model_validate(candidate), name)
                 if wanted != stored:
-                    fields = brief.update_fields(db, campaign.id, **{name: wanted})
+                    fields = brief_commands.update_fields(db, campaign.id, **{name: wanted})
                     saved_now.append(LABELS[name])
             except (ValidationError, ValueError) as exc:
                 st.session_state[P + "problem-" + name] = f"{LABELS[name]} not saved: " + "; ".join(ui.explain(exc))
@@ -95,8 +101,8 @@ def sync_fields(fields: brief.BriefFields) -> tuple[brief.BriefFields, list[str]
 
 fields, saved_now = sync_fields(fields)
 
-composed = brief.compose(db, campaign)
-gaps = brief.check(composed)
+composed = compose(db, campaign)
+gaps = check(composed)
 
 
 def cell(value) -> str:
@@ -125,21 +131,21 @@ def as_date(value) -> date | None:
 # ---- showing the outline (preview) ---------------------------------------------------------------
 def show_blocks(blocks) -> None:
     for block in blocks:
-        if isinstance(block, brief.GapMark):
+        if isinstance(block, GapMark):
             show = st.error if block.level == "missing" else st.warning
             show(f"**{block.label}** — {ui.plain(block.text)}")
-        elif isinstance(block, brief.Para):
+        elif isinstance(block, Para):
             st.markdown(("*" + ui.plain(block.text) + "*") if block.italic else ui.plain(block.text))
-        elif isinstance(block, brief.Bullets):
+        elif isinstance(block, Bullets):
             st.markdown("\n".join("- " + ui.plain(item).replace("  \n", " ") for item in block.items))
-        elif isinstance(block, brief.TableBlock):  # a static table: long cells wrap, as in the document
+        elif isinstance(block, TableBlock):  # a static table: long cells wrap, as in the document
             headers = [ui.plain(h) or " " for h in block.headers]
             st.table(pd.DataFrame([[ui.plain(c) for c in r] for r in block.rows], columns=headers), hide_index=True)
-        elif isinstance(block, brief.Pairs):
+        elif isinstance(block, Pairs):
             st.markdown("  \n".join(f"**{ui.plain(k)}:** {ui.plain(v)}" for k, v in block.pairs))
-        elif isinstance(block, brief.Sub):
+        elif isinstance(block, Sub):
             st.markdown(f"**{ui.plain(block.text)}**")
-        elif isinstance(block, brief.Note):
+        elif isinstance(block, Note):
             st.caption(ui.plain(block.text))
 
 
@@ -152,7 +158,7 @@ def show_outline(sections) -> None:
 st.title("Creative brief")
 if projector:
     st.markdown(f"**{ui.plain(campaign.name)}**")
-    show_outline(brief.outline(composed, gaps))
+    show_outline(outline(composed, gaps))
     st.stop()
 
 st.caption("The production order for the creative partner. Background, audiences, objectives, barriers, channels "
@@ -258,8 +264,7 @@ with write_tab:
     else:
         if wanted != fields.deliverables:
             with ui.saving("Deliverables"):
-                brief.update_fields(db, campaign.id, deliverables=wanted)
-                fields = brief.load_fields(db, campaign.id)
+                fields = brief_commands.update_fields(db, campaign.id, deliverables=wanted)
                 st.toast("Saved: deliverables", icon=":material/check:")
 
     st.subheader("Timeline, budget, approvals and pre-test", anchor=False)
@@ -282,33 +287,22 @@ with write_tab:
         column_config={"When": st.column_config.DateColumn(format="YYYY-MM-DD"),
                        "What prompted it": st.column_config.TextColumn(max_chars=200),
                        "What changed": st.column_config.TextColumn(width="large", max_chars=5000)})
-    kept = []
-    for record in notes.to_dict("records"):
-        when, what, change = as_date(record.get("When")), cell(record.get("What prompted it")), \
-            cell(record.get("What changed"))
-        if what or change:
-            kept.append((when, what, change))
-    try:
-        old = fields.revisions
-        wanted_notes = [brief.RevisionNote(id=old[i].id if i < len(old) else new_id(), when=w, what=a, change=c)
-                        for i, (w, a, c) in enumerate(kept)]
-    except ValidationError as exc:
-        st.error("Revision notes not saved: " + ui.plain("; ".join(ui.explain(exc))))
-    else:
-        if [(r.when, r.what, r.change) for r in wanted_notes] != [(r.when, r.what, r.change) for r in old]:
-            with ui.saving("Revision notes"):
-                brief.update_fields(db, campaign.id, revisions=wanted_notes)
-                fields = brief.load_fields(db, campaign.id)
-                st.toast("Saved: revision notes", icon=":material/check:")
+    rows_typed = [(as_date(record.get("When")), cell(record.get("What prompted it")), cell(record.get("What changed")))
+                  for record in notes.to_dict("records")]
+    with ui.saving("Revision notes"):
+        saved = brief_commands.set_revision_notes(db, campaign.id, rows_typed)
+        if saved is not None:
+            fields = saved
+            st.toast("Saved: revision notes", icon=":material/check:")
 
 # ---- preview -------------------------------------------------------------------------------------
 with preview_tab:
     variant = st.radio("Show", ["Full brief", "One-page summary"], horizontal=True, key=P + "variant")
     st.caption("The current draft, as the document will read (not yet a version).")
     if variant == "Full brief":
-        show_outline(brief.outline(composed, gaps))
+        show_outline(outline(composed, gaps))
     else:
-        show_outline(brief.summary_outline(composed, gaps))
+        show_outline(summary_outline(composed, gaps))
 
 # ---- versions and export ---------------------------------------------------------------------------
 with versions_tab:
@@ -323,16 +317,15 @@ with versions_tab:
         _version, _created, data, _name = brief_docx.export_brief(db, campaign.id, summary=summary, note=note)
         return data
 
-    upcoming = made[-1].number if made and made[-1].fingerprint == brief.fingerprint(composed) else (
-        (made[-1].number + 1) if made else 1)
+    upcoming = next_number(made, composed)
     c1, c2 = st.columns(2)
     c1.download_button("Export and download the brief (.docx)", data=lambda: export(False, note),
                        file_name=brief.brief_filename(campaign.name, campaign.slug, upcoming),
-                       mime=brief_share.DOCX_TYPE, type="primary", icon=":material/download:")
+                       mime=DOCX_TYPE, type="primary", icon=":material/download:")
     c2.download_button("Export and download the one-page summary (.docx)", data=lambda: export(True, note),
                        file_name=brief.brief_filename(campaign.name, campaign.slug, upcoming, summary=True),
-                       mime=brief_share.DOCX_TYPE, icon=":material/download:")
-    if made and made[-1].fingerprint == brief.fingerprint(composed):
+                       mime=DOCX_TYPE, icon=":material/download:")
+    if made and made[-1].fingerprint == fingerprint(composed):
         st.caption(f"Nothing changed since version {made[-1].number}: the export downloads it again.")
 
     st.subheader("Versions", anchor=False)
@@ -341,23 +334,23 @@ with versions_tab:
     else:
         st.dataframe(pd.DataFrame([{
             "Version": v.number, "Date": v.label.split(" · ", 1)[1], "For": v.note,
-            "Completeness": brief.completeness_line(brief.check(v.brief)),
+            "Completeness": completeness_line(check(v.brief)),
         } for v in reversed(made)]), hide_index=True, width="stretch")
         older = {v.number: v for v in made}
         pick = st.selectbox("Download an earlier version", list(reversed(older)), key=P + "old",
                             format_func=lambda n: older[n].label)
         st.download_button(f"Download version {pick} (.docx)",
                            data=lambda: brief_docx.build_brief_docx(older[pick],
-                                                                    logo=brief_docx.organisation_logo(db)),
+                                                                    logo=branding.organisation_logo(db)),
                            file_name=brief.brief_filename(campaign.name, campaign.slug, pick),
-                           mime=brief_share.DOCX_TYPE, icon=":material/history:")
+                           mime=DOCX_TYPE, icon=":material/history:")
 
         st.subheader("What changed", anchor=False)
         CURRENT = 0
         choices = [CURRENT] + [v.number for v in reversed(made)]
         label = {CURRENT: "the current draft (not exported)"} | {v.number: v.label for v in made}
         c1, c2 = st.columns(2)
-        unchanged = made[-1].fingerprint == brief.fingerprint(composed)
+        unchanged = made[-1].fingerprint == fingerprint(composed)
         start = choices.index(made[-1].number) if unchanged and len(made) > 1 else 0
         newer = c2.selectbox("To", choices, index=start, key=P + "diff-to", format_func=label.get)
         default_from = made[-1].number if newer == CURRENT else max(
@@ -367,7 +360,7 @@ with versions_tab:
                                   key=P + f"diff-from-{newer}", format_func=label.get)
         a = older[older_pick].brief
         b = composed if newer == CURRENT else older[newer].brief
-        changes = brief.diff(a, b)
+        changes = diff(a, b)
         if not changes:
             st.write("No change between these two.")
         for change in changes:
@@ -391,29 +384,29 @@ with share_tab:
                                placeholder="e.g. creative agency, production team")
     if st.button("Create a share link", icon=":material/link:"):
         with ui.saving("Share link"):
-            token, link = brief_share.create_link(db, campaign.id, label_text)
-            st.session_state[P + "new-link"] = (link.id, brief_share.share_url(base, token))
+            token, link = brief_commands.create_link(db, campaign.id, label_text)
+            st.session_state[P + "new-link"] = (link.id, brief_links.share_url(base, token))
             st.rerun()
     fresh = st.session_state.get(P + "new-link")
     if fresh:
         st.success("New link made. Copy it now: for safety the toolkit keeps only a fingerprint of it, so it "
                    "cannot show the link again.")
         st.code(fresh[1], language=None)
-    links = brief_share.links(db, campaign.id)
+    links = brief_links.links(db, campaign.id)
     if links:
         st.subheader("Links", anchor=False)
     for link in links:
         with st.container(border=True):
             made_on = link.created_at.astimezone()
-            state = "active" if link.active else f"withdrawn on {link.revoked_at.astimezone():%d %b %Y}"
-            opened = f"opened {link.opened} time{'s' if link.opened != 1 else ''}"
+            state = "active" if link.active else f"withdrawn on {short_date(link.revoked_at)}"
+            opened = f"opened {plural(link.opened, 'time')}"
             if link.last_opened_at:
-                opened += f", last on {link.last_opened_at.astimezone():%d %b %Y %H:%M}"
+                opened += f", last on {short_date(link.last_opened_at)} {link.last_opened_at.astimezone():%H:%M}"
             st.markdown(f"**{ui.plain(link.label or 'Share link')}** · ending …{ui.plain(link.hint)} · {state}  \n"
-                        f"Made on {made_on:%d %b %Y %H:%M} · {opened}")
+                        f"Made on {short_date(made_on)} {made_on:%H:%M} · {opened}")
             if link.active and st.button("Withdraw this link", key=f"revoke-{link.id}"):
                 try:
-                    brief_share.revoke(db, link.id)
+                    brief_commands.revoke_link(db, link.id)
                 except NotFound as exc:
                     st.error(ui.plain(str(exc)))
                 else:

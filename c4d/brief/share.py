@@ -1,9 +1,10 @@
-"""Read-only share links for the creative brief: what a creative partner opens.
+"""The creative partner's pages: what a share link opens.
 
-The facilitator makes a link for a campaign's brief; the partner opens it in any browser
-that reaches the laptop and sees the latest exported version, with the Word file to
-download. Served like the participants' phone pages: Starlette routes in the same
-process (`brief_routes()`, added to `st.App(routes=...)` in app.py), plain HTML with
+The facilitator makes a link for a campaign's brief (`c4d.brief.commands.create_link`;
+the token rules are in `c4d.brief.links`); the partner opens it in any browser that
+reaches the laptop and sees the latest exported version, with the Word file to download.
+Served like the participants' phone pages: Starlette routes in the same process
+(`brief_routes(document=...)`, added to `st.App(routes=...)` in app.py), plain HTML with
 inline CSS, no JavaScript, a strict Content-Security-Policy, every value escaped.
 
     GET /brief/{token}           the latest version of the brief, as a page
@@ -12,49 +13,41 @@ inline CSS, no JavaScript, a strict Content-Security-Policy, every value escaped
 
 The rules:
 
-- A token is 24 random bytes from `secrets` (32 URL-safe characters, 192 bits): it
-  cannot be guessed or worked out from anything else. Only its SHA-256 digest is kept
-  (machine-wide setting `brief_share_links`), with the campaign it opens, a label, the
-  last four characters (so the facilitator can tell links apart), when it was made,
-  whether it was withdrawn, and how often it was opened. The full link is shown to the
-  facilitator once, when it is made; a lost link is withdrawn and replaced.
 - A link opens one campaign's brief and nothing else: its latest exported version (not
   the draft being edited) and the organisation's logo inside the Word file. Facilitator
   pages, other campaigns and participant pages stay out of reach.
 - Withdrawn, unknown or malformed tokens, a deleted campaign, or any other path under
   /brief get the same plain 404 page; nothing says whether a token ever existed.
-- Links live with this laptop's settings, not with the campaign: a backup or a copy of
-  the campaign carries no working link.
+- The Word files are written by the export layer, which sits above the tools: app.py
+  hands its writer in (`document`), so this module never imports `c4d.export`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import re
-import secrets
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from c4d.brief import model as briefs
-from c4d.models import Model, OptionalName, new_id, utcnow
-from c4d.db.store import NotFound, Store, shared_store
+from c4d import permissions
+from c4d.brief.checks import check, completeness_line
+from c4d.brief.commands import count_opening
+from c4d.brief.links import find, share_path
+from c4d.brief.model import BriefVersion, brief_filename
+from c4d.brief.outline import Bullets, GapMark, Note, Pairs, Para, Sub, TableBlock, outline
+from c4d.brief.versions import latest_version
+from c4d.db.errors import NotFound
+from c4d.db.store import Store, shared_store
 
 log = logging.getLogger("c4d.brief.share")
 
-SETTING = "brief_share_links"
-TOKEN_BYTES = 24
-TOKEN_LENGTH = 32   # len(secrets.token_urlsafe(24))
-LINKS_MAX = 500
-_TOKEN = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}$")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 SECURITY_HEADERS = {
@@ -65,109 +58,6 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
 }
-
-
-class ShareLink(Model):
-    id: str = Field(default_factory=new_id)
-    campaign_id: str
-    token_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    hint: str = Field(default="", max_length=8)   # the token's last characters
-    label: OptionalName = ""
-    created_at: datetime = Field(default_factory=utcnow)
-    revoked_at: datetime | None = None
-    opened: int = Field(default=0, ge=0)
-    last_opened_at: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _all(store: Store) -> list[ShareLink]:
-    kept = []
-    for item in store.setting(SETTING) or []:
-        try:
-            kept.append(ShareLink.model_validate(item))
-        except ValidationError:
-            log.warning("A damaged share link in the settings was ignored.")
-    return kept
-
-
-def _save(store: Store, links: list[ShareLink]) -> None:
-    store.set_setting(SETTING, [link.model_dump(mode="json") for link in links])
-
-
-def links(store: Store, campaign_id: str) -> list[ShareLink]:
-    """The campaign's links, newest first (withdrawn ones included, marked)."""
-    return sorted((link for link in _all(store) if link.campaign_id == campaign_id),
-                  key=lambda link: link.created_at, reverse=True)
-
-
-def create_link(store: Store, campaign_id: str, label: str = "") -> tuple[str, ShareLink]:
-    """A new link for the campaign's brief. Returns the token (shown once) and the link.
-    When the brief has never been exported, its current state becomes version 1 first, so
-    the link never opens an empty page."""
-    campaign = store.campaign(campaign_id)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    link = ShareLink(campaign_id=campaign.id, token_hash=digest(token), hint=token[-4:], label=label)
-    with store.transaction():
-        if briefs.latest_version(store, campaign.id) is None:
-            briefs.save_version(store, campaign, note="Made when the first share link was created")
-        current = _all(store)
-        if len(current) >= LINKS_MAX:
-            raise ValueError(f"This laptop already keeps {LINKS_MAX} share links; withdraw old ones first.")
-        _save(store, [*current, link])
-    return token, link
-
-
-def revoke(store: Store, link_id: str) -> ShareLink:
-    """Withdraw a link: from now on it gets the 'does not work' page."""
-    with store.transaction():
-        current = _all(store)
-        for i, link in enumerate(current):
-            if link.id == link_id:
-                if link.revoked_at is None:
-                    current[i] = link.model_copy(update={"revoked_at": utcnow()})
-                    _save(store, current)
-                return current[i]
-    raise NotFound("That share link no longer exists.")
-
-
-def find(store: Store, token: str) -> ShareLink | None:
-    """The active link this token opens, or None (unknown, malformed or withdrawn)."""
-    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
-        return None
-    wanted = digest(token)
-    for link in _all(store):
-        if secrets.compare_digest(link.token_hash, wanted):
-            return link if link.active else None
-    return None
-
-
-def _touch(store: Store, link_id: str) -> None:
-    """Count an opening (best effort: a failed count never stops the partner)."""
-    try:
-        with store.transaction():
-            current = _all(store)
-            for i, link in enumerate(current):
-                if link.id == link_id:
-                    current[i] = link.model_copy(update={"opened": link.opened + 1, "last_opened_at": utcnow()})
-                    _save(store, current)
-                    return
-    except Exception:
-        log.exception("A share link's opening could not be counted")
-
-
-def share_path(token: str) -> str:
-    return f"/brief/{token}"
-
-
-def share_url(base_url: str, token: str) -> str:
-    return base_url.rstrip("/") + share_path(token)
 
 
 # ---- the pages --------------------------------------------------------------------------------
@@ -219,14 +109,14 @@ def _text(text: str) -> str:
 def render_blocks(blocks) -> str:
     parts = []
     for block in blocks:
-        if isinstance(block, briefs.GapMark):
+        if isinstance(block, GapMark):
             parts.append(f'<p class="g {"missing" if block.level == "missing" else "weak"}">'
                          f"<strong>{_e(block.label)} —</strong> {_e(block.text)}</p>")
-        elif isinstance(block, briefs.Para):
+        elif isinstance(block, Para):
             parts.append(_text(block.text) if not block.italic else f"<p><em>{_e(block.text)}</em></p>")
-        elif isinstance(block, briefs.Bullets):
+        elif isinstance(block, Bullets):
             parts.append("<ul>" + "".join(f"<li>{_e(i)}</li>" for i in block.items) + "</ul>")
-        elif isinstance(block, briefs.TableBlock):
+        elif isinstance(block, TableBlock):
             head = "".join(f"<th scope=col>{_e(h)}</th>" for h in block.headers)
             rows = []
             for row in block.rows:
@@ -234,19 +124,19 @@ def render_blocks(blocks) -> str:
                 rows.append(f"<tr{total}>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
             parts.append(f'<div class="t"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
                          "</tbody></table></div>")
-        elif isinstance(block, briefs.Pairs):
+        elif isinstance(block, Pairs):
             parts.append("<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_text(v) or '–'}</dd>" for k, v in block.pairs)
                          + "</dl>")
-        elif isinstance(block, briefs.Sub):
+        elif isinstance(block, Sub):
             parts.append(f"<h3>{_e(block.text)}</h3>")
-        elif isinstance(block, briefs.Note):
+        elif isinstance(block, Note):
             parts.append(f'<p class="n">{_e(block.text)}</p>')
     return "".join(parts)
 
 
-def brief_page(version: briefs.BriefVersion, token: str) -> str:
+def brief_page(version: BriefVersion, token: str) -> str:
     composed = version.brief
-    gaps = briefs.check(composed)
+    gaps = check(composed)
     base = share_path(token)
     body = [
         "<header>",
@@ -254,14 +144,14 @@ def brief_page(version: briefs.BriefVersion, token: str) -> str:
         f"<h1>{_e(composed.campaign_name)}</h1>",
         f'<p class="m">{_e(f"Version {version.number} · {version.date_label}")}'
         + (f" — {_e(version.note)}" if version.note else "") + "</p>",
-        f'<p class="m">{_e(briefs.completeness_line(gaps))}</p>',
+        f'<p class="m">{_e(completeness_line(gaps))}</p>',
         '<p class="d">'
         f'<a href="{_e(base)}/docx" download>Download the brief (Word)</a>'
         f'<a class="s" href="{_e(base)}/summary" download>Download the one-page summary (Word)</a></p>',
         '<p class="n">Read-only: this page shows the latest version the campaign\'s facilitator exported.</p>',
         "</header>",
     ]
-    for section in briefs.outline(composed, gaps):
+    for section in outline(composed, gaps):
         body.append(f'<section id="{_e(section.key)}"><h2>{_e(section.title)}</h2>{render_blocks(section.blocks)}'
                     "</section>")
     body.append("<footer>Shared from the C4D workshop toolkit. If this link stops working, the facilitator has "
@@ -289,10 +179,15 @@ def _attachment(data: bytes, filename: str) -> Response:
     return Response(data, media_type=DOCX_TYPE, headers=headers)
 
 
+# The Word file of a version, as the export layer writes it: (store, version, summary) -> bytes.
+Document = Callable[[Store, BriefVersion, bool], bytes]
+
+
 class BriefSite:
     """The share routes of one process; tests pass their own store."""
 
-    def __init__(self, store: Store | None = None):
+    def __init__(self, document: Document, store: Store | None = None):
+        self._document = document
         self._fixed_store = store
 
     def store(self) -> Store:
@@ -327,27 +222,28 @@ class BriefSite:
             return _html(ERROR, 500)
 
     def _answer(self, token: str, what: str) -> Response:
-        from c4d.export.brief_docx import build_brief_docx, organisation_logo
-
         store = self.store()
         link = find(store, token)
-        if link is None:
+        campaign = version = None
+        if link is not None:
+            try:
+                campaign = store.campaign(link.campaign_id)
+            except NotFound:
+                campaign = None
+            else:  # no version when the versions were removed by hand: nothing to show
+                version = latest_version(store, campaign.id)
+        if not permissions.read_shared_brief(link_active=link is not None, campaign_exists=campaign is not None,
+                                             has_version=version is not None):
             return _html(NOT_FOUND, 404)
-        try:
-            campaign = store.campaign(link.campaign_id)
-        except NotFound:
-            return _html(NOT_FOUND, 404)
-        version = briefs.latest_version(store, campaign.id)
-        if version is None:  # the versions were removed by hand; nothing to show
-            return _html(NOT_FOUND, 404)
-        _touch(store, link.id)
+        count_opening(store, link.id)
         if what == "page":
             return _html(brief_page(version, token))
         summary = what == "summary"
-        data = build_brief_docx(version, logo=organisation_logo(store), summary=summary)
-        return _attachment(data, briefs.brief_filename(campaign.name, campaign.slug, version.number, summary))
+        data = self._document(store, version, summary)
+        return _attachment(data, brief_filename(campaign.name, campaign.slug, version.number, summary))
 
 
-def brief_routes(store: Store | None = None) -> list[BaseRoute]:
-    """The share routes, for `st.App(__file__, routes=participant_routes() + brief_routes())`."""
-    return BriefSite(store=store).routes()
+def brief_routes(store: Store | None = None, *, document: Document) -> list[BaseRoute]:
+    """The share routes, for `st.App(__file__, routes=participant_routes() + brief_routes(document=...))`;
+    `document` writes a version's Word file (`c4d.export.brief_docx.shared_document`)."""
+    return BriefSite(document, store=store).routes()

@@ -6,9 +6,9 @@ outline in the navigation pane), tables in the report's table style, page number
 the footer, the organisation's logo from the settings, and every script as typed.
 
 - Full brief: a cover (logo, "Creative brief", the campaign's name, the version and its
-  date, the completeness line), then every section of `c4d.brief.model.outline`, each gap
+  date, the completeness line), then every section of `c4d.brief.outline.outline`, each gap
   marked where it is with a shaded "Missing" or "To strengthen" line.
-- Summary: one page with no cover: the title line, then `c4d.brief.model.summary_outline`.
+- Summary: one page with no cover: the title line, then `c4d.brief.outline.summary_outline`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from c4d.brief import model as briefs
+from c4d.brief.checks import Gap, check, completeness_line
+from c4d.brief.commands import save_version
+from c4d.brief.model import BriefVersion, brief_filename
+from c4d.brief.outline import Bullets, GapMark, Note, Pairs, Para, Sub, TableBlock, outline, short_text, \
+    summary_outline
 from c4d.report_writer import ReportWriter, xml_safe
-from c4d.export.workshop_report import LOGO_SETTING
 from c4d.models import Campaign
 from c4d.db.store import Store
+from c4d.workspace.branding import organisation_logo
 
 log = logging.getLogger(__name__)
 
@@ -35,23 +39,11 @@ WEAK_INK = RGBColor(0x7A, 0x4B, 0x00)
 WEAK_FILL = "FFF4D6"
 
 
-def organisation_logo(store: Store) -> bytes | None:
-    """The logo chosen in Settings, when there is one and it is a picture."""
-    attachment_id = store.setting(LOGO_SETTING)
-    if not attachment_id:
-        return None
-    found = store.attachment(str(attachment_id))
-    if found is None:
-        return None
-    _name, media_type, content = found
-    return content if media_type.startswith("image/") else None
-
-
-def build_brief_docx(version: briefs.BriefVersion, *, logo: bytes | None = None, summary: bool = False,
+def build_brief_docx(version: BriefVersion, *, logo: bytes | None = None, summary: bool = False,
                      prepared_on: date | None = None) -> bytes:
     """The version as DOCX bytes (the full brief, or the one-page summary)."""
     composed = version.brief
-    gaps = briefs.check(composed)
+    gaps = check(composed)
     writer = ReportWriter(
         title=f"{composed.campaign_name} — creative brief, version {version.number}",
         subject="Creative brief" + (" (summary)" if summary else ""),
@@ -66,7 +58,7 @@ def build_brief_docx(version: briefs.BriefVersion, *, logo: bytes | None = None,
         _summary(writer, version, gaps, logo)
     else:
         _cover(writer, version, gaps, logo, prepared_on)
-        for section in briefs.outline(composed, gaps):
+        for section in outline(composed, gaps):
             writer.heading(section.title, 1)
             _blocks(writer, section.blocks)
     return writer.to_bytes()
@@ -76,14 +68,15 @@ def _logo(writer: ReportWriter, logo: bytes | None, width_cm: float, max_height_
     if logo is None:
         return False
     try:
-        writer.image(logo, width_cm=width_cm, max_height_cm=max_height_cm, align="left")
+        writer.image(logo, width_cm=width_cm, max_height_cm=max_height_cm, align="left",
+                     alt="Logo of the organisers")
     except ValueError:
         log.warning("The organisation logo could not be read; the brief is made without it.")
         return False
     return True
 
 
-def _cover(writer: ReportWriter, version: briefs.BriefVersion, gaps: list[briefs.Gap], logo: bytes | None,
+def _cover(writer: ReportWriter, version: BriefVersion, gaps: list[Gap], logo: bytes | None,
            prepared_on: date | None) -> None:
     composed = version.brief
     has_logo = _logo(writer, logo, 5.0, 3.0)
@@ -94,7 +87,7 @@ def _cover(writer: ReportWriter, version: briefs.BriefVersion, gaps: list[briefs
         ("Country", composed.country),
         ("Organisers", "\n".join(composed.organisers)),
         ("Version", f"{version.number}, of {version.date_label}" + (f" — {version.note}" if version.note else "")),
-        ("Completeness", briefs.completeness_line(gaps)),
+        ("Completeness", completeness_line(gaps)),
     ])
     day = prepared_on or date.today()
     writer.note(f"Prepared with the C4D workshop toolkit on {day.day} {day:%B} {day.year}. "
@@ -102,7 +95,7 @@ def _cover(writer: ReportWriter, version: briefs.BriefVersion, gaps: list[briefs
     writer.page_break()
 
 
-def _summary(writer: ReportWriter, version: briefs.BriefVersion, gaps: list[briefs.Gap], logo: bytes | None) -> None:
+def _summary(writer: ReportWriter, version: BriefVersion, gaps: list[Gap], logo: bytes | None) -> None:
     composed = version.brief
     styles = writer.document.styles       # one page: a size smaller than the full brief
     styles["Normal"].font.size = Pt(9.5)
@@ -113,11 +106,11 @@ def _summary(writer: ReportWriter, version: briefs.BriefVersion, gaps: list[brie
     _logo(writer, logo, 3.2, 1.4)
     writer.overline("Creative brief · one-page summary")
     title = writer.document.add_paragraph(style="Title")
-    title.add_run(xml_safe(briefs.short_text(composed.campaign_name, 80))).font.size = Pt(17)
+    title.add_run(xml_safe(short_text(composed.campaign_name, 80))).font.size = Pt(17)
     title.paragraph_format.space_after = Pt(2)
-    writer.note(f"Version {version.number} · {version.date_label}. {briefs.completeness_line(gaps)} The full "
+    writer.note(f"Version {version.number} · {version.date_label}. {completeness_line(gaps)} The full "
                 f"brief has the profiles, barriers, channels, deliverables and the pre-test plan.")
-    for section in briefs.summary_outline(composed, gaps):
+    for section in summary_outline(composed, gaps):
         heading = writer.heading(section.title, 2)
         heading.paragraph_format.space_before = Pt(6)
         heading.paragraph_format.space_after = Pt(1)
@@ -126,33 +119,33 @@ def _summary(writer: ReportWriter, version: briefs.BriefVersion, gaps: list[brie
 
 def _blocks(writer: ReportWriter, blocks, *, compact: bool = False) -> None:
     for block in blocks:
-        if isinstance(block, briefs.GapMark):
+        if isinstance(block, GapMark):
             _gap(writer, block)
-        elif isinstance(block, briefs.Para):
+        elif isinstance(block, Para):
             paragraph = writer.paragraph(block.text, italic=block.italic)
             if compact:
                 paragraph.paragraph_format.space_after = Pt(2)
-        elif isinstance(block, briefs.Bullets):
+        elif isinstance(block, Bullets):
             for paragraph in writer.bullets(block.items):
                 if compact:
                     paragraph.paragraph_format.space_after = Pt(0)
-        elif isinstance(block, briefs.TableBlock):
+        elif isinstance(block, TableBlock):
             writer.table(block.headers, block.rows, widths_cm=block.widths,
                          totals=bool(block.rows) and block.rows[-1][0] == "Total")
-        elif isinstance(block, briefs.Pairs):
+        elif isinstance(block, Pairs):
             for label, value in block.pairs:
                 paragraph = writer.document.add_paragraph()
                 label_run = paragraph.add_run(xml_safe(label) + ": ")
                 label_run.bold = True
                 paragraph.add_run(xml_safe(value))
                 paragraph.paragraph_format.space_after = Pt(1 if compact else 3)
-        elif isinstance(block, briefs.Sub):
+        elif isinstance(block, Sub):
             writer.heading(block.text, 2)
-        elif isinstance(block, briefs.Note):
+        elif isinstance(block, Note):
             writer.note(block.text)
 
 
-def _gap(writer: ReportWriter, mark: briefs.GapMark) -> None:
+def _gap(writer: ReportWriter, mark: GapMark) -> None:
     """A shaded line that no reader can miss: 'MISSING — ...' or 'TO STRENGTHEN — ...'."""
     missing = mark.level == "missing"
     paragraph = writer.document.add_paragraph()
@@ -174,10 +167,16 @@ def _gap(writer: ReportWriter, mark: briefs.GapMark) -> None:
 
 # ---- from the store ------------------------------------------------------------------------------
 def export_brief(store: Store, campaign_ref: str, *, summary: bool = False, note: str = "",
-                 today: date | None = None) -> tuple[briefs.BriefVersion, bool, bytes, str]:
+                 today: date | None = None) -> tuple[BriefVersion, bool, bytes, str]:
     """Export = freeze a version (or reuse the latest when nothing changed) and write it.
     Returns (version, whether it is new, the DOCX bytes, a file name)."""
     campaign: Campaign = store.campaign(campaign_ref)
-    version, created = briefs.save_version(store, campaign, note=note, today=today)
+    version, created = save_version(store, campaign, note=note, today=today)
     data = build_brief_docx(version, logo=organisation_logo(store), summary=summary)
-    return version, created, data, briefs.brief_filename(campaign.name, campaign.slug, version.number, summary)
+    return version, created, data, brief_filename(campaign.name, campaign.slug, version.number, summary)
+
+
+def shared_document(store: Store, version: BriefVersion, summary: bool) -> bytes:
+    """A version as the creative partner downloads it through a share link, with the
+    organisation's logo (handed to `c4d.brief.share.brief_routes` by app.py)."""
+    return build_brief_docx(version, logo=organisation_logo(store), summary=summary)

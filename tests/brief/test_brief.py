@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
-import types
 from datetime import date, datetime, timezone
 
 import docx
@@ -18,10 +16,18 @@ from PIL import Image
 from c4d import cli
 
 from c4d.brief import model as brief
-
-from c4d.strategy import channels
-
-from c4d.strategy import smart
+from c4d.brief.checks import Gap, check
+from c4d.brief.commands import save_version, set_revision_notes, update_fields
+from c4d.brief.compose import compose, load_fields, pretest_history
+from c4d.brief.outline import GapMark, block_lines, outline, short_text
+from c4d.brief.versions import diff, latest_version, version, versions
+from c4d.brief.worksheet import CreativeBriefWorksheet
+from c4d.pretest.commands import add_version, record_decision, register_material
+from c4d.pretest.model import KIND as PRETEST_KIND
+from c4d.pretest.model import Material, MaterialType
+from c4d.strategy.commands import save_channel, save_objective, set_currency
+from c4d.strategy.model import ChannelEntry, ChannelKind, Objective
+from c4d.strategy.worksheet import load_plan
 from c4d.export import brief_docx
 from c4d.export.workshop_report import build_workshop_report
 from c4d.models import Campaign, Session, SessionKind
@@ -53,11 +59,11 @@ def fill(store, campaign, **fields):
         pretest_plan="Two focus groups with young people from outside the workshops.",
     )
     values.update(fields)
-    brief.update_fields(store, campaign.id, **values)
+    update_fields(store, campaign.id, **values)
 
 
-def gaps_of(store, campaign) -> list[brief.Gap]:
-    return brief.check(brief.compose(store, campaign))
+def gaps_of(store, campaign) -> list[Gap]:
+    return check(compose(store, campaign))
 
 
 def messages(gaps, section=None, level=None) -> list[str]:
@@ -78,7 +84,7 @@ def test_a_new_campaign_lists_every_missing_part(store, campaign):
 def test_the_background_comes_from_the_campaign(store):
     bare = store.create_campaign(Campaign(name="No summary"))
     assert "background" in {g.section for g in gaps_of(store, bare) if g.level == "missing"}
-    composed = brief.compose(store, store.campaign(bare.id).model_copy(update={"summary": "Why we act."}))
+    composed = compose(store, store.campaign(bare.id).model_copy(update={"summary": "Why we act."}))
     assert composed.background == "Why we act."
 
 
@@ -90,14 +96,15 @@ def test_filled_brief_fields_clear_their_gaps(store, campaign):
 
 
 def test_the_sector_lens_notes_reach_the_creative_considerations(store, campaign):
-    from c4d.audience.model import SectorLens, save_part
+    from c4d.audience.commands import save_part
+    from c4d.audience.model import SectorLens
 
     fill(store, campaign)
     assert [g.fix_on for g in gaps_of(store, campaign) if g.section == "considerations"] == ["sector"]
     save_part(store, campaign.id, SectorLens(
         sector="Sexual exploitation of young women", recruitment="Through friends and fake job adverts online."))
     assert not [g for g in gaps_of(store, campaign) if g.section == "considerations"]
-    sections = {s.key: s for s in brief.outline(brief.compose(store, store.campaign(campaign.id)))}
+    sections = {s.key: s for s in outline(compose(store, store.campaign(campaign.id)))}
     assert "sector" not in sections
     shown = str(sections["considerations"].blocks)
     assert "Sexual exploitation of young women" in shown
@@ -127,147 +134,167 @@ def test_a_tone_that_rejects_fear_is_not_weak(store, campaign):
 
 
 def test_flagged_objectives_and_channels_without_evidence_weaken_the_brief(store, campaign):
-    smart.upsert(store, campaign.id, smart.Objective(behaviour="raise awareness"))
-    channels.upsert(store, campaign.id, channels.ChannelEntry(kind=channels.ChannelKind.radio))
+    save_objective(store, campaign.id, Objective(behaviour="raise awareness"))
+    save_channel(store, campaign.id, ChannelEntry(kind=ChannelKind.radio))
     gaps = gaps_of(store, campaign)
     assert any("open checks" in m for m in messages(gaps, "objectives", "weak"))
     assert any("no evidence" in m for m in messages(gaps, "channels", "weak"))
 
 
 def test_the_example_brief_is_complete_and_reflects_the_final_campaign(demo, ready_store):
-    composed = brief.compose(ready_store, demo)
-    assert brief.check(composed) == []
+    composed = compose(ready_store, demo)
+    assert check(composed) == []
     fields = composed.fields
     assert fields.slogan == FINAL_SLOGAN
     assert "chatbot" in fields.call_to_action.lower() and fields.cta_service and fields.cta_contact
     assert len(composed.objectives) >= 5 and all(o.status == "met" for o in composed.objectives)
-    sections = {s.key: s for s in brief.outline(composed)}
+    sections = {s.key: s for s in outline(composed)}
     holding_old = [key for key, section in sections.items()
-                   if any(OLD_SLOGAN in line for block in section.blocks for line in brief.block_lines(block))]
+                   if any(OLD_SLOGAN in line for block in section.blocks for line in block_lines(block))]
     assert holding_old == ["history"]
-    assert brief.CreativeBriefWorksheet().progress(ready_store, demo).status is Status.done
-    [production] = brief.versions(ready_store, demo.id)
+    assert CreativeBriefWorksheet().progress(ready_store, demo).status is Status.done
+    [production] = versions(ready_store, demo.id)
     assert (production.number, production.date_label) == (1, "26 February 2021")
-    assert brief.save_version(ready_store, demo) == (production, False)  # nothing changed since
+    assert save_version(ready_store, demo) == (production, False)  # nothing changed since
 
 
 def test_the_outline_has_every_section_in_order_and_marks_gaps_in_place(store, campaign):
-    composed = brief.compose(store, campaign)
-    sections = brief.outline(composed)
+    composed = compose(store, campaign)
+    sections = outline(composed)
     assert [s.key for s in sections] == ["gaps", *brief.SECTION_TITLES]
     promise = next(s for s in sections if s.key == "promise")
-    assert isinstance(promise.blocks[0], brief.GapMark) and promise.blocks[0].level == "missing"
+    assert isinstance(promise.blocks[0], GapMark) and promise.blocks[0].level == "missing"
     history = next(s for s in sections if s.key == "history")
-    assert brief.block_lines(history.blocks[-1]) == ["No pre-test has been recorded yet."]
+    assert block_lines(history.blocks[-1]) == ["No pre-test has been recorded yet."]
 
 
 # ---- versions and what changed ---------------------------------------------------------------------
 def test_each_export_is_a_numbered_version_and_an_unchanged_brief_reuses_the_latest(store, campaign):
     fill(store, campaign)
-    first, made = brief.save_version(store, campaign, note="For the agency")
+    first, made = save_version(store, campaign, note="For the agency")
     assert (first.number, made, first.note) == (1, True, "For the agency")
-    again, made_again = brief.save_version(store, campaign)
+    again, made_again = save_version(store, campaign)
     assert (again.number, made_again) == (1, False)
-    brief.update_fields(store, campaign.id, key_promise="Checking first protects your savings.")
-    second, made = brief.save_version(store, campaign, now=datetime(2021, 2, 21, 9, 0, tzinfo=timezone.utc))
+    update_fields(store, campaign.id, key_promise="Checking first protects your savings.")
+    second, made = save_version(store, campaign, now=datetime(2021, 2, 21, 9, 0, tzinfo=timezone.utc))
     assert (second.number, made) == (2, True)
-    assert [v.number for v in brief.versions(store, campaign.id)] == [1, 2]
+    assert [v.number for v in versions(store, campaign.id)] == [1, 2]
     assert "21 February 2021" in second.label
     # the first version keeps what it said
-    first_again = brief.version(store, campaign.id, 1)
+    first_again = version(store, campaign.id, 1)
     assert first_again.brief.fields.key_promise == "Checking an agency keeps your plans on track."
 
 
 def test_the_diff_names_the_section_and_the_lines_that_changed(store, campaign):
     fill(store, campaign, slogan=OLD_SLOGAN)
-    first, _ = brief.save_version(store, campaign)
-    brief.update_fields(store, campaign.id, slogan=FINAL_SLOGAN, key_messages=["A real agency has a licence.",
+    first, _ = save_version(store, campaign)
+    update_fields(store, campaign.id, slogan=FINAL_SLOGAN, key_messages=["A real agency has a licence.",
                                                                               "Ask the hotline."])
-    second, _ = brief.save_version(store, campaign)
-    changes = {c.title: c for c in brief.diff(first.brief, second.brief)}
+    second, _ = save_version(store, campaign)
+    changes = {c.title: c for c in diff(first.brief, second.brief)}
     assert set(changes) == {"Key messages and slogan"}
     change = changes["Key messages and slogan"]
     assert f"Slogan: {OLD_SLOGAN}" in change.removed and f"Slogan: {FINAL_SLOGAN}" in change.added
     assert "• Never pay before you see a contract." in change.removed and "• Ask the hotline." in change.added
     assert "• A real agency has a licence." not in change.added + change.removed
-    assert brief.diff(second.brief, second.brief) == []
+    assert diff(second.brief, second.brief) == []
 
 
 def test_a_version_saved_by_an_older_toolkit_still_opens(store, campaign):
     fill(store, campaign)
-    version, _ = brief.save_version(store, campaign)
+    version, _ = save_version(store, campaign)
     data = store.worksheet(campaign.id, brief.VERSIONS_KIND)
     data["versions"][0]["brief"]["something_new"] = 1
     data["versions"][0]["brief"]["brief"]["a_field_that_was_removed"] = "x"
     store.save_worksheet(campaign.id, brief.VERSIONS_KIND, data)
-    reread = brief.latest_version(store, campaign.id)
+    reread = latest_version(store, campaign.id)
     assert reread.brief.fields.key_promise == version.brief.fields.key_promise
 
 
-# ---- the pre-test history ------------------------------------------------------------------------
+# ---- the pre-test history: the typed contract with the pre-test tool -------------------------------
+SLOGAN_A = "Let's protect our dream and own our destiny"
+
+
+def slogan_a(store, campaign) -> Material:
+    return register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan A", text=SLOGAN_A))
+
+
 def test_no_pretest_gives_an_empty_history(store, campaign):
-    assert brief.pretest_history(store, campaign.id) == []
+    assert pretest_history(store, campaign.id) == []
+    assert compose(store, campaign).pretest_history == []
 
 
-@pytest.mark.parametrize("document, expected", [
-    ({"revisions": [{"date": "2021-02-20", "material": "Slogan", "change": "Removed the confusing slogan"}]},
-     [("20 February 2021", "Slogan", "Removed the confusing slogan")]),
-    ({"materials": [{"title": "Poster", "revisions": [{"when": "2021-02-19", "decision": "Bigger phone number"}]}]},
-     [("19 February 2021", "Poster", "Bigger phone number")]),
-    ({"rounds": [{"name": "Round 1", "findings": ["too long", "unclear ending"]}]},
-     [("", "Round 1", "too long; unclear ending")]),
-    ({"history": "not a list"}, []),
-    ({"history": [1, None, "text"]}, []),
-    ({"unrelated": []}, []),
-])
-def test_the_pretest_worksheet_is_read_whatever_its_shape(store, campaign, document, expected, monkeypatch):
-    monkeypatch.setitem(sys.modules, "c4d.pretest.model", types.ModuleType("c4d.pretest.model"))  # no reader of its own
-    store.save_worksheet(campaign.id, brief.PRETEST_KIND, document)
-    assert [(h.when, h.what, h.change) for h in brief.pretest_history(store, campaign.id)] == expected
+def test_a_recorded_pretest_decision_is_a_line_of_the_history(store, campaign):
+    material = slogan_a(store, campaign)
+    record_decision(store, campaign.id, material.id, "drop", "Both groups found it confusing.", on=date(2021, 2, 20))
+    [line] = pretest_history(store, campaign.id)
+    assert line == brief.HistoryLine(when="20 February 2021", what=f"Slogan: Slogan A (v1) “{SLOGAN_A}”",
+                                     change="Drop — Both groups found it confusing.", source="pre-test")
 
 
-def test_the_pretest_module_is_used_when_it_offers_a_history(store, campaign, monkeypatch):
-    fake = types.ModuleType("c4d.pretest.model")
-    fake.revision_history = lambda store_, campaign_id: [
-        {"date": date(2021, 2, 20), "material": "Video script", "change": "Actors replaced by real students"}]
-    monkeypatch.setitem(sys.modules, "c4d.pretest.model", fake)
-    lines = brief.pretest_history(store, campaign.id)
-    assert [(h.when, h.what, h.source) for h in lines] == [("20 February 2021", "Video script", "pre-test")]
+def test_the_history_keeps_the_pretests_order_and_every_revision(store, campaign):
+    material = slogan_a(store, campaign)
+    add_version(store, campaign.id, material.id, "Plainer words", created_on=date(2021, 2, 24))
+    record_decision(store, campaign.id, material.id, "revise", "Too long for a poster.", on=date(2021, 2, 20))
+    lines = pretest_history(store, campaign.id)
+    assert [(h.when, h.change, h.source) for h in lines] == [
+        ("20 February 2021", "Revise — Too long for a poster.", "pre-test"),
+        ("24 February 2021", "New version — Plainer words", "pre-test"),
+    ]
+    assert lines[1].what == f"Slogan: Slogan A (v2) “{SLOGAN_A}”"
 
 
-def test_a_failing_pretest_module_does_not_stop_the_brief(store, campaign, monkeypatch):
-    fake = types.ModuleType("c4d.pretest.model")
-
-    def broken(store_, campaign_id):
-        raise RuntimeError("half-built")
-
-    fake.revision_history = broken
-    monkeypatch.setitem(sys.modules, "c4d.pretest.model", fake)
-    assert brief.pretest_history(store, campaign.id) == []
-    assert brief.compose(store, campaign).pretest_history == []
-    store.save_worksheet(campaign.id, brief.PRETEST_KIND, {"history": [{"date": "2021-02-20", "what": "Poster",
-                                                                        "change": "Larger hotline number"}]})
-    assert [h.change for h in brief.pretest_history(store, campaign.id)] == ["Larger hotline number"]
+def test_the_pretest_history_comes_before_the_briefs_own_notes(store, campaign):
+    material = slogan_a(store, campaign)
+    record_decision(store, campaign.id, material.id, "drop", "Confusing.", on=date(2021, 2, 20))
+    update_fields(store, campaign.id, revisions=[
+        brief.RevisionNote(when=date(2021, 2, 19), what="Agency review", change="Shorter script")])
+    history = compose(store, campaign).pretest_history
+    assert [(h.source, h.when) for h in history] == [("pre-test", "20 February 2021"), ("brief", "19 February 2021")]
 
 
-def test_the_pretest_worksheets_decision_log_reaches_the_brief(store, campaign):
-    pretest = pytest.importorskip("c4d.pretest.model")
-    if not hasattr(pretest, "record_decision"):
-        pytest.skip("the pre-test worksheet records no decisions in this version")
-    material = pretest.register_material(store, campaign.id, pretest.Material(
-        type=list(pretest.MaterialType)[0], title="Slogan A", text="Let's protect our dream and own our destiny"))
-    pretest.record_decision(store, campaign.id, material.id, "drop", "Both groups found it confusing.",
-                            on=date(2021, 2, 20))
-    [line] = brief.compose(store, campaign).pretest_history
-    assert line.source == "pre-test" and "Slogan A" in line.what and "confusing" in line.change
+def test_an_unreadable_pretest_record_gives_no_history_and_the_brief_still_composes(store, campaign, caplog):
+    # a document in a shape the pre-test tool does not keep: nothing is guessed from it
+    store.save_worksheet(campaign.id, PRETEST_KIND, {"revisions": [
+        {"date": "2021-02-20", "material": "Slogan", "change": "Removed the confusing slogan"}]})
+    assert pretest_history(store, campaign.id) == []
+    assert "cannot be read" in caplog.text
+    composed = compose(store, campaign)
+    assert composed.pretest_history == []
+    history = next(s for s in outline(composed) if s.key == "history")
+    assert block_lines(history.blocks[-1]) == ["No pre-test has been recorded yet."]
 
 
 def test_revision_notes_join_the_history_in_date_order(store, campaign):
-    brief.update_fields(store, campaign.id, revisions=[
+    update_fields(store, campaign.id, revisions=[
         brief.RevisionNote(when=date(2021, 3, 1), what="Launch review", change="Shorter video"),
         brief.RevisionNote(when=date(2021, 2, 20), what="Pre-test", change="Slogan removed")])
-    history = brief.compose(store, campaign).pretest_history
+    history = compose(store, campaign).pretest_history
     assert [h.what for h in history] == ["Pre-test", "Launch review"]
+
+
+def test_revision_notes_from_the_pages_table_keep_their_ids_and_skip_empty_rows(store, campaign):
+    saved = set_revision_notes(store, campaign.id, [(date(2021, 2, 20), "Pre-test", "Slogan removed"),
+                                                    (None, "", ""),
+                                                    (None, "Agency review", "")])
+    assert [(r.when, r.what, r.change) for r in saved.revisions] == [
+        (date(2021, 2, 20), "Pre-test", "Slogan removed"), (None, "Agency review", "")]
+    first_id = saved.revisions[0].id
+    assert set_revision_notes(store, campaign.id, [(date(2021, 2, 20), "Pre-test", "Slogan removed"),
+                                                   (None, "Agency review", "")]) is None  # nothing changed
+    changed = set_revision_notes(store, campaign.id, [(date(2021, 2, 20), "Pre-test", "Slogan and logo changed")])
+    assert [r.id for r in changed.revisions] == [first_id]
+    assert load_fields(store, campaign.id) == changed
+
+
+def test_a_refused_revision_note_leaves_the_saved_notes_as_they_were(store, campaign):
+    set_revision_notes(store, campaign.id, [(date(2021, 2, 20), "Pre-test", "Slogan removed")])
+    before = load_fields(store, campaign.id)
+    with pytest.raises(ValueError):
+        set_revision_notes(store, campaign.id, [(date(2021, 2, 20), "x" * 201, "Too long a prompt")])
+    with pytest.raises(ValueError):
+        set_revision_notes(store, campaign.id, [(None, f"Note {n}", "") for n in range(101)])
+    assert load_fields(store, campaign.id) == before
 
 
 # ---- the Word documents --------------------------------------------------------------------------
@@ -344,7 +371,7 @@ def test_the_summary_is_short_and_keeps_the_essentials(demo, ready_store):
 
 
 def test_the_summary_keeps_the_service_contact_and_production_notes_whole(demo, ready_store):
-    fields = brief.load_fields(ready_store, demo.id)
+    fields = load_fields(ready_store, demo.id)
     text = all_text(export(ready_store, demo, summary=True))
     # what the partner must get right is never cut short on a brief of ordinary length
     assert f"Service: {fields.cta_service}" in text and f"Contact: {fields.cta_contact}" in text
@@ -358,19 +385,19 @@ def test_the_summary_keeps_the_service_contact_and_production_notes_whole(demo, 
 
 
 def test_a_shortened_text_is_cut_at_a_word():
-    assert brief.short_text("Logos of IOM and the helpline number", 24) == "Logos of IOM and the…"
-    assert brief.short_text("Short enough", 24) == "Short enough"
-    assert brief.short_text("Averyveryverylongwordwithoutspaces", 10) == "Averyvery…"
+    assert short_text("Logos of IOM and the helpline number", 24) == "Logos of IOM and the…"
+    assert short_text("Short enough", 24) == "Short enough"
+    assert short_text("Averyveryverylongwordwithoutspaces", 10) == "Averyvery…"
 
 
 def test_a_change_of_currency_shows_in_what_changed(demo, ready_store):
-    first = brief.latest_version(ready_store, demo.id)
-    channels.upsert(ready_store, demo.id, channels.load(ready_store, demo.id).entries[0].model_copy(
+    first = latest_version(ready_store, demo.id)
+    save_channel(ready_store, demo.id, load_plan(ready_store, demo.id).entries[0].model_copy(
         update={"cost": 1200.0}))
-    channels.set_currency(ready_store, demo.id, "MNT")
-    second, made = brief.save_version(ready_store, demo)
+    set_currency(ready_store, demo.id, "MNT")
+    second, made = save_version(ready_store, demo)
     assert made
-    [change] = brief.diff(first.brief, second.brief)
+    [change] = diff(first.brief, second.brief)
     assert change.title == "Media and channels"
     assert any(line.endswith("Cost (USD)") for line in change.removed)
     assert any(line.endswith("Cost (MNT)") for line in change.added)
@@ -422,10 +449,10 @@ def test_c4d_export_brief(demo, ready_store, tmp_path, capsys):
     assert cli.main(["export", "brief", "dream-umbrella", "--summary", "-o", str(tmp_path)]) == 0
     assert "version 1 (nothing changed" in capsys.readouterr().out
     assert (tmp_path / "dream-umbrella_creative-brief_v1_summary.docx").is_file()
-    brief.update_fields(ready_store, demo.id, budget="Example budget line.")
+    update_fields(ready_store, demo.id, budget="Example budget line.")
     assert cli.main(["export", "brief", "dream-umbrella", "--note", "After Media Camp 2", "-o", str(out)]) == 0
     assert "version 2 (a new version)" in capsys.readouterr().out
-    assert brief.latest_version(ready_store, demo.id).note == "After Media Camp 2"
+    assert latest_version(ready_store, demo.id).note == "After Media Camp 2"
 
 
 def test_c4d_export_brief_explains_a_mistake(ready_store, tmp_path, capsys):

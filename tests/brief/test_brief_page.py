@@ -10,8 +10,9 @@ import pytest
 from c4d import lan
 
 from c4d.brief import model as brief
-
-from c4d.brief import share as brief_share
+from c4d.brief.commands import save_version, update_fields
+from c4d.brief.compose import load_fields
+from c4d.brief.links import find, links
 from c4d.models import Campaign
 from tests.test_pages import button, texts
 
@@ -45,10 +46,10 @@ def test_a_new_brief_lists_its_gaps_and_a_field_saves_when_left(app, fresh, read
     shown = texts(at)
     assert "Before export:" in shown and "There is no key promise" in shown
     at.text_area(key=key(fresh, "key_promise")).input("Checking an agency keeps your plans on track.").run()
-    assert brief.load_fields(ready_store, fresh.id).key_promise == "Checking an agency keeps your plans on track."
+    assert load_fields(ready_store, fresh.id).key_promise == "Checking an agency keeps your plans on track."
     assert "There is no key promise" not in texts(at)
     at.text_area(key=key(fresh, "key_messages")).input("A real agency has a licence.\n\nNever pay first.\n").run()
-    assert brief.load_fields(ready_store, fresh.id).key_messages == ["A real agency has a licence.", "Never pay first."]
+    assert load_fields(ready_store, fresh.id).key_messages == ["A real agency has a licence.", "Never pay first."]
 
 
 def test_a_refused_value_is_explained_and_stays_in_the_box(app, fresh, ready_store):
@@ -57,7 +58,7 @@ def test_a_refused_value_is_explained_and_stays_in_the_box(app, fresh, ready_sto
     at.text_area(key=key(fresh, "support_statements")).input(too_many).run()
     assert any("not saved" in e.value for e in at.error)
     assert at.text_area(key=key(fresh, "support_statements")).value == too_many
-    assert brief.load_fields(ready_store, fresh.id).support_statements == []
+    assert load_fields(ready_store, fresh.id).support_statements == []
 
 
 def test_the_deliverables_and_revision_notes_tables_show_what_is_saved(app, demo, ready_store):
@@ -65,7 +66,7 @@ def test_the_deliverables_and_revision_notes_tables_show_what_is_saved(app, demo
 
     notes = [brief.RevisionNote(when=date(2021, 2, 22), what="Pre-test focus groups",
                                 change="Slogan 'Let's protect our dream and own our destiny' removed")]
-    brief.update_fields(ready_store, demo.id, revisions=notes)
+    update_fields(ready_store, demo.id, revisions=notes)
     at = app(PAGE, demo)
     frames = [f.value for f in at.dataframe]
     deliverables = next(f for f in frames if "Deliverable" in f.columns)
@@ -75,9 +76,9 @@ def test_the_deliverables_and_revision_notes_tables_show_what_is_saved(app, demo
 
 
 def test_versions_and_what_changed(app, demo, ready_store):
-    brief.save_version(ready_store, demo, note="First")
-    brief.update_fields(ready_store, demo.id, key_promise="A new promise.")
-    brief.save_version(ready_store, demo, note="After the pre-test")
+    save_version(ready_store, demo, note="First")
+    update_fields(ready_store, demo.id, key_promise="A new promise.")
+    save_version(ready_store, demo, note="After the pre-test")
     at = app(PAGE, demo)
     shown = texts(at)
     assert "Key promise" in shown and "A new promise." in shown
@@ -91,14 +92,14 @@ def test_a_share_link_is_made_shown_once_and_withdrawn(app, demo, ready_store):
     at.text_input(key=key(demo, "link-label")).input("Creative agency")
     button(at, "Create a share link").click().run()
     assert not at.exception
-    [link] = brief_share.links(ready_store, demo.id)
+    [link] = links(ready_store, demo.id)
     url = at.code[0].value
     assert re.fullmatch(r"http://192\.168\.137\.1:\d+/brief/[A-Za-z0-9_-]{32}", url)
     token = url.rsplit("/", 1)[1]
-    assert brief_share.find(ready_store, token).id == link.id
+    assert find(ready_store, token).id == link.id
     assert "Creative agency" in texts(at) and f"…{link.hint}" in texts(at)
     at.button(key=f"revoke-{link.id}").click().run()
-    assert brief_share.find(ready_store, token) is None
+    assert find(ready_store, token) is None
     assert not at.code  # the withdrawn link is no longer offered
     assert "withdrawn on" in texts(at)
 
@@ -113,10 +114,11 @@ def test_projector_mode_shows_the_brief_only(app, demo):
 
 
 def test_the_preview_tables_show_whole_sentences_as_typed(app, demo, ready_store):
-    from c4d.strategy import smart
+    from c4d.strategy.commands import save_objective
+    from c4d.strategy.model import AudienceRef, Objective
 
-    smart.upsert(ready_store, demo.id, smart.Objective(
-        audience=smart.AudienceRef(name="Young women aged 18–27"), behaviour="call **now** [here](http://x.example)",
+    save_objective(ready_store, demo.id, Objective(
+        audience=AudienceRef(name="Young women aged 18–27"), behaviour="call **now** [here](http://x.example)",
         place="Darkhan-Uul"))
     at = app(PAGE, demo)
     at.session_state["projector"] = True

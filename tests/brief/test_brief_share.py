@@ -15,10 +15,13 @@ with warnings.catch_warnings():  # Starlette prefers httpx2 for its test client;
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from c4d.brief import links as brief_links
 from c4d.brief import model as brief
-
 from c4d.brief import share as brief_share
-from c4d.phones.site import participant_routes
+from c4d.brief.commands import create_link, revoke_link, save_version, update_fields
+from c4d.brief.versions import latest_version
+from c4d.export.brief_docx import shared_document
+from c4d.phones.routes import participant_routes
 from c4d.models import Campaign
 
 NOT_FOUND = "This link does not work"
@@ -26,7 +29,7 @@ NOT_FOUND = "This link does not work"
 
 @pytest.fixture
 def client(store):
-    app = Starlette(routes=participant_routes(store) + brief_share.brief_routes(store))
+    app = Starlette(routes=participant_routes(store) + brief_share.brief_routes(store, document=shared_document))
     with TestClient(app) as test_client:
         yield test_client
 
@@ -34,14 +37,14 @@ def client(store):
 @pytest.fixture
 def campaign(store):
     made = store.create_campaign(Campaign(name="Safe <jobs> & more", summary="Background for the partner."))
-    brief.update_fields(store, made.id, key_promise="<script>alert('x')</script> Checking keeps you safe.",
+    update_fields(store, made.id, key_promise="<script>alert('x')</script> Checking keeps you safe.",
                         slogan="Мөрөөдлийн шүхэр")
     return made
 
 
 def test_a_link_shows_the_latest_version_read_only(client, store, campaign):
-    token, link = brief_share.create_link(store, campaign.id, "agency")
-    assert len(token) == brief_share.TOKEN_LENGTH and link.hint == token[-4:]
+    token, link = create_link(store, campaign.id, "agency")
+    assert len(token) == brief_links.TOKEN_LENGTH and link.hint == token[-4:]
     page = client.get(f"/brief/{token}")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     body = page.text
@@ -56,7 +59,7 @@ def test_a_link_shows_the_latest_version_read_only(client, store, campaign):
 
 
 def test_the_page_carries_the_security_headers(client, store, campaign):
-    token, _ = brief_share.create_link(store, campaign.id)
+    token, _ = create_link(store, campaign.id)
     headers = client.get(f"/brief/{token}").headers
     assert "default-src 'none'" in headers["content-security-policy"]
     assert "script-src" not in headers["content-security-policy"]
@@ -67,7 +70,7 @@ def test_the_page_carries_the_security_headers(client, store, campaign):
 
 
 def test_the_partner_downloads_the_word_file_and_the_summary(client, store, campaign):
-    token, _ = brief_share.create_link(store, campaign.id)
+    token, _ = create_link(store, campaign.id)
     full = client.get(f"/brief/{token}/docx")
     assert full.status_code == 200 and full.headers["content-type"] == brief_share.DOCX_TYPE
     disposition = full.headers["content-disposition"]
@@ -81,10 +84,10 @@ def test_the_partner_downloads_the_word_file_and_the_summary(client, store, camp
 
 
 def test_the_link_follows_exported_versions_not_the_draft(client, store, campaign):
-    token, _ = brief_share.create_link(store, campaign.id)
-    brief.update_fields(store, campaign.id, key_promise="A draft the partner must not see yet.")
+    token, _ = create_link(store, campaign.id)
+    update_fields(store, campaign.id, key_promise="A draft the partner must not see yet.")
     assert "A draft the partner must not see yet." not in client.get(f"/brief/{token}").text
-    brief.save_version(store, store.campaign(campaign.id))
+    save_version(store, store.campaign(campaign.id))
     page = client.get(f"/brief/{token}").text
     assert "A draft the partner must not see yet." in page and "Version 2 ·" in page
 
@@ -94,33 +97,33 @@ def test_the_link_follows_exported_versions_not_the_draft(client, store, campaig
     "/brief/" + "A" * 32 + "/summary", "/brief/%3Cscript%3E", "/brief/a/b/c",
 ])
 def test_unknown_or_malformed_tokens_get_the_same_404_page(client, store, campaign, path):
-    brief_share.create_link(store, campaign.id)
+    create_link(store, campaign.id)
     answer = client.get(path)
     assert answer.status_code == 404 and NOT_FOUND in answer.text
     assert "Safe" not in answer.text and "<script" not in answer.text
 
 
 def test_a_withdrawn_link_stops_working(client, store, campaign):
-    token, link = brief_share.create_link(store, campaign.id)
+    token, link = create_link(store, campaign.id)
     assert client.get(f"/brief/{token}").status_code == 200
-    withdrawn = brief_share.revoke(store, link.id)
+    withdrawn = revoke_link(store, link.id)
     assert withdrawn.revoked_at is not None and not withdrawn.active
     for suffix in ("", "/docx", "/summary"):
         answer = client.get(f"/brief/{token}{suffix}")
         assert answer.status_code == 404 and NOT_FOUND in answer.text
-    assert brief_share.revoke(store, link.id).revoked_at == withdrawn.revoked_at  # twice is harmless
+    assert revoke_link(store, link.id).revoked_at == withdrawn.revoked_at  # twice is harmless
 
 
 def test_a_deleted_campaign_takes_its_links_with_it(client, store, campaign):
-    token, _ = brief_share.create_link(store, campaign.id)
+    token, _ = create_link(store, campaign.id)
     store.delete_campaign(campaign.id)
     assert client.get(f"/brief/{token}").status_code == 404
 
 
 def test_a_link_opens_its_own_campaign_and_nothing_else(client, store, campaign):
     other = store.create_campaign(Campaign(name="Another campaign", summary="Secret background."))
-    token, _ = brief_share.create_link(store, campaign.id)
-    other_token, _ = brief_share.create_link(store, other.id)
+    token, _ = create_link(store, campaign.id)
+    other_token, _ = create_link(store, other.id)
     page = client.get(f"/brief/{token}").text
     assert "Another campaign" not in page and "Secret background." not in page
     assert "Another campaign" in client.get(f"/brief/{other_token}").text
@@ -130,32 +133,32 @@ def test_a_link_opens_its_own_campaign_and_nothing_else(client, store, campaign)
 
 
 def test_tokens_are_random_and_only_their_digest_is_kept(store, campaign):
-    tokens = {brief_share.create_link(store, campaign.id)[0] for _ in range(20)}
+    tokens = {create_link(store, campaign.id)[0] for _ in range(20)}
     assert len(tokens) == 20 and all(re.fullmatch(r"[A-Za-z0-9_-]{32}", t) for t in tokens)
-    kept = repr(store.setting(brief_share.SETTING))
+    kept = repr(store.setting(brief_links.SETTING))
     assert not any(t in kept for t in tokens)
-    assert all(brief_share.digest(t) in kept for t in tokens)
+    assert all(brief_links.digest(t) in kept for t in tokens)
 
 
 def test_a_first_link_exports_version_1_and_openings_are_counted(client, store):
     fresh = store.create_campaign(Campaign(name="Never exported"))
-    assert brief.latest_version(store, fresh.id) is None
-    token, link = brief_share.create_link(store, fresh.id)
-    assert brief.latest_version(store, fresh.id).number == 1
+    assert latest_version(store, fresh.id) is None
+    token, link = create_link(store, fresh.id)
+    assert latest_version(store, fresh.id).number == 1
     client.get(f"/brief/{token}")
     client.get(f"/brief/{token}/docx")
-    [counted] = brief_share.links(store, fresh.id)
+    [counted] = brief_links.links(store, fresh.id)
     assert counted.opened == 2 and counted.last_opened_at is not None
 
 
 def test_the_share_routes_only_read(client, store, campaign):
-    token, _ = brief_share.create_link(store, campaign.id)
+    token, _ = create_link(store, campaign.id)
     assert client.post(f"/brief/{token}", data={"x": "1"}).status_code == 405
     assert client.head(f"/brief/{token}").status_code == 200
 
 
 def test_a_failure_inside_gives_a_plain_error_page(client, store, campaign, monkeypatch):
-    token, _ = brief_share.create_link(store, campaign.id)
+    token, _ = create_link(store, campaign.id)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")

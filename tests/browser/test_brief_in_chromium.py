@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from c4d import access
 
 from c4d.brief import model as brief
+from c4d.brief.compose import load_fields
 from c4d.db.store import Store
 from tests.browser.conftest import PHONE, PROJECTOR, start_app, stop_app
 from tests.browser.streamlit_page import choose, click_button, type_in, wait_for_app
@@ -53,7 +54,7 @@ def poll_fields(data, done, deadline_s: float = 30.0) -> brief.BriefFields:
     while True:
         store = Store(f"sqlite:///{data / 'c4d.sqlite3'}")
         try:
-            fields = brief.load_fields(store, store.campaign(SLUG).id)
+            fields = load_fields(store, store.campaign(SLUG).id)
         finally:
             store.engine.dispose()
         if done(fields) or time.monotonic() > end:
