@@ -5,16 +5,21 @@ refusals name the field and the problem, and nothing is saved."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
 
 from c4d import ui
 from c4d.audience.checks import Finding, Severity
-from c4d.db.store import Conflict, NotFound
-from c4d.worksheet import Progress
+from c4d.db.errors import Conflict, NotFound
+from c4d.models import Campaign
+from c4d.worksheet import Progress, Worksheet
+from c4d.text import clip
+
+T = TypeVar("T")
 
 PICTURE_CSS = """
 <style>
@@ -43,6 +48,46 @@ def clear(*names: str) -> None:
         st.session_state["_v_" + name] = st.session_state.get("_v_" + name, 0) + 1
 
 
+def pick(label: str, items: dict[str, T], key: str, name: Callable[[T], str]) -> T:
+    """The item to edit, chosen by its name; a choice removed meanwhile (e.g. on another
+    screen) falls back to the first item."""
+    if st.session_state.get(key) not in items:
+        st.session_state.pop(key, None)
+    return items[st.selectbox(label, list(items), key=key, format_func=lambda i: name(items[i]))]
+
+
+def save_changes(what: str, save: Callable[[], Any], message: str) -> None:
+    """An edit form's 'Save changes' button: saves, says `message` and shows the page
+    again; a refusal is shown instead and nothing is saved."""
+    if st.form_submit_button("Save changes"):
+        with saving(what):
+            save()
+            ui.flash(message)
+            st.rerun()
+
+
+def remove_button(what: str, key: str, remove: Callable[[], Any], name: str, note: str = "") -> None:
+    """'Remove this <what>' behind a popover, with a `note` on what else changes."""
+    with st.popover(f"Remove this {what}"):
+        if note:
+            st.write(note)
+        if st.button("Remove", key=key):
+            with saving(what.capitalize()):
+                remove()
+                ui.flash(f"Removed: {ui.plain(short(name))}")
+                st.rerun()
+
+
+def page_top(worksheet: Worksheet, campaign: Campaign, about: str) -> None:
+    """The page's title; for the facilitator (not on the projector) what the page is for
+    and the worksheet's status; then the messages of the last save."""
+    st.title(worksheet.title)
+    if not ui.projector_on():
+        st.caption(about)
+        status(worksheet.progress(ui.store(), campaign))
+    ui.show_flash()
+
+
 def status(progress: Progress) -> None:
     st.caption(ui.plain(f"Status: {progress.status.value}. {progress.detail}"))
 
@@ -67,8 +112,8 @@ def picture(svg: str, alt: str) -> None:
 
 
 def short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A name or note clipped for a list, a choice or a message on these pages."""
+    return clip(text, limit)
 
 
 # On the projector a note is read from the back of the room: a long one is cut (with '…');

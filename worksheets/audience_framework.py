@@ -5,29 +5,17 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience.model import EntryKind, Level, Side, cell_label, load_part
 from c4d.audience.checks import framework_findings
+from c4d.audience.commands import add_entry, ask_phones, ideas_to_framework, remove_entry, update_entry
+from c4d.audience.model import FRAMEWORK_QUESTIONS, EntryKind, Level, Side, cell_label
 from c4d.audience.pictures import framework_svg
-from c4d.audience.worksheet import (
-    FRAMEWORK,
-    FRAMEWORK_QUESTIONS,
-    add_entry,
-    asked_cell,
-    ask_phones,
-    ideas_to_framework,
-    remove_entry,
-    update_entry,
-)
+from c4d.audience.reading import asked_cell, load_part
+from c4d.audience.worksheet import FRAMEWORK
 from c4d.ideas.model import support, visible
 from worksheets._audience_ui import (
-    clear,
-    findings,
-    fresh,
-    picture,
-    saving,
-    short,
-    status,
+    clear, findings, fresh, page_top, pick, picture, remove_button, save_changes, saving, short,
 )
+from c4d.text import plural
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -43,13 +31,10 @@ def cell_name(cell: tuple[Side, Level]) -> str:
     return cell_label(*cell)
 
 
-st.title("Audience framework")
-if not projector:
-    st.caption("Who matters where people come from (origin, source) and where they end up (destination, "
-               "demand), at the community level and the individual level. Type what the room says: each entry "
-               "is saved as soon as you add it.")
-    status(FRAMEWORK.progress(db, campaign))
-ui.show_flash()
+page_top(FRAMEWORK, campaign,
+         "Who matters where people come from (origin, source) and where they end up (destination, demand),"
+         " at the community level and the individual level. Type what the room says: each entry is saved "
+         "as soon as you add it.")
 
 
 def board() -> None:
@@ -132,7 +117,7 @@ def facilitator_tools() -> None:
                     with saving("Ideas"):
                         added, skipped = ideas_to_framework(db, campaign.id, [by_idea[i] for i in picked],
                                                             side=target[0], level=target[1], kind=as_kind)
-                        ui.flash(f"{added} idea{'s' if added != 1 else ''} added to {ui.plain(cell_name(target))}"
+                        ui.flash(f"{plural(added, 'idea')} added to {ui.plain(cell_name(target))}"
                                  + (f"; {skipped} already on the board." if skipped else "."))
                         st.rerun()
 
@@ -147,11 +132,7 @@ def facilitator_tools() -> None:
                  hide_index=True, width="stretch")
 
     st.subheader("Edit or remove an entry", anchor=False)
-    if st.session_state.get("fw-edit-pick") not in by_id:
-        st.session_state.pop("fw-edit-pick", None)  # removed meanwhile
-    pick = st.selectbox("Entry", list(by_id), key="fw-edit-pick",
-                        format_func=lambda i: f"{cell_name((by_id[i].side, by_id[i].level))} · {short(by_id[i].who)}")
-    entry = by_id[pick]
+    entry = pick("Entry", by_id, "fw-edit-pick", lambda e: f"{cell_name((e.side, e.level))} · {short(e.who)}")
     with st.form(f"fw-edit-{entry.id}"):
         c1, c2 = st.columns([3, 2])
         new_cell = c1.selectbox("Cell", CELLS, index=CELLS.index((entry.side, entry.level)), format_func=cell_name,
@@ -163,18 +144,11 @@ def facilitator_tools() -> None:
         new_why = st.text_area("Why they matter, or what the activity does", value=entry.why,
                                key=f"fw-edit-why-{entry.id}")
         new_evidence = st.text_area("Evidence", value=entry.evidence, key=f"fw-edit-evidence-{entry.id}")
-        if st.form_submit_button("Save changes"):
-            with saving("Entry"):
-                update_entry(db, campaign.id, entry.id, side=new_cell[0], level=new_cell[1], kind=new_kind,
-                             who=new_who, why=new_why, evidence=new_evidence)
-                ui.flash(f"Entry saved: {ui.plain(short(new_who))}")
-                st.rerun()
-    with st.popover("Remove this entry"):
-        st.write("The entry leaves the board and the audiences linked to it lose the link.")
-        if st.button("Remove", key=f"fw-remove-{entry.id}"):
-            remove_entry(db, campaign.id, entry.id)
-            ui.flash(f"Removed: {ui.plain(short(entry.who))}")
-            st.rerun()
+        save_changes("Entry", lambda: update_entry(db, campaign.id, entry.id, side=new_cell[0], level=new_cell[1],
+                                                   kind=new_kind, who=new_who, why=new_why, evidence=new_evidence),
+                     f"Entry saved: {ui.plain(short(new_who))}")
+    remove_button("entry", f"fw-remove-{entry.id}", lambda: remove_entry(db, campaign.id, entry.id), entry.who,
+                  "The entry leaves the board and the audiences linked to it lose the link.")
 
 
 if not projector:

@@ -6,36 +6,25 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience.model import (
-    USUAL_APPROACH,
-    Approach,
-    AudienceRole,
-    EntryKind,
-    cell_label,
-    load_analysis,
-)
-from c4d.audience.checks import (
-    PROFILE_PARTS,
-    audience_findings,
-    profile_findings,
-    profile_parts_done,
-)
-from c4d.audience.pictures import influencer_chart
-from c4d.audience.worksheet import (
-    AUDIENCES,
+from c4d.audience.checks import PROFILE_PARTS, audience_findings, profile_findings, profile_parts_done
+from c4d.audience.commands import (
     add_audience,
     adopt_decision,
     audience_from_entry,
-    decisions_to_adopt,
-    influencers_text,
-    lines,
-    parse_influencers,
     remove_audience,
     save_profile,
     update_audience,
 )
-from c4d.decisions.worksheet import latest_by_topic, turnout_label
-from worksheets._audience_ui import ROOM_QUOTE, clear, findings, for_room, fresh, saving, short, status
+from c4d.audience.forms import influencers_text, lines, parse_influencers
+from c4d.audience.model import USUAL_APPROACH, Approach, AudienceRole, EntryKind, cell_label
+from c4d.audience.pictures import influencer_chart
+from c4d.audience.reading import decisions_to_adopt, load_analysis
+from c4d.audience.worksheet import AUDIENCES
+from c4d.decisions.model import in_force
+from c4d.decisions.worksheet import turnout_label
+from worksheets._audience_ui import (
+    ROOM_QUOTE, clear, findings, for_room, fresh, page_top, pick, remove_button, save_changes, saving, short,
+)
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -45,7 +34,7 @@ profile = analysis.profile
 primary = analysis.primary
 entries = {e.id: e for e in analysis.framework.entries}
 audience_entries = [e for e in analysis.framework.entries if e.kind is EntryKind.audience]
-in_force = list(latest_by_topic(db.decisions(campaign.id)).values())
+decisions_in_force = list(in_force(db, campaign.id).values())
 ROLE_HINT = {
     AudienceRole.primary: "Whose behaviour the campaign wants to change or protect.",
     AudienceRole.secondary: "Those around them who influence them: family, friends, peers, co-workers.",
@@ -65,12 +54,10 @@ def who_line() -> str:
     return ", ".join(p for p in parts if p)
 
 
-st.title("Audiences and profile")
-if not projector:
-    st.caption("Name the primary, secondary and tertiary audiences with the approach that fits each, then describe "
-               "the primary audience as vividly as the evidence allows. Everything is saved as you add it.")
-    status(AUDIENCES.progress(db, campaign))
-ui.show_flash()
+page_top(AUDIENCES, campaign,
+         "Name the primary, secondary and tertiary audiences with the approach that fits each, then "
+         "describe the primary audience as vividly as the evidence allows. Everything is saved as you add "
+         "it.")
 
 # ---- projector: the audiences and the persona ----------------------------------------------------
 if projector:
@@ -99,7 +86,7 @@ if projector:
             st.altair_chart(chart, width="stretch")
         for quote in profile.quotes[:3]:
             st.markdown(f"> *{for_room(quote, ROOM_QUOTE)}*")
-    findings([f for f in audience_findings(analysis.audiences, analysis.framework, profile, in_force)
+    findings([f for f in audience_findings(analysis.audiences, analysis.framework, profile, decisions_in_force)
               if f.code == "too_broad"], prompts=False)
 
 
@@ -119,7 +106,7 @@ def facilitator_tools() -> None:
                     with saving("Audience"):
                         ui.flash(ui.plain(adopt_decision(db, campaign.id, decision)))
                         st.rerun()
-        findings(audience_findings(analysis.audiences, analysis.framework, profile, in_force))
+        findings(audience_findings(analysis.audiences, analysis.framework, profile, decisions_in_force))
 
         for role in AudienceRole:
             st.subheader(role.label, anchor=False)
@@ -175,12 +162,8 @@ def facilitator_tools() -> None:
 
         if analysis.audiences:
             st.subheader("Edit or remove an audience", anchor=False)
-            by_id = {a.id: a for a in analysis.audiences}
-            if st.session_state.get("aud-edit-pick") not in by_id:
-                st.session_state.pop("aud-edit-pick", None)
-            pick = st.selectbox("Audience", list(by_id), key="aud-edit-pick",
-                                format_func=lambda i: f"{by_id[i].role.value.capitalize()} · {short(by_id[i].name)}")
-            chosen = by_id[pick]
+            chosen = pick("Audience", {a.id: a for a in analysis.audiences}, "aud-edit-pick",
+                          lambda a: f"{a.role.value.capitalize()} · {short(a.name)}")
             with st.form(f"aud-edit-{chosen.id}"):
                 c1, c2 = st.columns(2)
                 new_role = c1.selectbox("Role", list(AudienceRole), index=list(AudienceRole).index(chosen.role),
@@ -195,17 +178,13 @@ def facilitator_tools() -> None:
                 new_links = st.multiselect("Linked framework entries", options, format_func=entry_name,
                                            default=[i for i in chosen.framework_entry_ids if i in options],
                                            key=f"aud-edit-links-{chosen.id}")
-                if st.form_submit_button("Save changes"):
-                    with saving("Audience"):
-                        update_audience(db, campaign.id, chosen.id, role=new_role, approach=new_approach, name=new_name,
-                                        description=new_description, framework_entry_ids=new_links)
-                        ui.flash(f"Audience saved: {ui.plain(short(new_name))}")
-                        st.rerun()
-            with st.popover("Remove this audience"):
-                if st.button("Remove", key=f"aud-remove-{chosen.id}"):
-                    remove_audience(db, campaign.id, chosen.id)
-                    ui.flash(f"Removed: {ui.plain(short(chosen.name))}")
-                    st.rerun()
+                save_changes("Audience", lambda: update_audience(db, campaign.id, chosen.id, role=new_role,
+                                                                 approach=new_approach, name=new_name,
+                                                                 description=new_description,
+                                                                 framework_entry_ids=new_links),
+                             f"Audience saved: {ui.plain(short(new_name))}")
+            remove_button("audience", f"aud-remove-{chosen.id}", lambda: remove_audience(db, campaign.id, chosen.id),
+                          chosen.name)
 
     # ---- the profile of the primary audience --------------------------------------------------------------
     with tab_profile:

@@ -8,23 +8,25 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-
-from c4d.strategy import channels
-
-from c4d.strategy import smart
+from c4d.audience.reading import load_analysis
+from c4d.strategy.channel_checks import evidence_hint, warnings
+from c4d.strategy.channel_totals import Total, grand_total, money, reach, totals_by_audience, totals_by_channel
+from c4d.strategy.commands import remove_channel, save_channel, set_currency
+from c4d.strategy.model import AudienceRef, ChannelEntry, ChannelKind, audience_names, ref_to
+from c4d.strategy.wording import parse_number
+from c4d.strategy.worksheet import known_audiences, load_plan
+from c4d.text import number
 
 campaign = ui.require_campaign()
 db = ui.store()
 projector = ui.projector_on()
-audiences = smart.known_audiences(db, campaign.id)
+audiences = known_audiences(db, campaign.id)
 try:
-    plan = channels.load(db, campaign.id)
+    plan = load_plan(db, campaign.id)
 except ValueError as exc:
     st.error(ui.plain(str(exc)))
     st.stop()
 try:
-    from c4d.audience.model import load_analysis
-
     profile = load_analysis(db, campaign.id).profile
 except ValueError:
     profile = None
@@ -36,7 +38,7 @@ if not projector:
                "cost and expected reach.")
 ui.show_flash()
 
-found = channels.warnings(plan, audiences)
+found = warnings(plan, audiences)
 for warning in found:
     if warning.kind != "audience_without_channel":
         st.warning(f"{ui.plain(warning.message)}  \n*Suggestion:* {ui.plain(warning.suggestion)}",
@@ -49,10 +51,10 @@ if quiet and not projector:
 currency = plan.currency or ""
 
 
-def entry_row(entry: channels.ChannelEntry) -> dict:
+def entry_row(entry: ChannelEntry) -> dict:
     return {
         "Channel": entry.kind.label, "Detail": entry.detail,
-        "Audiences": ", ".join(channels.audience_names(entry, audiences)),
+        "Audiences": ", ".join(audience_names(entry, audiences)),
         "Why (evidence)": entry.evidence, "Timing": entry.timing, "Partner": entry.partner,
         "Languages": ", ".join(entry.languages),
         "Expected reach": entry.expected_reach, f"Cost ({currency})" if currency else "Cost": entry.cost,
@@ -67,17 +69,17 @@ else:
     st.info("No channel yet. Start with the channels the primary audience already uses.")
 
 
-def totals_frame(totals: list[channels.Total], first: str) -> pd.DataFrame:
-    return pd.DataFrame([{first: t.name, "Channels": t.entries, "Expected reach": channels.reach(t),
-                          "Cost": channels.money(t, currency)} for t in totals])
+def totals_frame(totals: list[Total], first: str) -> pd.DataFrame:
+    return pd.DataFrame([{first: t.name, "Channels": t.entries, "Expected reach": reach(t),
+                          "Cost": money(t, currency)} for t in totals])
 
 
 if plan.entries:  # one above the other, so every column shows on a laptop screen
     st.subheader("By channel", anchor=False)
-    st.dataframe(totals_frame(channels.totals_by_channel(plan) + [channels.grand_total(plan)], "Channel"),
+    st.dataframe(totals_frame(totals_by_channel(plan) + [grand_total(plan)], "Channel"),
                  hide_index=True, width="stretch")
     st.subheader("By audience", anchor=False)
-    st.dataframe(totals_frame(channels.totals_by_audience(plan, audiences), "Audience"), hide_index=True,
+    st.dataframe(totals_frame(totals_by_audience(plan, audiences), "Audience"), hide_index=True,
                  width="stretch")
     st.caption("A channel that reaches two audiences counts for both.")
 
@@ -89,7 +91,7 @@ typed_currency = st.text_input("Currency of the costs", value=plan.currency, max
                                help="e.g. USD, MNT, EUR")
 if " ".join(typed_currency.split()) != plan.currency:
     with ui.saving("Currency"):
-        channels.set_currency(db, campaign.id, typed_currency)
+        set_currency(db, campaign.id, typed_currency)
         st.rerun()
 
 # ---- add or edit one channel ------------------------------------------------------------------
@@ -104,16 +106,16 @@ by_id = {e.id: e for e in plan.entries}
 def load_entry() -> None:
     """Fill the form with the chosen entry (or empty it for a new one)."""
     entry = by_id.get(st.session_state[K + "which"])
-    st.session_state[K + "kind"] = entry.kind if entry else channels.ChannelKind.facebook
+    st.session_state[K + "kind"] = entry.kind if entry else ChannelKind.facebook
     st.session_state[K + "detail"] = entry.detail if entry else ""
-    names = list(dict.fromkeys(channels.audience_names(entry, audiences))) if entry else []
+    names = list(dict.fromkeys(audience_names(entry, audiences))) if entry else []
     st.session_state[K + "audiences"] = names  # one the analysis does not have stays, marked, until removed
     st.session_state[K + "audiences_typed"] = ", ".join(names)
     st.session_state[K + "evidence"] = entry.evidence if entry else ""
     st.session_state[K + "timing"] = entry.timing if entry else ""
     st.session_state[K + "partner"] = entry.partner if entry else ""
     st.session_state[K + "languages"] = ", ".join(entry.languages) if entry else ""
-    st.session_state[K + "cost"] = smart.number(entry.cost).replace(",", "") if entry and entry.cost is not None else ""
+    st.session_state[K + "cost"] = number(entry.cost).replace(",", "") if entry and entry.cost is not None else ""
     st.session_state[K + "reach"] = (str(entry.expected_reach) if entry and entry.expected_reach is not None
                                      else "")
     st.session_state[K + "notes"] = entry.notes if entry else ""
@@ -126,7 +128,7 @@ which = st.selectbox("Channel to edit", choices, key=K + "which", format_func=la
 editing = by_id.get(which)
 
 c1, c2 = st.columns([1, 2])
-kind = c1.selectbox("Channel", list(channels.ChannelKind), key=K + "kind", format_func=lambda k: k.label)
+kind = c1.selectbox("Channel", list(ChannelKind), key=K + "kind", format_func=lambda k: k.label)
 detail = c2.text_input("Detail", key=K + "detail", max_chars=200,
                        placeholder="e.g. the campaign's Facebook page, the hub for everything else")
 if audiences:
@@ -139,7 +141,7 @@ else:
         "Audiences it reaches (separate with commas)", key=K + "audiences_typed", max_chars=600,
         help="No audience is recorded yet; the names link to the audience analysis once it has them.").split(",")
         if n.strip()]
-hint = channels.evidence_hint(kind, profile)
+hint = evidence_hint(kind, profile)
 evidence = st.text_area("Why this channel: evidence that the audience uses it", key=K + "evidence", max_chars=5000,
                         height=90, placeholder="e.g. 9 in 10 young women in the baseline use Facebook every day")
 if hint:
@@ -155,19 +157,19 @@ notes = st.text_area("Notes", key=K + "notes", max_chars=5000, height=70)
 
 problems: list[str] = []
 try:
-    cost = smart.parse_number(cost_text, "Cost")
+    cost = parse_number(cost_text, "Cost")
 except ValueError as exc:
     problems.append(str(exc))
     cost = None
 try:
-    reach = smart.parse_number(reach_text, "Expected reach")
-    if reach is not None and not float(reach).is_integer():
+    expected_reach = parse_number(reach_text, "Expected reach")
+    if expected_reach is not None and not float(expected_reach).is_integer():
         raise ValueError(f"Expected reach: '{reach_text}' is not a whole number of people")
 except ValueError as exc:
     problems.append(str(exc))
-    reach = None
+    expected_reach = None
 by_name = {a.name: a for a in audiences}
-refs = [smart.ref_to(by_name[n]) if n in by_name else smart.AudienceRef(name=n[:200]) for n in chosen]
+refs = [ref_to(by_name[n]) if n in by_name else AudienceRef(name=n[:200]) for n in chosen]
 
 c1, c2, c3 = st.columns([1, 1, 2])
 if c1.button("Save channel", type="primary"):
@@ -175,13 +177,14 @@ if c1.button("Save channel", type="primary"):
         st.error("Channel not saved: " + ui.plain("; ".join(problems)))
     else:
         with ui.saving("Channel"):
-            entry = channels.ChannelEntry.model_validate({
+            entry = ChannelEntry.model_validate({
                 **({"id": editing.id} if editing else {}),
                 "kind": kind, "detail": detail, "audiences": refs, "evidence": evidence, "timing": timing,
                 "partner": partner, "languages": [x.strip() for x in languages.split(",") if x.strip()],
-                "cost": cost, "expected_reach": int(reach) if reach is not None else None, "notes": notes,
+                "cost": cost, "expected_reach": int(expected_reach) if expected_reach is not None else None,
+                "notes": notes,
             })
-            channels.upsert(db, campaign.id, entry)
+            save_channel(db, campaign.id, entry)
             ui.flash(f"Channel saved: {ui.plain(entry.label)}.")
             st.session_state.pop(K + "which", None)
             st.rerun()
@@ -192,7 +195,7 @@ if editing is not None:
     with c2.popover("Remove", icon=":material/delete:"):
         st.write("The channel is deleted from the plan.")
         if st.button("Remove this channel"):
-            channels.remove(db, campaign.id, editing.id)
+            remove_channel(db, campaign.id, editing.id)
             ui.flash(f"Channel removed: {ui.plain(editing.label)}.")
             st.session_state.pop(K + "which", None)
             st.rerun()

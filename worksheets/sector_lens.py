@@ -4,9 +4,11 @@ note is saved as soon as you leave the field, and goes to the creative brief."""
 import streamlit as st
 
 from c4d import ui
-from c4d.audience.model import SECTOR_CONSIDERATIONS, load_part
 from c4d.audience.checks import SECTOR_PROMPTS, sector_findings
-from c4d.audience.worksheet import SECTOR_LENS, save_sector
+from c4d.audience.commands import save_sector
+from c4d.audience.model import SECTOR_CONSIDERATIONS
+from c4d.audience.reading import load_part
+from c4d.audience.worksheet import SECTOR_LENS
 from worksheets._audience_ui import findings, for_room, status
 
 campaign = ui.require_campaign()

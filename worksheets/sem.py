@@ -6,23 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience.model import Direction, EntryKind, SEMLevel, load_part
 from c4d.audience.checks import SEM_QUESTIONS, sem_findings
+from c4d.audience.commands import add_influence, remove_influence, update_influence
+from c4d.audience.model import Direction, EntryKind, SEMLevel
 from c4d.audience.pictures import sem_svg
-from c4d.audience.worksheet import (
-    SEM,
-    add_influence,
-    remove_influence,
-    update_influence,
-)
+from c4d.audience.reading import load_part
+from c4d.audience.worksheet import SEM
 from worksheets._audience_ui import (
-    clear,
-    findings,
-    fresh,
-    picture,
-    saving,
-    short,
-    status,
+    clear, findings, fresh, page_top, pick, picture, remove_button, save_changes, saving, short,
 )
 
 campaign = ui.require_campaign()
@@ -36,12 +27,9 @@ STRENGTH = {1: "1 · weak", 2: "2 · moderate", 3: "3 · strong"}
 DIRECTION = {Direction.helps: "Helps", Direction.harms: "Harms"}
 ALT = "The Social Ecological Model as nested rings, with the influences at each level."
 
-st.title("Social Ecological Model")
-if not projector:
-    st.caption("Map the influences on the primary audience, from the person outwards. Each level needs an "
-               "activity or a partner that addresses it. Entries are saved as soon as you add them.")
-    status(SEM.progress(db, campaign))
-ui.show_flash()
+page_top(SEM, campaign,
+         "Map the influences on the primary audience, from the person outwards. Each level needs an "
+         "activity or a partner that addresses it. Entries are saved as soon as you add them.")
 
 picture(sem_svg(sem), ALT)
 findings(sem_findings(sem, stakeholders), prompts=not projector)
@@ -85,12 +73,8 @@ def facilitator_tools() -> None:
                                for i in ordered]), hide_index=True, width="stretch")
 
     st.subheader("Edit or remove an influence", anchor=False)
-    by_id = {i.id: i for i in ordered}
-    if st.session_state.get("sem-edit-pick") not in by_id:
-        st.session_state.pop("sem-edit-pick", None)
-    pick = st.selectbox("Influence", list(by_id), key="sem-edit-pick",
-                        format_func=lambda i: f"{by_id[i].level.label} · {short(by_id[i].who_or_what)}")
-    inf = by_id[pick]
+    inf = pick("Influence", {i.id: i for i in ordered}, "sem-edit-pick",
+               lambda i: f"{i.level.label} · {short(i.who_or_what)}")
     with st.form(f"sem-edit-{inf.id}"):
         c1, c2, c3 = st.columns([2, 1, 1])
         new_level = c1.selectbox("Level", list(SEMLevel), index=list(SEMLevel).index(inf.level),
@@ -103,17 +87,13 @@ def facilitator_tools() -> None:
         new_by = st.text_input("Addressed by (activity or partner)", value=inf.addressed_by,
                                key=f"sem-edit-by-{inf.id}")
         new_evidence = st.text_area("Evidence", value=inf.evidence, key=f"sem-edit-evidence-{inf.id}")
-        if st.form_submit_button("Save changes"):
-            with saving("Influence"):
-                update_influence(db, campaign.id, inf.id, level=new_level, direction=new_direction, strength=new_strength,
-                                 who_or_what=new_who, addressed_by=new_by, evidence=new_evidence)
-                ui.flash(f"Influence saved: {ui.plain(short(new_who))}")
-                st.rerun()
-    with st.popover("Remove this influence"):
-        if st.button("Remove", key=f"sem-remove-{inf.id}"):
-            remove_influence(db, campaign.id, inf.id)
-            ui.flash(f"Removed: {ui.plain(short(inf.who_or_what))}")
-            st.rerun()
+        save_changes("Influence", lambda: update_influence(db, campaign.id, inf.id, level=new_level,
+                                                           direction=new_direction, strength=new_strength,
+                                                           who_or_what=new_who, addressed_by=new_by,
+                                                           evidence=new_evidence),
+                     f"Influence saved: {ui.plain(short(new_who))}")
+    remove_button("influence", f"sem-remove-{inf.id}", lambda: remove_influence(db, campaign.id, inf.id),
+                  inf.who_or_what)
 
 
 if not projector:

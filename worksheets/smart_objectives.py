@@ -7,20 +7,34 @@ from __future__ import annotations
 import streamlit as st
 
 from c4d import ui
-
-from c4d.strategy import smart
 from c4d.models import FIRST_DATE, LAST_DATE
+from c4d.strategy.commands import remove_objective, save_objective
+from c4d.strategy.model import (
+    COMMON_MEANS,
+    AudienceRef,
+    Direction,
+    KAPElement,
+    Measure,
+    Objective,
+    ref_to,
+    resolve,
+    shown_name,
+)
+from c4d.strategy.smart_checks import check, checked
+from c4d.strategy.wording import parse_number, result_line, sentence, status
+from c4d.strategy.worksheet import default_place, known_audiences, load_objectives
+from c4d.text import number, plural
 
 campaign = ui.require_campaign()
 db = ui.store()
 projector = ui.projector_on()
-audiences = smart.known_audiences(db, campaign.id)
+audiences = known_audiences(db, campaign.id)
 try:
-    objectives = smart.load(db, campaign.id).objectives
+    objectives = load_objectives(db, campaign.id).objectives
 except ValueError as exc:
     st.error(ui.plain(str(exc)))
     st.stop()
-checked = smart.checked(objectives, audiences=audiences)
+flagged = checked(objectives, audiences=audiences)
 
 st.title("SMART objectives")
 if not projector:
@@ -33,9 +47,9 @@ K = "smart-"  # the builder's widget keys
 
 
 # ---- the objectives so far ------------------------------------------------------------------
-def start_editing(objective: smart.Objective) -> None:
+def start_editing(objective: Objective) -> None:
     st.session_state[K + "editing"] = objective.id
-    option = smart.resolve(objective.audience, audiences)
+    option = resolve(objective.audience, audiences)
     st.session_state[K + "audience"] = (option.name if option is not None
                                         else objective.audience.name if objective.audience else None)
     st.session_state[K + "audience_typed"] = objective.audience.name if objective.audience else ""
@@ -46,7 +60,7 @@ def start_editing(objective: smart.Objective) -> None:
     st.session_state[K + "direction"] = objective.direction
     for name in ("baseline_value", "target_value", "result_value"):
         value = getattr(objective, name)
-        st.session_state[K + name] = "" if value is None else smart.number(value).replace(",", "")
+        st.session_state[K + name] = "" if value is None else number(value).replace(",", "")
     st.session_state[K + "baseline_source"] = objective.baseline_source
     st.session_state[K + "place"] = objective.place
     st.session_state[K + "deadline"] = objective.deadline
@@ -65,16 +79,16 @@ if not objectives:
     st.info("No objective yet. Start with the primary audience: what should they know, feel or do differently "
             "by the end of the campaign?")
 
-for number, (objective, flags) in enumerate(checked, start=1):
+for n, (objective, flags) in enumerate(flagged, start=1):
     with st.container(border=True):
-        verdict = smart.status(objective)
-        head = f"**{number}. {ui.plain(objective.element.label)}**"
+        verdict = status(objective)
+        head = f"**{n}. {ui.plain(objective.element.label)}**"
         if verdict:
             head += f" · result {ui.plain(verdict)}"
         st.markdown(head)
-        st.markdown(ui.plain(smart.sentence(objective, smart.shown_name(objective.audience, audiences))))
+        st.markdown(ui.plain(sentence(objective, shown_name(objective.audience, audiences))))
         if objective.result_value is not None:
-            st.caption(ui.plain(smart.result_line(objective)))
+            st.caption(ui.plain(result_line(objective)))
         if flags:
             for flag in flags:
                 st.warning(f"**{ui.plain(flag.title)}** — {ui.plain(flag.reason)}  \n"
@@ -88,10 +102,10 @@ for number, (objective, flags) in enumerate(checked, start=1):
             with c2.popover("Remove", icon=":material/delete:"):
                 st.write("The objective is deleted from the campaign.")
                 if st.button("Remove this objective", key=f"remove-{objective.id}"):
-                    smart.remove(db, campaign.id, objective.id)
+                    remove_objective(db, campaign.id, objective.id)
                     if st.session_state.get(K + "editing") == objective.id:
                         clear_builder()
-                    ui.flash(f"Objective {number} removed.")
+                    ui.flash(f"Objective {n} removed.")
                     st.rerun()
 
 if projector:
@@ -106,7 +120,7 @@ position = next((i for i, o in enumerate(objectives, start=1) if editing and o.i
 st.header(f"Edit objective {position}" if editing else "Add an objective", anchor=False)
 
 if K + "place" not in st.session_state:
-    st.session_state[K + "place"] = smart.default_place(db, campaign.id)
+    st.session_state[K + "place"] = default_place(db, campaign.id)
 st.session_state.setdefault(K + "deadline", None)       # empty until chosen
 st.session_state.setdefault(K + "verification", None)
 
@@ -129,14 +143,14 @@ else:
         help="No audience is recorded yet: type it here, and add it to the audience analysis later; the objective "
              "links to it by name.")
 c1, c2 = st.columns([1, 2])
-element = c1.selectbox("KAP element", list(smart.KAPElement), key=K + "element", format_func=lambda e: e.label)
+element = c1.selectbox("KAP element", list(KAPElement), key=K + "element", format_func=lambda e: e.label)
 behaviour = c2.text_input("What the audience will know, feel or do (one behaviour)", key=K + "behaviour",
                           max_chars=500, placeholder="e.g. know where to report a suspected trafficking case")
 indicator = st.text_input("Indicator: what is counted", key=K + "indicator", max_chars=500,
                           placeholder="e.g. the share of respondents who can name a place to report")
 c1, c2 = st.columns(2)
-measure = c1.radio("Measured as", list(smart.Measure), key=K + "measure", format_func=lambda m: m.label)
-direction = c2.radio("Intended direction", list(smart.Direction), key=K + "direction",
+measure = c1.radio("Measured as", list(Measure), key=K + "measure", format_func=lambda m: m.label)
+direction = c2.radio("Intended direction", list(Direction), key=K + "direction",
                      format_func=lambda d: d.label, horizontal=True)
 c1, c2, c3 = st.columns([1, 2, 1])
 baseline_text = c1.text_input("Baseline value", key=K + "baseline_value", max_chars=40,
@@ -148,7 +162,7 @@ c1, c2 = st.columns([2, 1])
 place = c1.text_input("Place", key=K + "place", max_chars=200, placeholder="e.g. Ulaanbaatar and Darkhan-Uul")
 deadline = c2.date_input("Deadline", key=K + "deadline", min_value=FIRST_DATE,
                          max_value=LAST_DATE, format="YYYY-MM-DD")
-means_options = list(smart.COMMON_MEANS)
+means_options = list(COMMON_MEANS)
 held_means = st.session_state.get(K + "verification")
 if held_means and held_means not in means_options:  # typed by hand earlier: keep it on the list
     means_options.append(held_means)
@@ -170,7 +184,7 @@ for name, label, text in (("baseline_value", "Baseline value", baseline_text),
                           ("target_value", "Target value", target_text),
                           ("result_value", "Result value", result_text)):
     try:
-        values[name] = smart.parse_number(text, label)
+        values[name] = parse_number(text, label)
     except ValueError as exc:
         problems.append(str(exc))
         values[name] = None
@@ -178,9 +192,9 @@ for name, label, text in (("baseline_value", "Baseline value", baseline_text),
 chosen = by_name.get(audience_name) if audiences else None
 typed_audience = (audience_name or "").strip()
 if chosen is not None:
-    ref = smart.ref_to(chosen)
+    ref = ref_to(chosen)
 elif typed_audience:
-    ref = smart.AudienceRef(name=typed_audience[:200])
+    ref = AudienceRef(name=typed_audience[:200])
 else:
     ref = None
 draft_fields = dict(
@@ -193,7 +207,7 @@ draft_fields = dict(
 if draft_fields["id"] is None:
     draft_fields.pop("id")
 try:
-    draft = smart.Objective.model_validate(draft_fields)
+    draft = Objective.model_validate(draft_fields)
 except Exception as exc:  # shown below, with the reason in the facilitator's words
     draft = None
     problems += ui.explain(exc)
@@ -202,12 +216,12 @@ st.subheader("Your objective as a sentence", anchor=False)
 pristine = not any(((behaviour or "").strip(), (indicator or "").strip(), (baseline_text or "").strip(),
                     (target_text or "").strip(), verification))
 if draft is not None:
-    st.info(ui.plain(smart.sentence(draft)), icon=":material/format_quote:")
-    draft_flags = smart.check(draft, audiences=audiences)
+    st.info(ui.plain(sentence(draft)), icon=":material/format_quote:")
+    draft_flags = check(draft, audiences=audiences)
     if pristine:
         st.caption("The checks appear here as you fill in the fields.")
     elif draft_flags:
-        st.markdown(f"**{len(draft_flags)} check{'s' if len(draft_flags) != 1 else ''} to look at** "
+        st.markdown(f"**{plural(len(draft_flags), 'check')} to look at** "
                     "(you can save now and fix them later):")
         for flag in draft_flags:
             st.warning(f"**{ui.plain(flag.title)}** — {ui.plain(flag.reason)}  \n"
@@ -223,9 +237,9 @@ if c1.button("Save objective", type="primary", disabled=draft is None or bool(pr
              help="Fill in the behaviour, the indicator, a figure or the means of verification first."
              if empty else None):
     with ui.saving("Objective"):
-        smart.upsert(db, campaign.id, draft)
-        flags = smart.check(draft, audiences=audiences)
-        note = (f" It has {len(flags)} open check{'s' if len(flags) != 1 else ''}, listed with it until fixed."
+        save_objective(db, campaign.id, draft)
+        flags = check(draft, audiences=audiences)
+        note = (f" It has {plural(len(flags), 'open check')}, listed with it until fixed."
                 if flags else "")
         ui.flash(("Objective updated." if editing else "Objective saved.") + note)
         clear_builder()

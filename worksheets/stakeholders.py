@@ -5,29 +5,23 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.audience.model import SEMLevel, StakeholderRole, load_part
 from c4d.audience.checks import quadrant, stakeholder_findings
+from c4d.audience.commands import add_stakeholder, remove_stakeholder, update_stakeholder
+from c4d.audience.model import SEMLevel, StakeholderRole
 from c4d.audience.pictures import stakeholder_chart
-from c4d.audience.worksheet import (
-    STAKEHOLDERS,
-    add_stakeholder,
-    remove_stakeholder,
-    update_stakeholder,
-)
+from c4d.audience.reading import load_part
+from c4d.audience.worksheet import STAKEHOLDERS
 from c4d.models import OrgType
-from worksheets._audience_ui import clear, findings, fresh, saving, short, status
+from worksheets._audience_ui import clear, findings, fresh, page_top, pick, remove_button, save_changes, saving, short
 
 campaign = ui.require_campaign()
 db = ui.store()
 projector = ui.projector_on()
 stakeholders = load_part(db, campaign.id, "stakeholders").stakeholders
 
-st.title("Stakeholder map")
-if not projector:
-    st.caption("Who can make the campaign work: their influence and interest (1–5; 3 and above is high), their "
-               "level in the Social Ecological Model and their role. Saved as soon as you add them.")
-    status(STAKEHOLDERS.progress(db, campaign))
-ui.show_flash()
+page_top(STAKEHOLDERS, campaign,
+         "Who can make the campaign work: their influence and interest (1–5; 3 and above is high), their "
+         "level in the Social Ecological Model and their role. Saved as soon as you add them.")
 
 if stakeholders:
     st.altair_chart(stakeholder_chart(stakeholders, big=projector), width="stretch")
@@ -81,24 +75,13 @@ def facilitator_tools() -> None:
                                for n, s in enumerate(stakeholders, start=1)]), hide_index=True, width="stretch")
 
     st.subheader("Edit or remove a stakeholder", anchor=False)
-    by_id = {s.id: s for s in stakeholders}
-    if st.session_state.get("sh-edit-pick") not in by_id:
-        st.session_state.pop("sh-edit-pick", None)
-    pick = st.selectbox("Stakeholder", list(by_id), key="sh-edit-pick",
-                        format_func=lambda i: short(by_id[i].organisation))
-    chosen = by_id[pick]
+    chosen = pick("Stakeholder", {s.id: s for s in stakeholders}, "sh-edit-pick", lambda s: short(s.organisation))
     with st.form(f"sh-edit-{chosen.id}"):
         values = fields(f"sh-edit-{chosen.id}", chosen)
-        if st.form_submit_button("Save changes"):
-            with saving("Stakeholder"):
-                update_stakeholder(db, campaign.id, chosen.id, **values)
-                ui.flash(f"Stakeholder saved: {ui.plain(short(values['organisation']))}")
-                st.rerun()
-    with st.popover("Remove this stakeholder"):
-        if st.button("Remove", key=f"sh-remove-{chosen.id}"):
-            remove_stakeholder(db, campaign.id, chosen.id)
-            ui.flash(f"Removed: {ui.plain(short(chosen.organisation))}")
-            st.rerun()
+        save_changes("Stakeholder", lambda: update_stakeholder(db, campaign.id, chosen.id, **values),
+                     f"Stakeholder saved: {ui.plain(short(values['organisation']))}")
+    remove_button("stakeholder", f"sh-remove-{chosen.id}", lambda: remove_stakeholder(db, campaign.id, chosen.id),
+                  chosen.organisation)
 
 
 if not projector:

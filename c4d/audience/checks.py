@@ -36,6 +36,7 @@ from c4d.audience.model import (
     StakeholderRole,
 )
 from c4d.models import Decision, name_key, same_name
+from c4d.text import clip, plural
 
 
 class Severity(str, Enum):
@@ -52,10 +53,6 @@ class Finding:
 
 def warnings(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity is Severity.warning]
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ---- the audience framework ---------------------------------------------------------------
@@ -85,7 +82,7 @@ def framework_findings(framework: AudienceFramework) -> list[Finding]:
         individual = framework.cell(side, Level.individual, EntryKind.audience)
         community = framework.cell(side, Level.community)
         if individual and not community:
-            names = ", ".join(f"'{_short(e.who, 40)}'" for e in individual[:3])
+            names = ", ".join(f"'{clip(e.who, 40)}'" for e in individual[:3])
             found.append(Finding(
                 f"individual_without_community_{side.value}",
                 f"{side.label}: {names} at the individual level, but nothing at the community level around "
@@ -157,7 +154,7 @@ def breadth(name: str, profile: AudienceProfile | None = None) -> Finding | None
     core = _core(name)
     if not core:
         return None
-    shown = _short(name.strip(), 60)
+    shown = clip(name.strip(), 60)
     example = "e.g. 'young women aged 18–27 in Ulaanbaatar and Darkhan-Uul with seasonal jobs'"
     if core in EVERYONE or name_key(name) in EVERYONE:
         return Finding("too_broad", f"'{shown}' is everyone, and a campaign cannot change everyone's behaviour. "
@@ -183,7 +180,7 @@ def audience_findings(audiences: list[Audience], framework: AudienceFramework | 
     in_force = {d.topic.value: d for d in decisions}
     decided = in_force.get("primary_audience")
     if primary is None:
-        hint = (f" The PPCD decided on '{_short(decided.choice)}': use it in one click." if decided else
+        hint = (f" The PPCD decided on '{clip(decided.choice, 60)}': use it in one click." if decided else
                 " The PPCD usually votes on it.")
         found.append(Finding("no_primary", "No primary audience yet: whose behaviour should the campaign change "
                              "or protect?" + hint))
@@ -192,8 +189,8 @@ def audience_findings(audiences: list[Audience], framework: AudienceFramework | 
             found.append(too_broad)
         if decided is not None and primary.decision_id != decided.id and not same_name(primary.name, decided.choice):
             found.append(Finding("primary_differs_from_decision",
-                                 f"The PPCD decided on '{_short(decided.choice)}' but the primary audience here is "
-                                 f"'{_short(primary.name)}'. Use the decision, or record why the room changed it."))
+                                 f"The PPCD decided on '{clip(decided.choice, 60)}' but the primary audience here is "
+                                 f"'{clip(primary.name, 60)}'. Use the decision, or record why the room changed it."))
     if not by_role[AudienceRole.secondary]:
         found.append(Finding("no_secondary", "No secondary audience: who influences the primary audience's "
                              "decisions (family, friends, peers, co-workers)?"))
@@ -204,7 +201,7 @@ def audience_findings(audiences: list[Audience], framework: AudienceFramework | 
         usual = USUAL_APPROACH[audience.role]
         if audience.approach is not usual:
             found.append(Finding(f"unusual_approach_{audience.id}",
-                                 f"'{_short(audience.name)}' ({audience.role.value}) is reached through "
+                                 f"'{clip(audience.name, 60)}' ({audience.role.value}) is reached through "
                                  f"{audience.approach.label.lower()}; {usual.label.lower()} is the usual approach "
                                  "for this role. Fine if the room chose it on purpose.", Severity.prompt))
     if framework is not None and framework.entries:
@@ -212,7 +209,7 @@ def audience_findings(audiences: list[Audience], framework: AudienceFramework | 
         for audience in audiences:
             if not any(i in known for i in audience.framework_entry_ids):
                 found.append(Finding(f"unlinked_{audience.id}",
-                                     f"'{_short(audience.name)}' is not linked to the audience framework yet.",
+                                     f"'{clip(audience.name, 60)}' is not linked to the audience framework yet.",
                                      Severity.prompt))
     return found
 
@@ -290,7 +287,7 @@ def sem_findings(sem: SEMMap, stakeholders: Iterable[Stakeholder] = ()) -> list[
         influences = sem.at(level)
         suggestion = ""
         if partners_at.get(level):
-            names = ", ".join(f"'{_short(n, 40)}'" for n in partners_at[level][:3])
+            names = ", ".join(f"'{clip(n, 40)}'" for n in partners_at[level][:3])
             suggestion = f" Stakeholders mapped at this level: {names}."
         if not influences:
             found.append(Finding(f"sem_no_activity_{level.value}",
@@ -299,12 +296,12 @@ def sem_findings(sem: SEMMap, stakeholders: Iterable[Stakeholder] = ()) -> list[
         elif not any(i.addressed_by for i in influences):
             found.append(Finding(f"sem_no_activity_{level.value}",
                                  f"{level.label} level: no activity or partner addresses any of its "
-                                 f"{len(influences)} influence{'s' if len(influences) != 1 else ''}. Who will take "
+                                 f"{plural(len(influences), 'influence')}. Who will take "
                                  "it on?" + suggestion))
     for i in sem.influences:
         if i.direction is Direction.harms and i.strength == 3 and not i.addressed_by:
             found.append(Finding(f"sem_strong_harm_{i.id}",
-                                 f"'{_short(i.who_or_what)}' ({i.level.label.lower()}) pushes strongly the wrong way "
+                                 f"'{clip(i.who_or_what, 60)}' ({i.level.label.lower()}) pushes strongly the wrong way "
                                  "and nothing addresses it yet.", Severity.prompt))
     if sem.influences and not any(i.direction is Direction.helps for i in sem.influences):
         found.append(Finding("sem_no_helps", "Only harmful influences so far: which people or things already "
@@ -374,10 +371,10 @@ def stakeholder_findings(stakeholders: list[Stakeholder]) -> list[Finding]:
                              "for accuracy and do-no-harm are worth naming now.", Severity.prompt))
     for s in stakeholders:
         if not s.roles:
-            found.append(Finding(f"no_role_{s.id}", f"'{_short(s.organisation)}' has no role in the campaign yet.",
+            found.append(Finding(f"no_role_{s.id}", f"'{clip(s.organisation, 60)}' has no role in the campaign yet.",
                                  Severity.prompt))
         elif quadrant(s) == "Keep satisfied" and StakeholderRole.advocacy_target not in s.roles:
             found.append(Finding(f"keep_satisfied_{s.id}",
-                                 f"'{_short(s.organisation)}' has much influence but little interest: an advocacy "
+                                 f"'{clip(s.organisation, 60)}' has much influence but little interest: an advocacy "
                                  "target?", Severity.prompt))
     return found

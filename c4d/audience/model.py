@@ -4,23 +4,21 @@ The IOM X audience framework (origin/destination × community/individual), the p
 secondary and tertiary audiences with their approaches, the profile of the primary
 audience, the Social Ecological Model (SEM) map of influences, the sector lens and the
 stakeholder map. Each part is one worksheet whose content is kept as one JSON document
-per campaign (`store.save_worksheet(campaign_id, KIND, data)`); `load_analysis` reads
-them all, so the creative brief, the SMART objectives and the reports read one object.
+per campaign (`KINDS` names them); `c4d.audience.reading.load_analysis` reads them all
+into one `AudienceAnalysis`, so the creative brief, the SMART objectives and the reports
+read one object.
 
-Checks and warnings live in `c4d.audience.checks`; the pages in `worksheets/`.
+Checks and warnings live in `c4d.audience.checks`, the writes in `c4d.audience.commands`,
+the pages in `worksheets/`.
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Any
-
 from pydantic import Field, field_validator
 
-from c4d.models import LongText, Model, OptionalName, OrgType, RequiredName, name_key, new_id, same_name
-
-if TYPE_CHECKING:
-    from c4d.db.store import Store
+from c4d.models import DecisionTopic, LongText, Model, OptionalName, OrgType, RequiredName, name_key, new_id, same_name
+from c4d.text import clip
 
 LIST_MAX = 200  # entries in one list (audiences, influences, stakeholders, ...)
 
@@ -74,6 +72,17 @@ def cell_label(side: Side, level: Level) -> str:
     return f"{side.value.capitalize()} · {level.label.lower()}"
 
 
+# The question the room (or the phones, through the idea board) is asked for each cell.
+FRAMEWORK_QUESTIONS = {
+    (Side.origin, Level.individual): "Who is most at risk in the places people come from?",
+    (Side.origin, Level.community): "Who around them (family, neighbours, local leaders, schools) shapes "
+                                    "their decisions?",
+    (Side.destination, Level.community): "Which businesses, employers or recruiters create the demand where "
+                                         "people end up?",
+    (Side.destination, Level.individual): "Who are the clients or consumers who create the demand?",
+}
+
+
 class AudienceFramework(Model):
     entries: list[FrameworkEntry] = Field(default_factory=list, max_length=LIST_MAX)
 
@@ -118,6 +127,10 @@ class Approach(str, Enum):
 # The approach that usually fits each role (the facilitator can choose another).
 USUAL_APPROACH = {AudienceRole.primary: Approach.bcc, AudienceRole.secondary: Approach.social_mobilisation,
                   AudienceRole.tertiary: Approach.advocacy}
+
+# The PPCD decisions that can become an audience in one click, and the role they give it.
+ADOPTABLE = {DecisionTopic.primary_audience: AudienceRole.primary,
+             DecisionTopic.secondary_audience: AudienceRole.secondary}
 
 
 class Audience(Model):
@@ -195,8 +208,7 @@ def _refuse_repeats(names: list[str]) -> None:
     for i, a in enumerate(names):
         for b in names[:i]:
             if same_name(a, b):
-                shown = b if len(b) <= 60 else b[:59] + "…"
-                raise ValueError(f"'{shown}' is listed twice; keep one")
+                raise ValueError(f"'{clip(b, 60)}' is listed twice; keep one")
 
 
 # ---- Social Ecological Model -------------------------------------------------------------
@@ -333,24 +345,3 @@ class AudienceAnalysis(Model):
     @property
     def primary(self) -> Audience | None:
         return next(iter(self.by_role(AudienceRole.primary)), None)
-
-
-def load_part(store: "Store", campaign_id: str, kind: str) -> Any:
-    """One part, validated by its model (an empty part when nothing is saved yet)."""
-    return store.load_worksheet(campaign_id, kind, KINDS[kind], kind.replace("_", " "))
-
-
-def save_part(store: "Store", campaign_id: str, part: Model) -> None:
-    kind = next(k for k, model in KINDS.items() if isinstance(part, model))
-    store.save_worksheet(campaign_id, kind, part.model_dump(mode="json"))
-
-
-def load_analysis(store: "Store", campaign_id: str) -> AudienceAnalysis:
-    return AudienceAnalysis(
-        framework=load_part(store, campaign_id, "audience_framework"),
-        audiences=load_part(store, campaign_id, "audiences").audiences,
-        profile=load_part(store, campaign_id, "audience_profile"),
-        sem=load_part(store, campaign_id, "sem"),
-        sector=load_part(store, campaign_id, "sector_lens"),
-        stakeholders=load_part(store, campaign_id, "stakeholders").stakeholders,
-    )

@@ -33,6 +33,7 @@ from c4d.audience.model import (
 )
 from c4d.audience.checks import HIGH, framework_findings, quadrant, sem_level_addressed
 from c4d.pictures import INK, BarRow, bar_chart_png, esc, svg_png, text_element, text_width, wrap
+from c4d.text import clip, plural
 
 if TYPE_CHECKING:
     import altair as alt
@@ -145,7 +146,7 @@ def framework_svg(framework: AudienceFramework, *, title: str = "") -> str:
                      f'fill="{SIDE_TINT[side]}" {edge}/>')
         n_aud = sum(e.kind is EntryKind.audience for e in entries)
         n_act = len(entries) - n_aud
-        count = f"{n_aud} audience{'s' if n_aud != 1 else ''} · {n_act} activit{'ies' if n_act != 1 else 'y'}"
+        count = f"{plural(n_aud, 'audience')} · {plural(n_act, 'activity', 'activities')}"
         parts.append(text_element(x + cell_w - 16, y + 32, [count], 19, fill=MUTED, anchor="end"))
         parts.append(text_element(x + 16, y + 32, [f"{side.value.capitalize()} · {level.value}"], 19, bold=True,
                                   fill=MUTED))
@@ -327,7 +328,7 @@ def stakeholder_chart(stakeholders: list[Stakeholder], *, big: bool = False) -> 
     limit = 38 if big else 44
     points = pd.DataFrame([
         {"n": n, "Number": str(n), "Organisation": s.organisation, "Interest": x, "Influence": y,
-         "Key": f"{n}  " + (s.organisation if len(s.organisation) <= limit else s.organisation[:limit - 1] + "…"),
+         "Key": f"{n}  " + clip(s.organisation, limit),
          "SEM level": s.sem_level.label, "Type": s.org_type.label, "Quadrant": quadrant(s)}
         for n, (s, (x, y)) in enumerate(zip(stakeholders, _spread(stakeholders)), start=1)
     ], columns=["n", "Number", "Organisation", "Interest", "Influence", "Key", "SEM level", "Type", "Quadrant"])
@@ -377,7 +378,7 @@ def influencer_rows(profile: AudienceProfile) -> list[tuple[str, float, str]]:
     """(who, share, the share as written) for the influencers with a known share, the
     largest share first; long names are shortened."""
     known = [i for i in profile.influencers if i.share is not None]
-    return [(i.who if len(i.who) <= 40 else i.who[:39] + "…", i.share, f"{i.share:g}%")
+    return [(clip(i.who, 40), i.share, f"{i.share:g}%")
             for i in sorted(known, key=lambda i: -i.share)]
 
 

@@ -33,8 +33,6 @@ from c4d.audience.model import (
     Stakeholder,
     StakeholderMap,
     StakeholderRole,
-    load_analysis,
-    load_part,
 )
 from c4d.audience.checks import (
     Severity,
@@ -56,12 +54,7 @@ from c4d.audience.pictures import (
     text_width,
     wrap,
 )
-from c4d.audience.worksheet import (
-    AUDIENCES,
-    FRAMEWORK,
-    SECTOR_LENS,
-    SEM,
-    STAKEHOLDERS,
+from c4d.audience.commands import (
     add_audience,
     add_entry,
     add_influence,
@@ -69,16 +62,18 @@ from c4d.audience.worksheet import (
     adopt_decision,
     ask_phones,
     audience_from_entry,
-    decisions_to_adopt,
     ideas_to_framework,
-    parse_influencers,
     remove_entry,
     save_profile,
     save_sector,
     update_audience,
     update_entry,
+    update_influence,
     update_stakeholder,
 )
+from c4d.audience.forms import parse_influencers
+from c4d.audience.reading import decisions_to_adopt, load_analysis, load_part
+from c4d.audience.worksheet import AUDIENCES, FRAMEWORK, SECTOR_LENS, SEM, STAKEHOLDERS
 from c4d.demo.example import load_demo
 from c4d import pictures as charts
 from c4d.report_writer import ReportWriter
@@ -627,7 +622,6 @@ def test_progress_of_each_worksheet_follows_content(db, campaign):
     p = SEM.progress(db, campaign)
     assert p.status is Status.in_progress and "Societal" in p.next_action and "3 of 4" in p.detail
     sem = load_part(db, campaign.id, "sem")
-    from c4d.audience.worksheet import update_influence
 
     update_influence(db, campaign.id, sem.at(SEMLevel.societal)[0].id, addressed_by="Ministry")
     assert SEM.progress(db, campaign).status is Status.done
@@ -743,7 +737,7 @@ def test_a_backup_copy_keeps_the_analysis_and_relinks_the_decision():
     db = Store("sqlite://")
     campaign = load_demo(db)
     document = backup.campaign_document(db, campaign.id)
-    copy = db.duplicate_campaign(campaign.id, "Copy")
+    copy = backup.duplicate_campaign(db, campaign.id, "Copy")
     original, copied = load_analysis(db, campaign.id), load_analysis(db, copy.id)
     assert copied.framework == original.framework and copied.sem == original.sem
     decided = {d.topic: d.id for d in db.decisions(copy.id)}

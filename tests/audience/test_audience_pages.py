@@ -17,20 +17,19 @@ from c4d.audience.model import (
     SEMLevel,
     Side,
     StakeholderRole,
-    load_analysis,
-    load_part,
 )
-from c4d.audience.worksheet import (
+from c4d.audience.commands import (
+    add_audience,
     add_entry,
     add_influence,
     add_stakeholder,
     ask_phones,
-    asked_cell,
     save_profile,
     save_sector,
 )
+from c4d.audience.reading import asked_cell, load_analysis, load_part
 from c4d.ideas.model import Idea
-from c4d.ideas.worksheet import set_prompt
+from c4d.ideas.commands import set_prompt
 from c4d.models import Campaign, Decision, DecisionTopic, OrgType, Session, SessionKind
 from c4d.phones.model import Showing
 from tests.test_pages import button, texts
@@ -279,7 +278,6 @@ def test_a_too_broad_primary_audience_is_flagged_on_the_page(app, fresh):
                                            (LONG, "Name is too long (at most 200 characters)")])
 def test_bad_audiences_are_refused_and_nothing_is_saved(app, fresh, name, message):
     store, campaign, _ = fresh
-    from c4d.audience.worksheet import add_audience
 
     add_audience(store, campaign.id, role=AudienceRole.tertiary, name="Police")
     before = store.worksheet(campaign.id, "audiences")

@@ -13,11 +13,12 @@ import pytest
 from playwright.sync_api import expect
 
 from c4d import access
-from c4d.audience.model import Level, SEMLevel, Side, load_part
+from c4d.audience.model import Level, SEMLevel, Side
+from c4d.audience.reading import load_part
 from c4d.models import Campaign, Session, SessionKind
 from c4d.db.store import Store
 from tests.browser.conftest import PROJECTOR, start_app, stop_app
-from tests.browser.streamlit_page import choose, click_button, ink_share, wait_for_app
+from tests.browser.streamlit_page import choose, click_button, ink_share
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from c4d.strategy import channels
+from c4d.strategy.commands import save_channel
+from c4d.strategy.model import ChannelEntry, ChannelKind
+from c4d.strategy.worksheet import load_plan
 from c4d.models import Campaign, Decision, DecisionTopic
 from tests.test_pages import button, texts
 
@@ -34,15 +36,15 @@ def test_the_example_plan_and_its_totals(app, demo):
 def test_a_primary_audience_without_a_channel_then_a_channel_without_evidence(app, fresh, ready_store):
     at = app(PAGE, fresh)
     assert any("The primary audience, Young jobseekers, has no channel" in w.value for w in at.warning)
-    at.selectbox(key="channel-kind").set_value(channels.ChannelKind.radio)
+    at.selectbox(key="channel-kind").set_value(ChannelKind.radio)
     at.text_input(key="channel-detail").input("Community radio, evening call-in show")
     at.multiselect(key="channel-audiences").set_value(["Young jobseekers"])
     at.text_input(key="channel-reach").input("12,000")
     at.text_input(key="channel-cost").input("1 500")
     button(at, "Save channel").click().run()
     assert not at.exception
-    [saved] = channels.load(ready_store, fresh.id).entries
-    assert (saved.kind, saved.expected_reach, saved.cost) == (channels.ChannelKind.radio, 12000, 1500)
+    [saved] = load_plan(ready_store, fresh.id).entries
+    assert (saved.kind, saved.expected_reach, saved.cost) == (ChannelKind.radio, 12000, 1500)
     assert [r.name for r in saved.audiences] == ["Young jobseekers"]
     warnings = " ".join(w.value for w in at.warning)
     assert "has no channel" not in warnings and "has no evidence" in warnings.replace("\\", "")
@@ -56,18 +58,18 @@ def test_bad_figures_are_explained_and_nothing_is_saved(app, fresh, ready_store)
     errors = " ".join(e.value for e in at.error).replace("\\", "")
     assert "Cost: 'lots' is not a number" in errors and "not a whole number" in errors
     button(at, "Save channel").click().run()
-    assert channels.load(ready_store, fresh.id).entries == []
+    assert load_plan(ready_store, fresh.id).entries == []
     assert at.text_input(key="channel-detail").value == "Posters at the bus station"
 
 
 def test_a_channel_is_edited(app, demo, ready_store):
     at = app(PAGE, demo)
-    first = channels.load(ready_store, demo.id).entries[0]
+    first = load_plan(ready_store, demo.id).entries[0]
     at.selectbox(key="channel-which").set_value(first.id).run()
     assert at.text_input(key="channel-detail").value == first.detail
     at.text_area(key="channel-evidence").input("Baseline: nine in ten use Facebook daily.")
     button(at, "Save channel").click().run()
-    entries = channels.load(ready_store, demo.id).entries
+    entries = load_plan(ready_store, demo.id).entries
     assert entries[0].id == first.id and entries[0].evidence == "Baseline: nine in ten use Facebook daily."
     assert len(entries) == 9
 
@@ -75,23 +77,23 @@ def test_a_channel_is_edited(app, demo, ready_store):
 def test_the_currency_is_saved_when_changed(app, demo, ready_store):
     at = app(PAGE, demo)
     at.text_input(key="channel-currency").input("MNT").run()
-    assert channels.load(ready_store, demo.id).currency == "MNT"
+    assert load_plan(ready_store, demo.id).currency == "MNT"
     assert "Cost (MNT)" in texts(at) or "Cost (MNT)" in at.dataframe[0].value.columns
 
 
 def test_editing_a_channel_keeps_an_audience_the_analysis_does_not_have(app, fresh, ready_store):
-    from c4d.strategy.smart import AudienceRef
+    from c4d.strategy.model import AudienceRef
 
-    kept = channels.ChannelEntry(kind=channels.ChannelKind.radio, evidence="Baseline: radio in the villages",
-                                 audiences=[AudienceRef(name="Young jobseekers"), AudienceRef(name="Village chiefs")])
-    channels.upsert(ready_store, fresh.id, kept)
+    kept = ChannelEntry(kind=ChannelKind.radio, evidence="Baseline: radio in the villages",
+                        audiences=[AudienceRef(name="Young jobseekers"), AudienceRef(name="Village chiefs")])
+    save_channel(ready_store, fresh.id, kept)
     at = app(PAGE, fresh)
     assert any("Village chiefs" in w.value for w in at.warning)  # named, and flagged as unknown
     at.selectbox(key="channel-which").set_value(kept.id).run()
     assert at.multiselect(key="channel-audiences").value == ["Young jobseekers", "Village chiefs"]
     at.text_input(key="channel-timing").input("March–May")
     button(at, "Save channel").click().run()
-    [saved] = channels.load(ready_store, fresh.id).entries
+    [saved] = load_plan(ready_store, fresh.id).entries
     assert saved.timing == "March–May"
     assert [r.name for r in saved.audiences] == ["Young jobseekers", "Village chiefs"]
 

@@ -10,10 +10,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from c4d.strategy import smart
-from c4d.audience.model import Approach, Audience, AudienceRole, Audiences, save_part
+from c4d.strategy.commands import remove_objective, save_objective
+from c4d.strategy.model import (
+    OBJECTIVES,
+    AudienceOption,
+    AudienceRef,
+    Direction,
+    KAPElement,
+    Measure,
+    Objective,
+    resolve,
+    shown_name,
+)
+from c4d.strategy.smart_checks import CHECKS, check
+from c4d.strategy.wording import parse_number, result_line, sentence, short_sentence, shown_value, status
+from c4d.strategy.worksheet import SmartObjectivesWorksheet, known_audiences, load_objectives
+from c4d.audience.commands import save_part
+from c4d.audience.model import Approach, Audience, AudienceRole, Audiences
 from c4d.models import Campaign, Decision, DecisionTopic
-from c4d.strategy.smart import AudienceOption, AudienceRef, Direction, KAPElement, Measure, Objective
 from c4d.worksheet import Status
 
 TODAY = date(2021, 1, 15)
@@ -38,7 +52,7 @@ def good(**changes) -> Objective:
 
 
 def keys(objective: Objective, today: date = TODAY, audiences=AUDIENCES) -> list[str]:
-    return [f.check for f in smart.check(objective, today=today, audiences=audiences)]
+    return [f.check for f in check(objective, today=today, audiences=audiences)]
 
 
 def test_the_counter_example_passes_every_check():
@@ -51,7 +65,7 @@ def test_the_counter_example_passes_every_check():
     "sensitise young women to exploitation", "promote safe migration", "increase their awareness of trafficking",
 ])
 def test_vague_verbs_are_flagged(behaviour):
-    flags = smart.check(good(behaviour=behaviour), today=TODAY, audiences=AUDIENCES)
+    flags = check(good(behaviour=behaviour), today=TODAY, audiences=AUDIENCES)
     vague = [f for f in flags if f.check == "vague_verb"]
     assert len(vague) == 1
     assert vague[0].reason and vague[0].suggestion
@@ -102,7 +116,7 @@ def test_a_change_of_zero_or_less_is_no_change():
 
 @pytest.mark.parametrize("field, value", [("target_value", 120), ("baseline_value", -3), ("result_value", 100.5)])
 def test_percentages_outside_0_to_100(field, value):
-    flags = smart.check(good(**{field: value}), today=TODAY, audiences=AUDIENCES)
+    flags = check(good(**{field: value}), today=TODAY, audiences=AUDIENCES)
     assert [f.check for f in flags].count("out_of_range") == 1
 
 
@@ -125,7 +139,7 @@ def test_a_past_deadline_with_a_result_is_an_evaluated_objective_not_a_problem()
 
 def test_audience_missing_or_not_in_the_analysis():
     assert "audience_missing" in keys(good(audience=None))
-    flags = smart.check(good(audience=AudienceRef(name="Fishermen")), today=TODAY, audiences=AUDIENCES)
+    flags = check(good(audience=AudienceRef(name="Fishermen")), today=TODAY, audiences=AUDIENCES)
     assert any(f.check == "audience_missing" and "Fishermen" in f.reason for f in flags)
     # linked by name when the id is unknown (typed before the audience analysis existed)
     assert "audience_missing" not in keys(good(audience=AudienceRef(name="young women AGED 18–27")))
@@ -143,7 +157,7 @@ def test_place_missing():
     "talk to their parents as well as visit the resource centre", "can name two signs or ask the chatbot",
 ])
 def test_more_than_one_behaviour(behaviour):
-    flags = smart.check(good(behaviour=behaviour), today=TODAY, audiences=AUDIENCES)
+    flags = check(good(behaviour=behaviour), today=TODAY, audiences=AUDIENCES)
     several = [f for f in flags if f.check == "several_behaviours"]
     assert len(several) == 1 and "2 behaviours" in several[0].reason
 
@@ -165,7 +179,7 @@ def test_one_behaviour_with_conjunctions_is_not_flagged(behaviour):
     (KAPElement.engagement, "Production records"),
 ])
 def test_an_indicator_the_means_cannot_measure(element, means):
-    flags = smart.check(good(element=element, verification=means), today=TODAY, audiences=AUDIENCES)
+    flags = check(good(element=element, verification=means), today=TODAY, audiences=AUDIENCES)
     mismatch = [f for f in flags if f.check == "means_mismatch"]
     assert len(mismatch) == 1 and element.value in mismatch[0].reason
 
@@ -187,15 +201,15 @@ def test_no_means_of_verification_is_flagged():
 def test_every_check_has_a_title_reason_and_suggestion():
     bad = Objective(behaviour="raise awareness and report cases", measure=Measure.percent, baseline_value=120,
                     target_value=110, verification="Page analytics")
-    flags = smart.check(bad, today=TODAY, audiences=AUDIENCES)
-    assert {f.check for f in flags} == set(smart.CHECKS) - {"no_number"}
+    flags = check(bad, today=TODAY, audiences=AUDIENCES)
+    assert {f.check for f in flags} == set(CHECKS) - {"no_number"}
     for flag in flags:
-        assert flag.title == smart.CHECKS[flag.check] and flag.reason.endswith(".") and flag.suggestion
+        assert flag.title == CHECKS[flag.check] and flag.reason.endswith(".") and flag.suggestion
 
 
 # ---- the sentence ------------------------------------------------------------------------------------
 def test_the_sentence_reads_like_the_guide():
-    text = smart.sentence(good())
+    text = sentence(good())
     assert text == (
         "By 30 June 2021, young women aged 18–27 in Ulaanbaatar and Darkhan-Uul know where to report a suspected "
         "trafficking case, with the share of respondents who can name a place to report rising from 45% to at "
@@ -204,32 +218,32 @@ def test_the_sentence_reads_like_the_guide():
 
 
 def test_the_sentence_marks_what_is_missing():
-    text = smart.sentence(Objective())
+    text = sentence(Objective())
     for part in ("[deadline not set]", "[audience not set]", "[place not set]", "[behaviour not set]",
                  "[indicator not set]", "[target not set]", "[means of verification not set]"):
         assert part in text
 
 
 def test_the_sentence_follows_measure_and_direction():
-    assert "falling from 30% to at most 20%" in smart.sentence(good(direction=Direction.decrease, baseline_value=30,
+    assert "falling from 30% to at most 20%" in sentence(good(direction=Direction.decrease, baseline_value=30,
                                                                     target_value=20))
-    assert "rising by at least 5% on the baseline" in smart.sentence(good(measure=Measure.change, target_value=5))
-    assert "from 0 to at least 20,000" in smart.sentence(good(measure=Measure.number, baseline_value=0,
+    assert "rising by at least 5% on the baseline" in sentence(good(measure=Measure.change, target_value=5))
+    assert "from 0 to at least 20,000" in sentence(good(measure=Measure.number, baseline_value=0,
                                                               target_value=20000))
 
 
 def test_the_short_line_shortens_the_behaviour_but_keeps_target_and_deadline():
     long_behaviour = ("reject the idea that a well-paid offer from a stranger or a new online contact can be "
                       "accepted without checking it first with a trusted person")
-    line = smart.short_sentence(good(behaviour=long_behaviour))
+    line = short_sentence(good(behaviour=long_behaviour))
     assert line.startswith("Knowledge: reject the idea that") and "…" in line
     assert line.endswith("— at least 60% (from 45%) by 30 June 2021")
-    assert smart.short_sentence(good()) == ("Knowledge: know where to report a suspected trafficking case — "
+    assert short_sentence(good()) == ("Knowledge: know where to report a suspected trafficking case — "
                                             "at least 60% (from 45%) by 30 June 2021")
 
 
 def test_the_sentence_uses_the_current_audience_name():
-    assert smart.sentence(good(), "Women aged 18 to 27").startswith("By 30 June 2021, women aged 18 to 27 in")
+    assert sentence(good(), "Women aged 18 to 27").startswith("By 30 June 2021, women aged 18 to 27 in")
 
 
 def valid_or_none(**fields) -> Objective | None:
@@ -257,37 +271,37 @@ objectives = st.builds(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(objective=objectives, today=st.dates())
 def test_the_sentence_writer_and_the_checks_never_fail_on_a_valid_objective(objective, today):
-    text = smart.sentence(objective)
+    text = sentence(objective)
     assert text.startswith("By ") and text.endswith(".")
     if objective.target_value is not None:
-        assert smart.shown_value(objective.target_value, objective.measure) in text
-    assert smart.short_sentence(objective)
-    for flag in smart.check(objective, today=today, audiences=AUDIENCES):
-        assert flag.check in smart.CHECKS and flag.reason and flag.suggestion
-    assert smart.status(objective) in (None, "met", "not met")
+        assert shown_value(objective.target_value, objective.measure) in text
+    assert short_sentence(objective)
+    for flag in check(objective, today=today, audiences=AUDIENCES):
+        assert flag.check in CHECKS and flag.reason and flag.suggestion
+    assert status(objective) in (None, "met", "not met")
 
 
 # ---- numbers as people type them ---------------------------------------------------------------
 @pytest.mark.parametrize("typed, value", [("60", 60), ("60%", 60), ("20,000", 20000), ("20 000", 20000),
                                           ("16,5", 16.5), ("32.6 million", 32_600_000), ("", None), ("-5", -5)])
 def test_numbers_are_read_as_typed(typed, value):
-    assert smart.parse_number(typed, "Target") == value
+    assert parse_number(typed, "Target") == value
 
 
 @pytest.mark.parametrize("typed", ["twenty", "1.2.3", "5e3", "nan", "60 percent-ish"])
 def test_a_bad_number_says_which_field_and_what_was_typed(typed):
     with pytest.raises(ValueError, match=f"Target: '{typed}' is not a number"):
-        smart.parse_number(typed, "Target")
+        parse_number(typed, "Target")
 
 
 # ---- met / not met ---------------------------------------------------------------------------
 def test_status_compares_the_result_with_the_target():
-    assert smart.status(good()) is None
-    assert smart.status(good(result_value=62)) == "met"
-    assert smart.status(good(result_value=55)) == "not met"
-    assert smart.status(good(direction=Direction.decrease, baseline_value=30, target_value=20,
+    assert status(good()) is None
+    assert status(good(result_value=62)) == "met"
+    assert status(good(result_value=55)) == "not met"
+    assert status(good(direction=Direction.decrease, baseline_value=30, target_value=20,
                              result_value=18)) == "met"
-    assert "— met" in smart.result_line(good(result_value=62, result_source="endline"))
+    assert "— met" in result_line(good(result_value=62, result_source="endline"))
 
 
 # ---- audiences, storage and the worksheet --------------------------------------------------------
@@ -297,65 +311,65 @@ def campaign(store):
 
 
 def test_audiences_come_from_the_decisions_until_the_analysis_has_them(store, campaign):
-    assert smart.known_audiences(store, campaign.id) == []
+    assert known_audiences(store, campaign.id) == []
     store.add_decision(Decision(campaign_id=campaign.id, topic=DecisionTopic.primary_audience,
                                 choice="Young women aged 18–27"))
-    options = smart.known_audiences(store, campaign.id)
+    options = known_audiences(store, campaign.id)
     assert [(o.id, o.name, o.role) for o in options] == [(None, "Young women aged 18–27", AudienceRole.primary)]
     save_part(store, campaign.id, Audiences(audiences=[
         Audience(id="p1", role=AudienceRole.secondary, name="Parents", approach=Approach.social_mobilisation),
         Audience(id="p2", role=AudienceRole.primary, name="Young women 18-27", approach=Approach.bcc)]))
-    assert [(o.id, o.role) for o in smart.known_audiences(store, campaign.id)] == [
+    assert [(o.id, o.role) for o in known_audiences(store, campaign.id)] == [
         ("p2", AudienceRole.primary), ("p1", AudienceRole.secondary)]
 
 
 def test_a_renamed_audience_stays_linked_by_id():
     ref = AudienceRef(id="a1", name="Young women 18-27")
-    assert smart.resolve(ref, AUDIENCES) is PRIMARY
-    assert smart.shown_name(ref, AUDIENCES) == "Young women aged 18–27"
-    assert smart.shown_name(AudienceRef(name="Fishermen"), AUDIENCES) == "Fishermen"
+    assert resolve(ref, AUDIENCES) is PRIMARY
+    assert shown_name(ref, AUDIENCES) == "Young women aged 18–27"
+    assert shown_name(AudienceRef(name="Fishermen"), AUDIENCES) == "Fishermen"
 
 
 def test_objectives_persist_update_and_go(store, campaign):
     first = good()
-    smart.upsert(store, campaign.id, first)
-    smart.upsert(store, campaign.id, good(place="Darkhan-Uul"))
-    smart.upsert(store, campaign.id, first.model_copy(update={"target_value": 65.0}))
-    saved = smart.load(store, campaign.id).objectives
+    save_objective(store, campaign.id, first)
+    save_objective(store, campaign.id, good(place="Darkhan-Uul"))
+    save_objective(store, campaign.id, first.model_copy(update={"target_value": 65.0}))
+    saved = load_objectives(store, campaign.id).objectives
     assert [o.target_value for o in saved] == [65.0, 60.0]
-    smart.remove(store, campaign.id, first.id)
-    assert [o.place for o in smart.load(store, campaign.id).objectives] == ["Darkhan-Uul"]
+    remove_objective(store, campaign.id, first.id)
+    assert [o.place for o in load_objectives(store, campaign.id).objectives] == ["Darkhan-Uul"]
 
 
 def test_a_flagged_objective_is_saved_and_its_flag_stays_until_fixed(store, campaign):
     flagged = good(behaviour="raise awareness of trafficking")
-    smart.upsert(store, campaign.id, flagged)
-    worksheet = smart.SmartObjectivesWorksheet()
+    save_objective(store, campaign.id, flagged)
+    worksheet = SmartObjectivesWorksheet()
     progress = worksheet.progress(store, campaign)
     assert progress.status is Status.in_progress and "1 flagged" in progress.detail
     assert "vague verb" in progress.next_action
-    smart.upsert(store, campaign.id, flagged.model_copy(update={"behaviour": "know where to report a case",
+    save_objective(store, campaign.id, flagged.model_copy(update={"behaviour": "know where to report a case",
                                                                 "audience": None}))
     assert "audience" in worksheet.progress(store, campaign).next_action.lower()
 
 
 def test_progress_of_a_campaign_without_objectives(store, campaign):
-    progress = smart.SmartObjectivesWorksheet().progress(store, campaign)
+    progress = SmartObjectivesWorksheet().progress(store, campaign)
     assert progress.status is Status.not_started and progress.next_action
 
 
 def test_a_damaged_saved_set_is_explained(store, campaign):
-    store.save_worksheet(campaign.id, smart.KIND, {"objectives": [{"element": "feelings"}]})
+    store.save_worksheet(campaign.id, OBJECTIVES.kind, {"objectives": [{"element": "feelings"}]})
     with pytest.raises(ValueError, match="SMART objectives cannot be read"):
-        smart.load(store, campaign.id)
+        load_objectives(store, campaign.id)
 
 
 def test_the_example_objectives_come_from_the_published_targets(demo, ready_store):
-    saved = smart.load(ready_store, demo.id).objectives
+    saved = load_objectives(ready_store, demo.id).objectives
     figures = {(o.element, o.target_value, o.result_value) for o in saved}
     assert {(KAPElement.knowledge, 75, 82), (KAPElement.attitude, 5, 16.5), (KAPElement.practice, 20, 26),
             (KAPElement.reach, 20000, 32_600_000), (KAPElement.output, 5, 12)} <= figures
-    options = smart.known_audiences(ready_store, demo.id)
-    assert all(smart.check(o, audiences=options) == [] for o in saved)
-    assert all(smart.status(o) == "met" for o in saved)
-    assert smart.SmartObjectivesWorksheet().progress(ready_store, demo).status is Status.done
+    options = known_audiences(ready_store, demo.id)
+    assert all(check(o, audiences=options) == [] for o in saved)
+    assert all(status(o) == "met" for o in saved)
+    assert SmartObjectivesWorksheet().progress(ready_store, demo).status is Status.done
