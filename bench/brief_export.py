@@ -66,7 +66,7 @@ def in_process(data_dir: Path, runs: int) -> dict[str, Any]:
                     "bytes": len(made), "paragraphs": len(shape["paragraphs"]), "tables": len(shape["tables"]),
                     "table_cells": sum(len(row) for table in shape["tables"] for row in table),
                 }
-            from c4d.brief.model import versions
+            from c4d.brief.versions import versions
 
             results["versions_made"] = len(versions(store, store.campaign(CAMPAIGN).id))
         finally:

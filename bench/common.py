@@ -340,10 +340,12 @@ TWELVE_GROUPS = [
 def open_on_phones(store: Any, kind: str = "twelve") -> Any:
     """Open a ballot on the example's PPCD session and put it on the phones, as the
     facilitator's 'PPCD voting' page does. `kind` is "twelve" (single choice among
-    TWELVE_GROUPS) or a template key of c4d.voting.model.TEMPLATES (e.g. "trend", the scoring
+    TWELVE_GROUPS) or a template key of c4d.voting.templates.TEMPLATES (e.g. "trend", the scoring
     matrix). Returns the open ballot."""
     from c4d.voting import model as voting
-    from c4d.voting.worksheet import show_ballot
+    from c4d.voting.lifecycle import open_ballot
+    from c4d.voting.templates import ballot_from_template
+    from c4d.voting.commands import show_ballot
 
     campaign = store.campaign(CAMPAIGN)
     session = store.session(campaign.id, PPCD_SESSION)
@@ -354,8 +356,8 @@ def open_on_phones(store: Any, kind: str = "twelve") -> Any:
             method=voting.VotingMethod.single,
             options=[voting.BallotOption(label=label) for label in TWELVE_GROUPS])
     else:
-        ballot = voting.ballot_from_template(kind, campaign.id, session.id)
-    ballot = store.save_ballot(voting.open_ballot(ballot))
+        ballot = ballot_from_template(kind, campaign.id, session.id)
+    ballot = store.save_ballot(open_ballot(ballot))
     show_ballot(store, ballot)
     return ballot
 

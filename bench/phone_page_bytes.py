@@ -39,7 +39,7 @@ import common  # noqa: E402
 
 NAME = "phone_page_bytes"
 LOADS = 3
-BUDGET_BYTES = 20 * 1024  # c4d.phones.site.PAGE_BUDGET: 20 KB of 1,024 bytes
+BUDGET_BYTES = 20 * 1024  # c4d.phones.pages.PAGE_BUDGET: 20 KB of 1,024 bytes
 DEADLINE_S = 30.0
 BALLOTS = [("twelve", "Twelve-option single choice"), ("trend", "Scoring matrix, 6 options × 4 criteria")]
 

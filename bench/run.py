@@ -195,7 +195,7 @@ the ratios below flatter the votes rather than the reverse.
 {votes['server_cpu_share']:.0%} of the time (one core: Python runs one thread at a time) and spends
 {votes['server_cpu_per_phone_s'] * 1000:.2f} ms of CPU per phone, against {same['server_cpu_per_phone_s'] * 1000:.2f} ms for the do-nothing walk through the
 same server. A phone's three requests are answered on the server's event loop
-(`Store.at_once`: a worker thread waited for Python's interpreter lock at every SQLite
+(`Store.without_waiting`: a worker thread waited for Python's interpreter lock at every SQLite
 call while the loop served the other phones); each page's view of its join code is read
 in one SQLite statement and kept until SQLite's `data_version` says the database changed
 (`Store.live_view`); the ballot and thank-you pages are rendered and gzipped once per

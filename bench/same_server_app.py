@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 from noop_routes import routes as noop_routes  # bench/ is on sys.path: `streamlit run` puts it there
 
-from c4d.phones.site import participant_routes
+from c4d.phones.routes import participant_routes
 from c4d.serving import no_delay_on_accepted_connections
 
 no_delay_on_accepted_connections()  # as app.py does, so both servers answer alike

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import c4d
 from c4d import config
+from c4d.text import size_label
 
 PROG = "c4d"
 DEFAULT_HOST = "0.0.0.0"  # phones on the laptop's Wi-Fi reach the participant pages
@@ -203,12 +204,6 @@ def _target(output: str | None, suggested: str) -> Path:
     return path / suggested if path.is_dir() else path
 
 
-def _size(n: int) -> str:
-    from c4d.backup import size_label
-
-    return size_label(n)
-
-
 def _aligned(rows: list[list[str]]) -> list[str]:
     """Columns padded to the widest entry; the last column is left as it is."""
     if not rows:
@@ -279,7 +274,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from c4d.demo.example import DEMO_ID, load_demo
-    from c4d.db.store import NotFound
+    from c4d.db.errors import NotFound
 
     store = _open_store()
     try:
@@ -309,7 +304,7 @@ def cmd_backup_export(args: argparse.Namespace) -> int:
     if name.endswith(".zip") and path.suffix.lower() == ".json":
         print(f"{PROG}: note: this campaign has attached files, so the backup is a zip file "
               f"even though its name ends in .json.", file=sys.stderr)
-    print(f"Saved the backup to {path} ({_size(len(data))}).")
+    print(f"Saved the backup to {path} ({size_label(len(data))}).")
     return 0
 
 
@@ -346,7 +341,7 @@ def cmd_backup_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export_report(args: argparse.Namespace) -> int:
-    from c4d.db.store import NotFound
+    from c4d.db.errors import NotFound
 
     try:
         from c4d.export import workshop_report
@@ -372,14 +367,14 @@ def cmd_export_report(args: argparse.Namespace) -> int:
     suggested = naming(campaign, session) if naming else f"{campaign.slug}_{session.slug}_workshop-report.docx"
     path = _target(args.output, suggested)
     _write_file(path, data)
-    print(f"Saved the workshop report to {path} ({_size(len(data))}).")
+    print(f"Saved the workshop report to {path} ({size_label(len(data))}).")
     return 0
 
 
 def cmd_export_brief(args: argparse.Namespace) -> int:
     """The creative brief as Word: the export saves the next numbered version (or reuses
     the latest when nothing changed), as the app's export does."""
-    from c4d.brief.model import check, completeness_line
+    from c4d.brief.checks import check, completeness_line
     from c4d.export.brief_docx import export_brief
 
     store = _open_store()
@@ -392,7 +387,7 @@ def cmd_export_brief(args: argparse.Namespace) -> int:
     _write_file(path, data)
     what = "one-page summary of the creative brief" if args.summary else "creative brief"
     made = "a new version" if created else f"nothing changed since it was saved on {version.date_label}"
-    print(f"Saved the {what}, version {version.number} ({made}), to {path} ({_size(len(data))}).")
+    print(f"Saved the {what}, version {version.number} ({made}), to {path} ({size_label(len(data))}).")
     print(completeness_line(check(version.brief)))
     return 0
 
@@ -401,9 +396,9 @@ def cmd_live(args: argparse.Namespace) -> int:
     """The sessions whose phones show a ballot or the idea board, with their join links:
     for sharing in a group chat when the projector fails."""
     from c4d import lan
-    from c4d.pretest import model as pretest
+    from c4d.pretest import record
     from c4d.phones.model import Showing
-    from c4d.db.store import NotFound
+    from c4d.db.errors import NotFound
     from c4d.voting.model import BallotStatus
 
     if args.address is not None:
@@ -433,7 +428,7 @@ def cmd_live(args: argparse.Namespace) -> int:
                     continue  # closed: the phones only show its result or a wait page
                 what = f"Vote: {ballot.question}"
             elif state.showing is Showing.pretest:
-                material = pretest.load(store, campaign.id).find_material(state.material_id)
+                material = record.load(store, campaign.id).find_material(state.material_id)
                 if material is None:
                     continue
                 what = f"Pre-test: scoring {material.name}"
@@ -548,7 +543,7 @@ def _explain(exc: BaseException) -> str | None:
 
     from c4d.backup import BackupError
     from c4d.models import friendly_errors
-    from c4d.db.store import Conflict, NotFound
+    from c4d.db.errors import Conflict, NotFound
 
     if isinstance(exc, ValidationError):
         return "; ".join(friendly_errors(exc))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from c4d.decisions.worksheet import latest_by_topic
+from c4d.decisions.model import in_force
 from c4d.models import Campaign, Decision, Session, SessionKind
 from c4d.db.store import Store
 from c4d.worksheet import Progress, Status, Worksheet, registered
@@ -37,7 +37,7 @@ def journey(store: Store, campaign: Campaign) -> Journey:
     stops = [Stop(w, w.progress(store, campaign)) for w in registered()]
     sessions = store.sessions(campaign.id)
     counts = {s.id: len(store.participants(s.id)) for s in sessions}
-    current = list(latest_by_topic(store.decisions(campaign.id)).values())
+    current = list(in_force(store, campaign.id).values())
     return Journey(stops, sessions, counts, current, _next_action(stops, sessions, counts))
 
 

@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from c4d.text import plural, short_date
 
 NAME_MAX = 200
 TEXT_MAX = 5000
@@ -81,7 +82,7 @@ LAST_DATE = date(2100, 12, 31)
 
 def _plausible_date(value: date) -> date:
     if not FIRST_DATE <= value <= LAST_DATE:
-        raise ValueError(f"{value:%d %b %Y} is not a workshop date: use a date between "
+        raise ValueError(f"{short_date(value)} is not a workshop date: use a date between "
                          f"{FIRST_DATE.year} and {LAST_DATE.year}")
     return value
 
@@ -236,8 +237,8 @@ class Session(Model):
     def _dates_in_order(self) -> "Session":
         if self.end_date < self.start_date:
             raise ValueError(
-                f"the last day ({self.end_date:%d %b %Y}) is before the first day "
-                f"({self.start_date:%d %b %Y})"
+                f"the last day ({short_date(self.end_date)}) is before the first day "
+                f"({short_date(self.start_date)})"
             )
         if (self.end_date - self.start_date).days > 13:
             raise ValueError("a workshop session lasts at most 14 days; split longer events")
@@ -245,7 +246,7 @@ class Session(Model):
             if item.day > self.days:
                 raise ValueError(
                     f"agenda item '{item.title}' is on day {item.day}, "
-                    f"but the session has {self.days} day(s)"
+                    f"but the session has {plural(self.days, 'day')}"
                 )
         return self
 
@@ -259,11 +260,12 @@ class Session(Model):
         return [self.start_date + timedelta(days=i) for i in range(self.days)]
 
     def dates_label(self) -> str:
+        """'18 Jun 2020', '18–19 Jun 2020', '30 Jun 2020 – 2 Jul 2020'."""
         if self.start_date == self.end_date:
-            return f"{self.start_date:%d %b %Y}"
+            return short_date(self.start_date)
         if self.start_date.year == self.end_date.year and self.start_date.month == self.end_date.month:
-            return f"{self.start_date:%d}–{self.end_date:%d %b %Y}"
-        return f"{self.start_date:%d %b %Y} – {self.end_date:%d %b %Y}"
+            return f"{self.start_date.day}–{short_date(self.end_date)}"
+        return f"{short_date(self.start_date)} – {short_date(self.end_date)}"
 
 
 class Participant(Model):

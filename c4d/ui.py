@@ -10,11 +10,12 @@ import re
 import streamlit as st
 from pydantic import ValidationError
 
-from c4d import access, config
+from c4d import access, config, permissions
 
 from c4d.pretest import preview as material_preview
 from c4d.models import Campaign, Session, friendly_errors
-from c4d.db.store import Conflict, NotFound, Store, shared_store
+from c4d.db.errors import Conflict, NotFound
+from c4d.db.store import Store, shared_store
 
 PROJECTOR_CSS = """
 <style>
@@ -74,18 +75,20 @@ def require_facilitator() -> None:
     """Stop the page unless the person may use facilitator pages."""
     db = store()
     remote_ip = st.context.ip_address
-    local = access.is_this_laptop(remote_ip if isinstance(remote_ip, str) else None)
-    if not access.has_passcode(db):
-        if not local:
-            st.title("Not ready yet")
-            st.write("The facilitator has not finished setting up the toolkit on the laptop. "
-                     "Ask the facilitator for the page you should open.")
-            st.stop()
+    passcode_hash = db.setting(access.SETTING)
+    # A sign-in lasts until the passcode changes: it remembers the hash it was checked against.
+    asking = permissions.who_is_asking(remote_ip if isinstance(remote_ip, str) else None,
+                                       st.session_state.get("signed_in"), passcode_hash)
+    decision = permissions.open_facilitator_pages(asking, passcode_set=bool(passcode_hash))
+    if decision.allowed:
+        return
+    if decision.reason == permissions.NOT_READY:
+        st.title("Not ready yet")
+        st.write(decision.message)
+        st.stop()
+    if decision.reason == permissions.SET_PASSCODE:
         _first_run(db)
         st.stop()
-    # A sign-in lasts until the passcode changes: it remembers the hash it was checked against.
-    if local or st.session_state.get("signed_in") == db.setting(access.SETTING):
-        return
     # The page that was asked for (e.g. a live screen's link), to open once signed in.
     st.session_state.setdefault(_ASKED_FOR, (_path_of(st.context.url), st.query_params.to_dict()))
     _sign_in(db)

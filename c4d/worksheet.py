@@ -82,7 +82,7 @@ class Worksheet(Protocol):
 
 # Modules that register a worksheet when imported, in journey order.
 BUILT_IN = ("c4d.ideas.worksheet", "c4d.voting.worksheet", "c4d.decisions.worksheet", "c4d.audience.worksheet",
-            "c4d.strategy.smart", "c4d.strategy.channels", "c4d.brief.model", "c4d.pretest.worksheet")
+            "c4d.strategy.worksheet", "c4d.brief.worksheet", "c4d.pretest.worksheet")
 
 _REGISTRY: dict[str, Worksheet] = {}
 

@@ -51,17 +51,19 @@ SHOTS = [
 
 def open_a_ballot(store: Store) -> None:
     """A media ballot open on the PPCD's phones with a dozen votes, as in the workshop."""
-    from c4d.voting import model as voting
-    from c4d.voting.worksheet import show_ballot
+    from c4d.voting.lifecycle import open_ballot
+    from c4d.voting.model import Vote
+    from c4d.voting.templates import ballot_from_template
+    from c4d.voting.commands import show_ballot
 
     campaign = store.campaign("dream-umbrella")
     ppcd = store.session(campaign.id, "ppcd-2020")
-    ballot = voting.open_ballot(voting.ballot_from_template("media", campaign.id, ppcd.id))
+    ballot = open_ballot(ballot_from_template("media", campaign.id, ppcd.id))
     store.save_ballot(ballot)
     show_ballot(store, ballot)
     for n in range(12):
         dots = {ballot.options[(n + k) % 3 if k < 2 else n % len(ballot.options)].id: 1 for k in range(3)}
-        store.cast_vote(voting.Vote(ballot_id=ballot.id, voter_key=f"screenshot:{n}", dots=dots))
+        store.cast_vote(Vote(ballot_id=ballot.id, voter_key=f"screenshot:{n}", dots=dots))
 
 
 def main() -> None:

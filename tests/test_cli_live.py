@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from c4d import cli, lan
-from c4d.voting.worksheet import show_ballot
-from c4d.ideas.worksheet import show_ideas
+from c4d.voting.commands import show_ballot
+from c4d.ideas.commands import show_ideas
 from c4d.models import Campaign, Session, SessionKind
 from c4d.db.store import Store
-from c4d.voting.model import ballot_from_template, open_ballot
+from c4d.voting.lifecycle import open_ballot
+from c4d.voting.templates import ballot_from_template
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_without_a_network_the_links_come_with_a_warning(data_store, capsys, mon
 
 
 def test_a_closed_ballot_is_not_listed_as_taking_votes(data_store, capsys):
-    from c4d.voting.model import close_ballot
+    from c4d.voting.lifecycle import close_ballot
 
     campaign = data_store.create_campaign(Campaign(name="C"))
     session = add_session(data_store, campaign, "PPCD", 18)
@@ -105,14 +106,14 @@ def test_a_closed_ballot_is_not_listed_as_taking_votes(data_store, capsys):
 
 
 def test_a_pretest_on_the_phones_is_listed(data_store, capsys):
-    from c4d.pretest import model as pretest
+    from c4d.pretest import commands
     from c4d.pretest.model import Material, MaterialType
 
     campaign = data_store.create_campaign(Campaign(name="C"))
     session = add_session(data_store, campaign, "Focus group", 18)
-    slogan = pretest.register_material(data_store, campaign.id, Material(type=MaterialType.slogan, title="Slogan",
-                                                                         text="Check first"))
-    pretest.show_material(data_store, campaign.id, session.id, slogan.id)
+    slogan = commands.register_material(data_store, campaign.id, Material(type=MaterialType.slogan, title="Slogan",
+                                                                          text="Check first"))
+    commands.show_material(data_store, campaign.id, session.id, slogan.id)
     assert "Pre-test: scoring Slogan (v1)" in run(capsys)[1]
 
 

@@ -101,7 +101,7 @@ def test_a_session_longer_than_two_weeks_is_refused():
 def test_an_agenda_item_beyond_the_last_day_is_refused():
     agenda = [AgendaItem(day=1, title="Welcome"), AgendaItem(day=3, title="Field visit")]
     [message] = messages(lambda: session(agenda=agenda))
-    assert message == "agenda item 'Field visit' is on day 3, but the session has 2 day(s)"
+    assert message == "agenda item 'Field visit' is on day 3, but the session has 2 days"
 
 
 def test_a_date_that_is_not_a_date_says_how_to_write_one():
@@ -124,7 +124,8 @@ def test_session_days_and_dates_label():
     assert two_days.day_dates() == [date(2020, 6, 18), date(2020, 6, 19)]
     assert two_days.dates_label() == "18–19 Jun 2020"
     assert session(end_date=date(2020, 6, 18)).dates_label() == "18 Jun 2020"
-    assert session(start_date=date(2020, 6, 30), end_date=date(2020, 7, 2)).dates_label() == "30 Jun 2020 – 02 Jul 2020"
+    assert session(start_date=date(2020, 6, 30), end_date=date(2020, 7, 2)).dates_label() == "30 Jun 2020 – 2 Jul 2020"
+    assert session(start_date=date(2020, 11, 5), end_date=date(2020, 11, 7)).dates_label() == "5–7 Nov 2020"
 
 
 def test_moments_are_kept_in_utc():

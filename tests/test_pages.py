@@ -7,7 +7,7 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from c4d import access
+from c4d import access, permissions
 from c4d.demo.example import DEMO_ID
 from c4d.models import Campaign, DecisionTopic, OrgType, Sex
 from c4d.phones.model import RateLimiter
@@ -47,7 +47,7 @@ def test_first_run_asks_the_laptop_for_a_passcode(store):
 
 
 def test_another_device_must_sign_in(ready_store, demo, monkeypatch):
-    monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
+    monkeypatch.setattr(permissions, "is_this_laptop", lambda ip: False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert at.title[0].value == "Facilitator sign-in"
     assert DEMO_ID not in texts(at) and "Dream Umbrella" not in texts(at)
@@ -62,7 +62,7 @@ def test_another_device_must_sign_in(ready_store, demo, monkeypatch):
 
 
 def test_after_signing_in_another_device_opens_the_page_it_asked_for(ready_store, demo, monkeypatch):
-    monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
+    monkeypatch.setattr(permissions, "is_this_laptop", lambda ip: False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     # as if the link of the live screen had been opened: Streamlit gives AppTest no address
     at.session_state["asked_for_before_sign_in"] = ("overview", {"campaign": "dream-umbrella"})
@@ -75,7 +75,7 @@ def test_after_signing_in_another_device_opens_the_page_it_asked_for(ready_store
 
 
 def test_too_many_wrong_passcodes_lock_the_device_out_even_after_a_reload(ready_store, monkeypatch):
-    monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
+    monkeypatch.setattr(permissions, "is_this_laptop", lambda ip: False)
     monkeypatch.setattr(access, "_tries", RateLimiter(limit=2, window=600))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     for _ in range(2):
@@ -90,14 +90,14 @@ def test_too_many_wrong_passcodes_lock_the_device_out_even_after_a_reload(ready_
 
 
 def test_another_device_before_set_up_sees_no_data(store, monkeypatch):
-    monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
+    monkeypatch.setattr(permissions, "is_this_laptop", lambda ip: False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert at.title[0].value == "Not ready yet"
     assert not at.text_input  # no way to set the passcode from another device
 
 
 def test_a_passcode_change_signs_other_devices_out(ready_store, monkeypatch):
-    monkeypatch.setattr(access, "is_this_laptop", lambda ip: False)
+    monkeypatch.setattr(permissions, "is_this_laptop", lambda ip: False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.text_input[0].input(PASSCODE)
     at.button[0].click().run()

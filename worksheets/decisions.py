@@ -5,16 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from c4d import ui
-from c4d.decisions.worksheet import (
-    day_label,
-    measure,
-    missing_topics,
-    standing,
-    superseded_by,
-    superseded_text,
-    turnout_label,
-)
+from c4d.decisions.commands import record_decision, remove_decision
+from c4d.decisions.model import missing_topics, standing, superseded_by
+from c4d.decisions.worksheet import measure, superseded_text, turnout_label
 from c4d.models import Decision, DecisionTopic, TallyRow
+from c4d.text import long_date
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -67,7 +62,7 @@ for decision in standing(decisions):
         if earlier and not projector:
             with st.expander(f"Earlier decisions on this topic ({len(earlier)}), since superseded"):
                 for old in earlier:
-                    st.markdown(ui.plain(f"{old.choice} — decided on {day_label(old.decided_at)}. "
+                    st.markdown(ui.plain(f"{old.choice} — decided on {long_date(old.decided_at)}. "
                                          f"{superseded_text(old, replaced[old.id], sessions)}."))
         if not projector:
             with st.popover("Remove this decision"):
@@ -77,7 +72,7 @@ for decision in standing(decisions):
                     st.write("The decision is deleted; the earlier decision on the same topic, if any, "
                              "applies again.")
                 if st.button("Remove", key=f"remove-{decision.id}"):
-                    db.delete_decision(decision.id)
+                    remove_decision(db, decision.id)
                     st.rerun()
 
 if projector:
@@ -100,12 +95,9 @@ with st.form("record-decision", clear_on_submit=True):
     rationale = st.text_area("Why (the room's reasons, evidence)", max_chars=5000)
     if st.form_submit_button("Save decision", type="primary"):
         with ui.saving("Decision"):
-            if turnout is not None and eligible is not None and turnout > eligible:
-                raise ValueError(f"{turnout} people voted but only {eligible} were present")
             rows = [TallyRow(option=str(r["Option"]), votes=float(r["Votes"] or 0))
                     for r in tally.to_dict("records") if str(r.get("Option") or "").strip() not in ("", "None", "nan")]
-            db.add_decision(Decision(campaign_id=campaign.id, session_id=session_id, topic=topic, choice=choice,
-                                     method=method, rationale=rationale, breakdown=rows,
-                                     turnout=turnout, eligible=eligible))
+            record_decision(db, campaign_id=campaign.id, session_id=session_id, topic=topic, choice=choice,
+                            method=method, rationale=rationale, breakdown=rows, turnout=turnout, eligible=eligible)
             ui.flash(f"Decision saved: {ui.plain(choice)}.")
             st.rerun()

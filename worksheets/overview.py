@@ -5,6 +5,7 @@ import streamlit as st
 from c4d import ui
 from c4d.journey import journey
 from c4d.worksheet import PStep, Status
+from c4d.text import plural
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -44,7 +45,7 @@ with col_journey:
         st.markdown(
             f"**{ui.plain(session.kind.label)}** — {ui.plain(session.title)}  \n"
             f"{ui.plain(session.dates_label())}{' · ' + ui.plain(session.place) if session.place else ''} · "
-            f"{n} participant{'s' if n != 1 else ''}"
+            f"{plural(n, 'participant')}"
         )
 
 with col_decisions:

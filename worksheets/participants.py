@@ -5,10 +5,12 @@ import streamlit as st
 
 from c4d import ui
 
-from c4d.people import register
-from c4d.models import ORG_TYPE_LABELS, SEX_LABELS, OrgType, Participant, Sex
-from c4d.people.signin import (MAX_SHEET_BYTES, SigninError, parse_signin_sheet, parse_signin_text, template_csv,
-                        template_xlsx)
+from c4d.models import ORG_TYPE_LABELS, SEX_LABELS, OrgType, Sex
+from c4d.people import commands, register
+from c4d.people.model import MAX_SHEET_BYTES, SigninError
+from c4d.people.signin import parse_signin_sheet, parse_signin_text
+from c4d.people.template import template_csv, template_xlsx
+from c4d.text import day_month, size_label
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -26,7 +28,7 @@ for col, sex in zip(metric_cols, Sex):
     col.metric(sex.label, counts.by_sex[sex])
 for day in range(1, session.days + 1):
     metric_cols[len(Sex) + day - 1].metric(
-        f"Present day {day} ({session.day_dates()[day - 1]:%d %b})", counts.present_on(day))
+        f"Present day {day} ({day_month(session.day_dates()[day - 1])})", counts.present_on(day))
 org_table = pd.DataFrame(
     [[org.label, *[counts.cross[org][s] for s in Sex], counts.by_org_type[org]] for org in OrgType],
     columns=["Organisation type", *[s.label for s in Sex], "Total"],
@@ -55,7 +57,7 @@ base = st.session_state[base_key]
 
 
 def save_table_edits() -> None:
-    outcome = register.apply_table_edits(db, session, base, st.session_state[editor_key], st.session_state[ids_key])
+    outcome = commands.apply_table_edits(db, session, base, st.session_state[editor_key], st.session_state[ids_key])
     st.session_state["register_errors"] = outcome.errors
     if outcome.pending_new_rows == 0:
         st.session_state[version_key] = version + 1  # fresh table from what is saved
@@ -75,7 +77,7 @@ st.data_editor(
         register.CONTACT: st.column_config.TextColumn(max_chars=200),
         register.LISTED: st.column_config.CheckboxColumn(default=False),
         **{register.day_column(d): st.column_config.CheckboxColumn(
-            f"Day {d} ({session.day_dates()[d - 1]:%d %b})", default=True) for d in range(1, session.days + 1)},
+            f"Day {d} ({day_month(session.day_dates()[d - 1])})", default=True) for d in range(1, session.days + 1)},
     },
 )
 for message in st.session_state.get("register_errors", []):
@@ -91,14 +93,11 @@ with st.expander("Add one participant", expanded=not participants):
         contact = st.text_input("Contact (optional)", max_chars=200)
         consent = st.checkbox("Agrees to be listed by name in the report")
         days = st.multiselect("Present on", list(range(1, session.days + 1)), default=list(range(1, session.days + 1)),
-                              format_func=lambda d: f"Day {d} ({session.day_dates()[d - 1]:%d %b})")
+                              format_func=lambda d: f"Day {d} ({day_month(session.day_dates()[d - 1])})")
         if st.form_submit_button("Add participant", type="primary"):
             with ui.saving("Participant"):
-                if org_type is None or sex is None:
-                    raise ValueError("choose the organisation type and the sex (or 'Prefer not to say')")
-                db.add_participant(Participant(session_id=session.id, name=name, organisation=organisation,
-                                               org_type=org_type, sex=sex, contact=contact,
-                                               consent_to_list=consent, attendance=days))
+                commands.add_participant(db, session, name=name, organisation=organisation, org_type=org_type,
+                                         sex=sex, contact=contact, consent_to_list=consent, attendance=days)
                 st.session_state[version_key] = version + 1
                 ui.flash(f"Added {ui.plain(name or organisation)}.")
                 st.rerun()
@@ -124,7 +123,7 @@ def preview_and_add(read) -> None:
     label = f"Add the {len(preview.valid)} ready rows" + (" (rows with errors are left out)" if preview.invalid else "")
     if st.button(label, type="primary", disabled=not preview.valid, key=f"add-sheet-{session.id}"):
         with ui.saving("Sign-in sheet"):
-            db.add_participants(preview.valid)
+            commands.add_from_signin_sheet(db, preview.valid)
             st.session_state[version_key] = version + 1
             ui.flash(f"Added {len(preview.valid)} participants from the sign-in sheet.")
             st.rerun()
@@ -141,12 +140,12 @@ with st.expander("Add many at once: a sign-in sheet (Excel or CSV)"):
                        mime="text/csv")
     upload_tab, paste_tab = st.tabs(["Upload the file", "Paste from a spreadsheet"])
     with upload_tab:
-        upload = st.file_uploader(f"Sign-in sheet (at most {MAX_SHEET_BYTES // 2**20} MB)",
+        upload = st.file_uploader(f"Sign-in sheet (at most {size_label(MAX_SHEET_BYTES)})",
                                   type=["csv", "txt", "xlsx", "xls"], key=f"sheet-{session.id}-{version}")
         if upload is not None:
             if upload.size > MAX_SHEET_BYTES:
-                st.error(f"The file is {upload.size / 2**20:.1f} MB; a sign-in sheet can be at most "
-                         f"{MAX_SHEET_BYTES // 2**20} MB. Remove other sheets or pictures from it, or save it as CSV.")
+                st.error(f"The file is {size_label(upload.size)}; a sign-in sheet can be at most "
+                         f"{size_label(MAX_SHEET_BYTES)}. Remove other sheets or pictures from it, or save it as CSV.")
             else:
                 preview_and_add(lambda: parse_signin_sheet(upload.name, upload.getvalue(), session, participants))
     with paste_tab:

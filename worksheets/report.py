@@ -7,6 +7,7 @@ from c4d.report_writer import ReportWriter
 from c4d.export.workshop_report import build_workshop_report, report_filename
 from c4d.people.register import count_register
 from c4d.worksheet import registered
+from c4d.text import plural
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -23,7 +24,7 @@ st.subheader("What the report contains", anchor=False)
 contents = [
     f"Cover: {ui.plain(campaign.name)}, {ui.plain(session.title)}, {ui.plain(session.dates_label())}"
     + (f", {ui.plain(session.place)}" if session.place else ""),
-    f"Agenda: {len(session.agenda)} item(s)" if session.agenda else "Agenda: none recorded yet",
+    f"Agenda: {plural(len(session.agenda), 'item')}" if session.agenda else "Agenda: none recorded yet",
     f"Participants: {ui.plain(counts.sex_summary())}; {listed} listed by name (with their consent)",
 ]
 scratch = ReportWriter()

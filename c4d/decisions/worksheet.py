@@ -1,86 +1,29 @@
-"""PPCD decisions: the campaign's key choices (trend, primary target group, area, media),
-each with how it was decided and, when it was voted on, the full breakdown.
-
-A later decision on a topic supersedes the earlier ones: the latest stands, the earlier
-ones stay on record as history ("superseded on 19 June 2020 by …"). Decisions on the
-topic "Other decision" are each about their own matter, so none supersedes another."""
+"""Key decisions, as the page and the report show them: the breakdown of a vote written out
+in the units its counting method counts, and the "Decisions taken" section of a workshop's
+report. Which decision stands on each topic is c4d.decisions.model's rule."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from c4d.models import Campaign, Decision, DecisionTopic, Session
+from c4d.decisions.model import PPCD_TOPICS, chronological, missing_topics, standing, superseded_by
+from c4d.models import Campaign, Decision, Session
+from c4d.text import long_date, share_of
 from c4d.worksheet import PStep, Progress, RoadshowStep, Status, register
 
 if TYPE_CHECKING:
     from c4d.report_writer import ReportWriter
     from c4d.db.store import Store
 
-# The four decisions the PPCD takes by vote, in the order a facilitator takes them.
-PPCD_TOPICS = (DecisionTopic.trend, DecisionTopic.primary_audience, DecisionTopic.area, DecisionTopic.media)
-# The order topics are shown in, on the page and in the report.
-TOPIC_ORDER = (*PPCD_TOPICS, DecisionTopic.secondary_audience, DecisionTopic.other)
-
-
-def _chronological(decisions: list[Decision]) -> list[Decision]:
-    return sorted(decisions, key=lambda d: d.decided_at)  # stable: same time keeps the store's order
-
-
-def latest_by_topic(decisions: list[Decision]) -> dict[DecisionTopic, Decision]:
-    """The decision in force for each topic: a later decision supersedes an earlier one."""
-    current: dict[DecisionTopic, Decision] = {}
-    for decision in _chronological(decisions):
-        if decision.topic is not DecisionTopic.other:
-            current[decision.topic] = decision
-    return current
-
-
-def superseded_by(decisions: list[Decision]) -> dict[str, Decision]:
-    """For each decision no longer in force (by id), the decision that replaced it: the
-    next one taken on the same topic. Decisions missing here stand."""
-    replaced: dict[str, Decision] = {}
-    last: dict[DecisionTopic, Decision] = {}
-    for decision in _chronological(decisions):
-        if decision.topic is DecisionTopic.other:
-            continue
-        if decision.topic in last:
-            replaced[last[decision.topic].id] = decision
-        last[decision.topic] = decision
-    return replaced
-
-
-def standing(decisions: list[Decision]) -> list[Decision]:
-    """The decisions in force, in topic order (the four PPCD topics first), then every
-    'other' decision in the order taken."""
-    replaced = superseded_by(decisions)
-    order = {topic: i for i, topic in enumerate(TOPIC_ORDER)}
-    return sorted((d for d in _chronological(decisions) if d.id not in replaced), key=lambda d: order[d.topic])
-
-
-def missing_topics(decisions: list[Decision]) -> list[DecisionTopic]:
-    taken = latest_by_topic(decisions)
-    return [topic for topic in PPCD_TOPICS if topic not in taken]
-
-
-def day_label(moment: datetime) -> str:
-    """E.g. '19 June 2020', in the laptop's time zone."""
-    local = moment.astimezone()
-    return f"{local.day} {local:%B %Y}"
-
 
 def superseded_text(decision: Decision, replacement: Decision, sessions: dict[str, Session] | None = None) -> str:
     """E.g. 'Superseded on 20 June 2020 by “Job seekers going abroad”', naming the workshop
     when the replacement was decided in another one."""
-    text = f"Superseded on {day_label(replacement.decided_at)} by “{replacement.choice}”"
+    text = f"Superseded on {long_date(replacement.decided_at)} by “{replacement.choice}”"
     if sessions and replacement.session_id != decision.session_id and replacement.session_id in sessions:
         text += f" ({sessions[replacement.session_id].title})"
     return text
-
-
-def share(votes: float, total: float) -> str:
-    return f"{votes / total:.0%}" if total else "–"
 
 
 def turnout_label(decision: Decision) -> str:
@@ -120,7 +63,7 @@ SCORE = Measure("Score", decimals=1)
 
 def measure(decision: Decision) -> Measure:
     """What the decision's breakdown counts, read from how it was decided: the method a
-    ballot records (c4d.voting.model.method_text, e.g. 'Criteria scoring (weighted)') or the one a
+    ballot records (c4d.voting.results.method_text, e.g. 'Criteria scoring (weighted)') or the one a
     facilitator picked when recording it by hand."""
     how = decision.method.casefold()
     if "counted as a single choice" in how:  # a show of hands on a ranking or criteria ballot
@@ -149,7 +92,7 @@ def breakdown_table(decision: Decision) -> tuple[list[str], list[list[str]]]:
         total = sum(row.votes for row in decision.breakdown)
     with_share = unit.share_title is not None and total > 0
     headers = ["Option", unit.title] + ([unit.share_title] if with_share else [])
-    rows = [[row.option, unit.show(row.votes)] + ([share(row.votes, total)] if with_share else [])
+    rows = [[row.option, unit.show(row.votes)] + ([share_of(row.votes, total)] if with_share else [])
             for row in decision.breakdown]
     return headers, rows
 
@@ -183,7 +126,7 @@ class DecisionsWorksheet:
         replaced = superseded_by(everything)
         sessions = {s.id: s for s in store.sessions(campaign.id)}
         stands = [d for d in standing(everything) if d.session_id == session.id]
-        earlier = [d for d in _chronological(mine) if d.id in replaced]
+        earlier = [d for d in chronological(mine) if d.id in replaced]
 
         writer.heading("Decisions taken", 1)
         if stands:
@@ -209,7 +152,7 @@ class DecisionsWorksheet:
                 where = ""
                 if before.session_id != session.id and before.session_id in sessions:
                     where = f" ({sessions[before.session_id].title})"
-                writer.note(f"Replaces the decision of {day_label(before.decided_at)}{where}: “{before.choice}”.")
+                writer.note(f"Replaces the decision of {long_date(before.decided_at)}{where}: “{before.choice}”.")
             if d.rationale:
                 writer.paragraph(d.rationale)
             if d.breakdown:
@@ -220,7 +163,7 @@ class DecisionsWorksheet:
                         "topic. They are kept for the record; they no longer apply.")
             writer.table(
                 ["Decision", "Choice", "Decided on", "Status"],
-                [[d.topic.label, d.choice, day_label(d.decided_at), superseded_text(d, replaced[d.id], sessions)]
+                [[d.topic.label, d.choice, long_date(d.decided_at), superseded_text(d, replaced[d.id], sessions)]
                  for d in earlier],
                 widths_cm=[3.8, 4.4, 2.8, 5.6],
             )

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from c4d.demo import example_data
-from c4d.audience.model import KINDS, Audiences, save_part
-from c4d.decisions.worksheet import latest_by_topic
+from c4d.audience.commands import save_part
+from c4d.audience.model import KINDS, Audiences
+from c4d.decisions.model import in_force
 from c4d.models import Campaign, DecisionTopic
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def load(store: "Store", campaign: Campaign) -> bool:
     if any(store.worksheet(campaign.id, kind) is not None for kind in KINDS):
         return False
     data = example_data("audience")
-    decisions = latest_by_topic(store.decisions(campaign.id))
+    decisions = in_force(store, campaign.id)
     audiences = []
     for item in data["audiences"]:
         item = dict(item)

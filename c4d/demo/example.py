@@ -10,10 +10,13 @@ from datetime import datetime, timedelta
 
 from c4d.demo import example_data
 from c4d.voting import model as voting
+from c4d.voting.lifecycle import close_ballot, open_ballot, reveal_results
+from c4d.voting.templates import TEMPLATES
 from c4d.ideas.model import Idea
 from c4d.phones.model import LiveState
 from c4d.models import Campaign, Decision, Participant, Session
-from c4d.db.store import NotFound, Store
+from c4d.db.errors import NotFound
+from c4d.db.store import Store
 
 DEMO_ID = "d7ea3a0b5e11a000000000000000c4d1"
 
@@ -79,7 +82,7 @@ def load_demo(store: Store) -> Campaign:
 def _voted_ballot(store: Store, decision: Decision, n: int) -> voting.Ballot:
     """The PPCD ballot behind a voted decision: closed, revealed, and holding one anonymous
     vote per voter that reproduces the decision's breakdown exactly."""
-    template = voting.TEMPLATES.get(decision.topic.value)
+    template = TEMPLATES.get(decision.topic.value)
     opened = decision.decided_at - timedelta(minutes=20)
     ballot = voting.Ballot(
         id=_ids(600 + n), campaign_id=decision.campaign_id, session_id=decision.session_id,
@@ -88,7 +91,7 @@ def _voted_ballot(store: Store, decision: Decision, n: int) -> voting.Ballot:
         options=[voting.BallotOption(id=f"opt{i}", label=row.option) for i, row in enumerate(decision.breakdown, 1)],
         created_at=opened - timedelta(minutes=30),
     )
-    ballot = voting.open_ballot(ballot, at=opened)
+    ballot = open_ballot(ballot, at=opened)
     store.save_ballot(ballot)
     voter = 0
     for option, row in zip(ballot.options, decision.breakdown):
@@ -98,7 +101,7 @@ def _voted_ballot(store: Store, decision: Decision, n: int) -> voting.Ballot:
                 id=_ids(10_000 * n + voter), ballot_id=ballot.id, voter_key=f"demo:{voter:02d}",
                 selections=[option.id], cast_at=opened + timedelta(seconds=20 * voter),
             ))
-    ballot = voting.reveal_results(voting.close_ballot(ballot, at=decision.decided_at - timedelta(minutes=1)))
+    ballot = reveal_results(close_ballot(ballot, at=decision.decided_at - timedelta(minutes=1)))
     return store.save_ballot(ballot)
 
 

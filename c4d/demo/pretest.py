@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from c4d.demo import example_data
 from c4d.pretest import model as pretest
+from c4d.pretest import record
 from c4d.models import Campaign, Session, SessionKind, Sex, same_name
 from c4d.pretest.model import (
     CORE_CRITERIA,
@@ -95,7 +96,7 @@ def load_pretest_demo(store: Store, campaign: Campaign) -> bool:
                 decision=spec["decision"], reason=spec["reason"], date=date.fromisoformat(spec["date"]),
                 session_id=sessions[spec["session"]].id,
                 recorded_at=datetime.fromisoformat(spec["date"] + "T10:00:00+00:00") + timedelta(minutes=i)))
-        pretest.save(store, campaign.id, doc)
+        record.save(store, campaign.id, doc)
     return True
 
 

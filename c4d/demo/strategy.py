@@ -16,11 +16,25 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from c4d.demo import example_data
+from c4d.brief import commands as brief_commands
 from c4d.brief import model as brief
+from c4d.brief.compose import pretest_history
+from c4d.brief.versions import versions as brief_versions
 
-from c4d.strategy import channels
-
-from c4d.strategy import smart
+from c4d.strategy.commands import save_document
+from c4d.strategy.model import (
+    CHANNEL_PLAN,
+    OBJECTIVES,
+    AudienceOption,
+    AudienceRef,
+    ChannelEntry,
+    ChannelPlan,
+    Objective,
+    ObjectiveSet,
+    ref_to,
+    resolve,
+)
+from c4d.strategy.worksheet import known_audiences
 from c4d.models import Campaign
 from c4d.db.store import Store
 
@@ -31,40 +45,40 @@ def _id(campaign: Campaign, n: int) -> str:
     return f"{campaign.id[:-6]}{900_000 + n:06d}"
 
 
-def _ref(options: list[smart.AudienceOption], role: str, name: str) -> smart.AudienceRef:
+def _ref(options: list[AudienceOption], role: str, name: str) -> AudienceRef:
     for option in options:
         if option.role is not None and option.role.value == role:
-            return smart.ref_to(option)
-    return smart.AudienceRef(name=name)
+            return ref_to(option)
+    return AudienceRef(name=name)
 
 
-def _spec_ref(options: list[smart.AudienceOption], spec: Any, names: dict[str, str]) -> smart.AudienceRef | None:
+def _spec_ref(options: list[AudienceOption], spec: Any, names: dict[str, str]) -> AudienceRef | None:
     """An audience named in the data: a role ("primary"), or {"name": ..., "else": role or null}
     for an audience the audience analysis may have (without it, the role's audience or none)."""
     if isinstance(spec, str):
         return _ref(options, spec, names[spec])
-    found = smart.resolve(smart.AudienceRef(name=spec["name"]), options)
+    found = resolve(AudienceRef(name=spec["name"]), options)
     if found is not None:
-        return smart.ref_to(found)
+        return ref_to(found)
     fallback = spec.get("else")
     return _ref(options, fallback, names[fallback]) if fallback else None
 
 
 def load_strategy_demo(store: Store, campaign: Campaign) -> None:
     data: dict[str, Any] = example_data("strategy")
-    options = smart.known_audiences(store, campaign.id)
+    options = known_audiences(store, campaign.id)
     names = {"primary": "Young women aged 18–27", "secondary": "Parents of girls and young women"}
     with store.transaction():
-        if store.worksheet(campaign.id, smart.KIND) is None:
+        if store.worksheet(campaign.id, OBJECTIVES.kind) is None:
             objectives = []
             for item in data["objectives"]:
                 item = dict(item)
                 n = item.pop("n")
                 ref = _ref(options, item.pop("audience_role"), item.pop("audience_name"))
                 item["deadline"] = date.fromisoformat(item["deadline"])
-                objectives.append(smart.Objective(id=_id(campaign, n), audience=ref, **item))
-            smart.save(store, campaign.id, smart.ObjectiveSet(objectives=objectives))
-        if store.worksheet(campaign.id, channels.KIND) is None:
+                objectives.append(Objective(id=_id(campaign, n), audience=ref, **item))
+            save_document(store, campaign.id, OBJECTIVES, ObjectiveSet(objectives=objectives))
+        if store.worksheet(campaign.id, CHANNEL_PLAN.kind) is None:
             entries = []
             for item in data["channels"]["entries"]:
                 item = dict(item)
@@ -74,21 +88,21 @@ def load_strategy_demo(store: Store, campaign: Campaign) -> None:
                     ref = _spec_ref(options, spec, names)
                     if ref is not None and all(ref.name != r.name for r in refs):
                         refs.append(ref)
-                entries.append(channels.ChannelEntry(id=_id(campaign, 100 + n), audiences=refs, **item))
-            channels.save(store, campaign.id,
-                          channels.ChannelPlan(currency=data["channels"]["currency"], entries=entries))
+                entries.append(ChannelEntry(id=_id(campaign, 100 + n), audiences=refs, **item))
+            save_document(store, campaign.id, CHANNEL_PLAN,
+                          ChannelPlan(currency=data["channels"]["currency"], entries=entries))
         if store.worksheet(campaign.id, brief.KIND) is None:
             fields = dict(data["brief"])
             notes = fields.pop("revisions")
-            recorded = " ".join(f"{h.what} {h.change}" for h in brief.pretest_history(store, campaign.id))
+            recorded = " ".join(f"{h.what} {h.change}" for h in pretest_history(store, campaign.id))
             if "protect our dream" in recorded:  # the pre-test worksheet's example already logs the change
                 notes = []
             fields["revisions"] = [
                 brief.RevisionNote(id=_id(campaign, 200 + r["n"]), when=date.fromisoformat(r["when"]),
                                    what=r["what"], change=r["change"])
                 for r in notes]
-            brief.save_fields(store, campaign.id, brief.BriefFields.model_validate(fields))
-        if not brief.versions(store, campaign.id):
+            brief_commands.save_fields(store, campaign.id, brief.BriefFields.model_validate(fields))
+        if not brief_versions(store, campaign.id):
             # The brief as it went to production: after the pre-test, before the 5 March launch.
-            brief.save_version(store, campaign, note=data["version_note"],
-                               now=datetime.fromisoformat(data["version_date"]).replace(tzinfo=timezone.utc))
+            brief_commands.save_version(store, campaign, note=data["version_note"],
+                                        now=datetime.fromisoformat(data["version_date"]).replace(tzinfo=timezone.utc))

@@ -17,10 +17,10 @@ from c4d.models import Campaign, OrgType, Participant, Session, Sex, slugify
 from c4d.people.register import count_register
 from c4d.db.store import Store
 from c4d.worksheet import registered
+from c4d.workspace.branding import organisation_logo
+from c4d.text import long_date, plural, weekday_date
 
 log = logging.getLogger(__name__)
-
-LOGO_SETTING = "logo_attachment_id"
 
 
 def report_filename(campaign: Campaign, session: Session) -> str:
@@ -35,7 +35,7 @@ def report_filename(campaign: Campaign, session: Session) -> str:
 def build_workshop_report(store: Store, campaign_ref: str, session_ref: str, *,
                           prepared_on: date | None = None) -> bytes:
     """The report of one session as DOCX bytes. `campaign_ref` and `session_ref` are a
-    slug or an id; an unknown one raises c4d.db.store.NotFound with a message to show."""
+    slug or an id; an unknown one raises c4d.db.errors.NotFound with a message to show."""
     campaign = store.campaign(campaign_ref)
     session = store.session(campaign.id, session_ref)
     participants = store.participants(session.id)
@@ -55,15 +55,11 @@ def build_workshop_report(store: Store, campaign_ref: str, session_ref: str, *,
 
 
 # ---- sections ---------------------------------------------------------------------------
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def _cover(writer: ReportWriter, store: Store, campaign: Campaign, session: Session, prepared_on: date) -> None:
-    logo = _logo(store)
+    logo = organisation_logo(store)
     if logo is not None:
         try:
-            writer.image(logo, width_cm=5.0, max_height_cm=3.0, align="left")
+            writer.image(logo, width_cm=5.0, max_height_cm=3.0, align="left", alt="Logo of the organisers")
         except ValueError:
             log.warning("The organisation logo could not be read; the report is made without it.")
     writer.overline("Workshop report", space_before_cm=0.5 if logo is not None else 3.0)
@@ -77,20 +73,8 @@ def _cover(writer: ReportWriter, store: Store, campaign: Campaign, session: Sess
         ("Organisers", "\n".join(campaign.organisers)),
         ("Facilitators", "\n".join(session.facilitators)),
     ])
-    writer.note(f"Prepared with the C4D workshop toolkit on {prepared_on.day} {prepared_on:%B %Y}.")
+    writer.note(f"Prepared with the C4D workshop toolkit on {long_date(prepared_on)}.")
     writer.page_break()
-
-
-def _logo(store: Store) -> bytes | None:
-    attachment_id = store.setting(LOGO_SETTING)
-    if not attachment_id:
-        return None
-    found = store.attachment(str(attachment_id))
-    if found is None:
-        log.warning("The organisation logo named in the settings is no longer stored.")
-        return None
-    _filename, media_type, content = found
-    return content if media_type.startswith("image/") else None
 
 
 def _overview(writer: ReportWriter, campaign: Campaign, session: Session) -> None:
@@ -117,7 +101,7 @@ def _agenda(writer: ReportWriter, session: Session) -> None:
         items = [item for item in session.agenda if item.day == number]
         if not items:
             continue
-        writer.heading(f"Day {number} · {_long_date(day)}" if session.days > 1 else _long_date(day), 2)
+        writer.heading(f"Day {number} · {weekday_date(day)}" if session.days > 1 else weekday_date(day), 2)
         rows = [[item.time or "–", item.title] + ([item.notes] if with_notes else []) for item in items]
         writer.table(headers, rows, widths_cm=widths)
 
@@ -165,10 +149,10 @@ def _participants(writer: ReportWriter, session: Session, participants: list[Par
     no_name = sum(1 for p in participants if p.consent_to_list and not p.name)
     more = "more " if listed else ""
     if no_consent:
-        writer.paragraph(f"{no_consent} {more}participant{'s' if no_consent != 1 else ''} "
+        writer.paragraph(f"{plural(no_consent, more + 'participant')} "
                          f"did not consent to be listed.")
     if no_name:
-        writer.paragraph(f"{no_name} {more}participant{'s' if no_name != 1 else ''} "
+        writer.paragraph(f"{plural(no_name, more + 'participant')} "
                          f"gave no name.")
     writer.note("Names appear only with the person's consent. Contact details are never printed in this report.")
 

@@ -4,11 +4,10 @@ workshop report, so M&E staff see one set of numbers everywhere."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from pydantic import ValidationError
 
-from c4d.models import ORG_TYPE_LABELS, SEX_LABELS, OrgType, Participant, Session, Sex, friendly_errors
+from c4d.models import ORG_TYPE_LABELS, SEX_LABELS, OrgType, Participant, Session, Sex
 
 
 @dataclass(frozen=True)
@@ -90,58 +89,3 @@ def participant_from_row(row: dict, session: Session, participant_id: str | None
     if participant_id:
         values["id"] = participant_id
     return Participant(**values)
-
-
-@dataclass
-class TableOutcome:
-    saved: int = 0
-    deleted: int = 0
-    errors: list[str] = field(default_factory=list)
-    pending_new_rows: int = 0  # new rows not complete yet: kept in the table, not saved
-
-
-def apply_table_edits(store, session: Session, base: list[dict], changes: dict,
-                      new_row_ids: dict[int, str]) -> TableOutcome:
-    """Apply a table editor's changes ({"edited_rows", "added_rows", "deleted_rows"}) to
-    the store. `new_row_ids` maps added-row positions to the participants already saved
-    for them, so a new row that is edited again updates rather than duplicates."""
-    outcome = TableOutcome()
-    deleted = set(changes.get("deleted_rows", []))
-    for index in sorted(deleted):
-        if index < len(base):
-            store.delete_participant(base[index]["id"])
-            outcome.deleted += 1
-    for index, edits in changes.get("edited_rows", {}).items():
-        index = int(index)
-        if index in deleted or index >= len(base):
-            continue
-        row = base[index] | edits
-        try:
-            store.update_participant(participant_from_row(row, session, base[index]["id"]))
-            outcome.saved += 1
-        except (ValidationError, ValueError) as exc:
-            outcome.errors.append(f"Row {index + 1}: {_reason(exc)}. The previous value is kept.")
-    for position, row in enumerate(changes.get("added_rows", [])):
-        if not any(value not in (None, "", False) for value in row.values()):
-            outcome.pending_new_rows += 1
-            continue
-        existing_id = new_row_ids.get(position)
-        try:
-            participant = participant_from_row(row, session, existing_id)
-        except (ValidationError, ValueError) as exc:
-            outcome.pending_new_rows += 1
-            outcome.errors.append(f"New row {len(base) + position + 1}: not saved yet — {_reason(exc)}.")
-            continue
-        if existing_id:
-            store.update_participant(participant)
-        else:
-            store.add_participant(participant)
-            new_row_ids[position] = participant.id
-        outcome.saved += 1
-    return outcome
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(friendly_errors(exc))
-    return str(exc)

@@ -12,10 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from c4d import access
-from c4d.voting.worksheet import show_ballot
+from c4d.voting.commands import show_ballot
 from c4d.demo.example import load_demo
 from c4d.db.store import Store
-from c4d.voting.model import ballot_from_template, open_ballot
+from c4d.voting.lifecycle import open_ballot
+from c4d.voting.templates import ballot_from_template
 from tests.browser.conftest import PHONE, PROJECTOR, start_app, stop_app
 from tests.browser.streamlit_page import ink_share
 
@@ -142,7 +143,7 @@ def test_phones_vote_while_the_projector_counts(browser, room, artifacts):
 def test_a_long_web_address_or_word_wraps_on_a_phone(browser, room):
     """Option labels are typed by people: a web address or a long compound word must wrap
     on a 360 px phone instead of widening the page and hiding the rest of the label."""
-    from c4d.voting.model import edit_ballot
+    from c4d.voting.lifecycle import edit_ballot
 
     base, data, ballot = room
     address = "https://www.facebook.com/groups/safe-migration-mongolia-returnees-network-2020"

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from c4d import access
 
-from c4d.pretest import model as pretest
+from c4d.pretest import commands, record
+from c4d.pretest.scoring import result_of
 from c4d.models import Campaign, Session, SessionKind
 from c4d.pretest.model import Material, MaterialType, PretestGroup, Verdict
 from c4d.db.store import Store
@@ -45,11 +46,11 @@ def focus_group(tmp_path):
     session = store.add_session(Session(campaign_id=campaign.id, kind=SessionKind.pretest_fgd,
                                         title="Pre-test focus group, Darkhan-Uul", place="Darkhan-Uul",
                                         start_date=date(2021, 2, 20), end_date=date(2021, 2, 20)))
-    v1 = pretest.register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan", text=V1,
-                                                                purpose="Campaign slogan"))
-    v2 = pretest.add_version(store, campaign.id, v1.id, "Says what to do, in plain words", text=V2)
-    pretest.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[v1.id, v2.id]))
-    pretest.show_material(store, campaign.id, session.id, v1.id)
+    v1 = commands.register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan", text=V1,
+                                                                 purpose="Campaign slogan"))
+    v2 = commands.add_version(store, campaign.id, v1.id, "Says what to do, in plain words", text=V2)
+    commands.save_group(store, campaign.id, PretestGroup(session_id=session.id, material_order=[v1.id, v2.id]))
+    commands.show_material(store, campaign.id, session.id, v1.id)
     code = store.live_state(session.id).join_code
     store.engine.dispose()
     process, base = start_app(data)
@@ -133,11 +134,11 @@ def test_two_phones_score_two_versions_and_the_projector_shows_the_verdicts(brow
     # What was stored: one answer per phone and version, from phones, with the verdicts shown.
     store = Store(database(data))
     try:
-        doc = pretest.load(store, campaign.id)
+        doc = record.load(store, campaign.id)
         assert len(doc.respondents) == 2 and len(doc.responses) == 4
         assert {r.source for r in doc.responses} == {"phone"}
-        assert pretest.result_of(doc, v1).verdict is Verdict.revise
-        assert pretest.result_of(doc, v2).verdict is Verdict.ready
+        assert result_of(doc, v1).verdict is Verdict.revise
+        assert result_of(doc, v2).verdict is Verdict.ready
     finally:
         store.engine.dispose()
 
@@ -168,7 +169,7 @@ def test_a_file_is_checked_before_it_is_stored_and_a_picture_shows_inline(browse
             timeout=DEADLINE)
         check = Store(database(data))
         try:
-            assert pretest.load(check, campaign.id).materials == [] and check.attachments(campaign.id) == []
+            assert record.load(check, campaign.id).materials == [] and check.attachments(campaign.id) == []
         finally:
             check.engine.dispose()
 
@@ -188,7 +189,7 @@ def test_a_file_is_checked_before_it_is_stored_and_a_picture_shows_inline(browse
         stop_app(process)
     check = Store(database(data))
     try:
-        [material] = pretest.load(check, campaign.id).materials
+        [material] = record.load(check, campaign.id).materials
         assert material.file is not None and material.file.kind == "image"
         assert check.attachment(material.file.attachment_id)[2] == picture.getvalue()
     finally:

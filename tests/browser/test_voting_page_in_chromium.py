@@ -11,10 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from c4d import access
-from c4d.voting.worksheet import show_ballot
+from c4d.voting.commands import show_ballot
 from c4d.demo.example import load_demo
 from c4d.db.store import Store
-from c4d.voting.model import Ballot, BallotOption, Vote, close_ballot, open_ballot, reveal_results
+from c4d.voting.lifecycle import close_ballot, open_ballot, reveal_results
+from c4d.voting.model import Ballot, BallotOption, Vote
 from tests.browser.conftest import PROJECTOR, start_app, stop_app
 from tests.browser.streamlit_page import DEADLINE, choose, click_button, wait_for_app
 

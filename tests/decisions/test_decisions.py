@@ -6,7 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from c4d.voting import model as voting
+from c4d.voting.counting import count, count_hands
+from c4d.voting.lifecycle import open_ballot
+from c4d.voting.results import decision_from_result
+from c4d.decisions.commands import record_decision, remove_decision
+from c4d.decisions.model import PPCD_TOPICS, in_force, latest_by_topic, missing_topics, standing, superseded_by
 from c4d.decisions.worksheet import (
     BORDA,
     DOTS,
@@ -16,14 +20,11 @@ from c4d.decisions.worksheet import (
     VOTERS,
     VOTES,
     breakdown_table,
-    day_label,
-    latest_by_topic,
     measure,
-    standing,
-    superseded_by,
     superseded_text,
 )
-from c4d.models import Decision, DecisionTopic, Session, SessionKind, TallyRow
+from c4d.models import Campaign, Decision, DecisionTopic, Session, SessionKind, TallyRow
+from c4d.text import long_date
 from c4d.voting.model import Ballot, BallotOption, Criterion, HandCount, Vote, VotingMethod
 
 T0 = datetime(2020, 6, 19, 8, 0, tzinfo=timezone.utc)
@@ -56,6 +57,60 @@ def test_other_decisions_are_separate_matters_and_all_stand():
     assert [d.id for d in standing([b, media, a])] == [media.id, a.id, b.id]
 
 
+def test_in_force_reads_the_campaigns_decisions_from_the_store(store):
+    campaign = store.create_campaign(Campaign(name="Dream Umbrella"))
+    assert in_force(store, campaign.id) == {}
+    first = record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.area, choice="Ulaanbaatar only",
+                            method="Show of hands")
+    later = record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.area,
+                            choice="Ulaanbaatar and Darkhan-Uul", method="Show of hands")
+    later = later.model_copy(update={"decided_at": first.decided_at + timedelta(seconds=1)})
+    store.update_decision(later)
+    record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.other, choice="Launch in March",
+                    method="Discussion (consensus)")
+    assert {t: d.choice for t, d in in_force(store, campaign.id).items()} == {
+        DecisionTopic.area: "Ulaanbaatar and Darkhan-Uul"}  # 'other' decisions are not keyed by topic
+    assert in_force(store, campaign.id) == latest_by_topic(store.decisions(campaign.id))
+    other = store.create_campaign(Campaign(name="Another campaign"))
+    assert in_force(store, other.id) == {}  # one campaign's decisions never leak into another's
+
+
+def test_missing_topics_are_the_ppcd_topics_not_yet_decided_in_order():
+    assert missing_topics([]) == list(PPCD_TOPICS)
+    taken = [decision(DecisionTopic.area, "Ulaanbaatar", 0), decision(DecisionTopic.other, "Launch in March", 1),
+             decision(DecisionTopic.secondary_audience, "Parents", 2)]
+    assert missing_topics(taken) == [DecisionTopic.trend, DecisionTopic.primary_audience, DecisionTopic.media]
+
+
+def test_recording_a_decision_checks_turnout_and_saves_nothing_when_refused(store):
+    campaign = store.create_campaign(Campaign(name="Dream Umbrella"))
+    with pytest.raises(ValueError, match="12 people voted but only 10 were present"):
+        record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.trend, choice="Forced labour",
+                        method="Show of hands", turnout=12, eligible=10)
+    with pytest.raises(ValueError):
+        record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.trend, choice="  ", method="Show of hands")
+    assert store.decisions(campaign.id) == []
+    saved = record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.trend, choice="Forced labour",
+                            method="Vote (single choice)", turnout=10, eligible=12,
+                            breakdown=[TallyRow(option="Forced labour", votes=7), TallyRow(option="Begging", votes=3)])
+    assert store.decisions(campaign.id) == [saved]
+    assert [r.votes for r in saved.breakdown] == [7, 3]
+
+
+def test_removing_a_decision_brings_back_the_earlier_one_on_its_topic(store):
+    campaign = store.create_campaign(Campaign(name="Dream Umbrella"))
+    first = record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.media, choice="Radio",
+                            method="Show of hands")
+    second = record_decision(store, campaign_id=campaign.id, topic=DecisionTopic.media, choice="Social media",
+                             method="Show of hands")
+    store.update_decision(second.model_copy(update={"decided_at": first.decided_at + timedelta(seconds=1)}))
+    assert in_force(store, campaign.id)[DecisionTopic.media].id == second.id
+    remove_decision(store, second.id)
+    assert in_force(store, campaign.id)[DecisionTopic.media].id == first.id
+    remove_decision(store, second.id)  # already gone (a second click): nothing happens
+    assert [d.id for d in store.decisions(campaign.id)] == [first.id]
+
+
 def test_superseded_text_names_the_date_the_choice_and_another_workshop():
     sessions = {sid: Session(id=sid, campaign_id="c", kind=kind, title=title, start_date=T0.date(), end_date=T0.date())
                 for sid, kind, title in (("s1", SessionKind.ppcd, "PPCD 2020"),
@@ -63,13 +118,13 @@ def test_superseded_text_names_the_date_the_choice_and_another_workshop():
     old = decision(DecisionTopic.area, "Ulaanbaatar only", 0)
     same_workshop = decision(DecisionTopic.area, "Ulaanbaatar and Darkhan-Uul", 26)
     elsewhere = same_workshop.model_copy(update={"session_id": "s2"})
-    day = day_label(same_workshop.decided_at)
+    day = long_date(same_workshop.decided_at)
     assert superseded_text(old, same_workshop, sessions) == f"Superseded on {day} by “Ulaanbaatar and Darkhan-Uul”"
     assert superseded_text(old, elsewhere, sessions).endswith("“Ulaanbaatar and Darkhan-Uul” (Campaign launch)")
 
 
-def test_day_label_writes_the_day_in_words():
-    assert day_label(datetime(2020, 6, 19, 12, 0, tzinfo=timezone.utc)) == "19 June 2020"
+def test_a_decision_is_dated_in_words():
+    assert long_date(datetime(2020, 6, 19, 12, 0, tzinfo=timezone.utc)) == "19 June 2020"
 
 
 # ---- what the numbers count, for each counting method -----------------------------------------
@@ -78,7 +133,7 @@ def _ballot(method: VotingMethod, **fields) -> Ballot:
                     topic=DecisionTopic.primary_audience,
                     options=[BallotOption(id=i, label=label) for i, label in
                              (("a", "Young women"), ("b", "Girls"), ("c", "Job seekers"))], **fields)
-    return voting.open_ballot(ballot)
+    return open_ballot(ballot)
 
 
 def _votes(ballot: Ballot) -> list[Vote]:
@@ -107,10 +162,10 @@ EXPECTED = {VotingMethod.single: VOTES, VotingMethod.multiple: VOTERS, VotingMet
 
 @pytest.mark.parametrize("method", list(VotingMethod))
 def test_an_adopted_result_is_measured_as_its_method_counts(method):
-    """Through the real count and adoption, so a change in how c4d.voting.model records the
+    """Through the real count and adoption, so a change in how c4d.voting.results records the
     method shows up here."""
     ballot = _ballot(method, **FIELDS.get(method, {}))
-    adopted = voting.decision_from_result(ballot, voting.count(ballot, _votes(ballot)))
+    adopted = decision_from_result(ballot, count(ballot, _votes(ballot)))
     assert measure(adopted) == EXPECTED[method]
     headers, _rows = breakdown_table(adopted)
     assert headers[1] == EXPECTED[method].title
@@ -118,8 +173,8 @@ def test_an_adopted_result_is_measured_as_its_method_counts(method):
 
 def test_a_show_of_hands_on_a_criteria_ballot_counts_votes():
     ballot = _ballot(VotingMethod.matrix, **FIELDS[VotingMethod.matrix])
-    result = voting.count_hands(ballot, HandCount(ballot_id=ballot.id, counts={"a": 9, "b": 4}))
-    adopted = voting.decision_from_result(ballot, result)
+    result = count_hands(ballot, HandCount(ballot_id=ballot.id, counts={"a": 9, "b": 4}))
+    adopted = decision_from_result(ballot, result)
     assert "counted as a single choice" in adopted.method
     assert measure(adopted) == VOTES
     assert breakdown_table(adopted) == (["Option", "Votes", "Share of votes"],

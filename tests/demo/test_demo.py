@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from c4d.voting.worksheet import eligible_for, tally
+from c4d.voting.results import eligible_for, tally
 from c4d.demo.example import DEMO_ID, load_demo
-from c4d.db.store import NotFound
+from c4d.db.errors import NotFound
 
 
 def test_the_ppcd_register_matches_the_published_figures(demo, ready_store):

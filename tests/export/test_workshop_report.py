@@ -18,12 +18,13 @@ from PIL import Image
 from pydantic import ValidationError
 
 from c4d import worksheet as worksheet_module
-from c4d.decisions.worksheet import day_label
+from c4d.text import long_date
 from c4d.demo.example import load_demo
 from c4d.report_writer import COMPLEX_SCRIPT_FONT, TABLE_STYLE, ReportWriter, xml_safe
 from c4d.export.workshop_report import build_workshop_report, report_filename
 from c4d.models import AgendaItem, Campaign, OrgType, Participant, Session, Sex
-from c4d.db.store import NotFound, Store
+from c4d.db.errors import NotFound
+from c4d.db.store import Store
 from c4d.worksheet import PStep, RoadshowStep
 
 NAME = "Dream Umbrella — Мөрөөдлийн шүхэр"
@@ -94,7 +95,8 @@ def test_sections_use_word_heading_styles(demo):
 
 
 def test_the_outline_never_skips_a_level_in_any_session_of_the_example(demo):
-    from c4d.audience.model import load_part, save_part
+    from c4d.audience.commands import save_part
+    from c4d.audience.reading import load_part
 
     store, campaign, *_ = demo
     # open points and notes, so every kind of sub-heading is in the reports
@@ -203,7 +205,11 @@ def revised():
     primary target group the same day, and the launch changed it again."""
     from datetime import timedelta
 
-    from c4d.voting import model as voting
+    from c4d.voting.counting import count
+    from c4d.voting.lifecycle import close_ballot, open_ballot
+    from c4d.voting.model import Vote
+    from c4d.voting.results import decision_from_result
+    from c4d.voting.templates import ballot_from_template
     from c4d.models import Decision, DecisionTopic
 
     store = Store("sqlite://")
@@ -213,15 +219,15 @@ def revised():
     current = {d.topic: d for d in store.decisions(campaign.id)}
     trend, audience = current[DecisionTopic.trend], current[DecisionTopic.primary_audience]
 
-    ballot = voting.open_ballot(voting.ballot_from_template("trend", campaign.id, ppcd.id))
+    ballot = open_ballot(ballot_from_template("trend", campaign.id, ppcd.id))
     store.save_ballot(ballot)
     for n, first in enumerate((5, 4, 5, 3)):
         scores = {o.id: {c.id: (first if i == 0 else 1 + (i + n) % 3) for c in ballot.criteria}
                   for i, o in enumerate(ballot.options)}
-        store.cast_vote(voting.Vote(ballot_id=ballot.id, voter_key=f"v{n}", scores=scores))
-    ballot = store.save_ballot(voting.close_ballot(ballot))
-    result = voting.count(ballot, store.votes(ballot.id))
-    store.add_decision(voting.decision_from_result(ballot, result, decided_at=trend.decided_at + timedelta(hours=1)))
+        store.cast_vote(Vote(ballot_id=ballot.id, voter_key=f"v{n}", scores=scores))
+    ballot = store.save_ballot(close_ballot(ballot))
+    result = count(ballot, store.votes(ballot.id))
+    store.add_decision(decision_from_result(ballot, result, decided_at=trend.decided_at + timedelta(hours=1)))
 
     store.add_decision(Decision(campaign_id=campaign.id, session_id=ppcd.id, topic=DecisionTopic.primary_audience,
                                 choice="High-school girls", method="Ranking vote (Borda count)",
@@ -258,7 +264,7 @@ def test_report_keeps_superseded_decisions_and_says_what_replaced_them(revised):
     assert rows["Trafficking for sexual exploitation"][3].startswith("Superseded on ")
     assert rows["Trafficking for sexual exploitation"][3].endswith(f"by “{result.winner_labels[0]}”")
     assert rows["Young women aged 18–27"][3].endswith("by “High-school girls”")
-    launch_day = day_label(store.decisions(campaign.id)[-1].decided_at)
+    launch_day = long_date(store.decisions(campaign.id)[-1].decided_at)
     assert rows["High-school girls"][3] == f"Superseded on {launch_day} by “Job seekers going abroad” (Campaign launch)"
 
 
@@ -268,7 +274,7 @@ def test_report_of_the_later_workshop_says_which_decision_it_replaced(revised):
     replaced = [d for d in store.decisions(campaign.id) if d.choice == "High-school girls"][0]
     [main] = tables_headed(document, "Decision", "Choice", "How it was decided", "Turnout")
     assert table_rows(main)[1:] == [["Primary target group", "Job seekers going abroad", "Discussion (consensus)", "–"]]
-    assert any(line.startswith(f"Replaces the decision of {day_label(replaced.decided_at)} (Participatory") and line.endswith("“High-school girls”.")
+    assert any(line.startswith(f"Replaces the decision of {long_date(replaced.decided_at)} (Participatory") and line.endswith("“High-school girls”.")
                for line in texts(document))
     assert not tables_headed(document, "Decision", "Choice", "Decided on", "Status")
 
@@ -519,11 +525,11 @@ def test_writer_building_blocks():
     writer.bullets(["alpha", "beta"])
     writer.table(["Option", "Votes", "Share"], [["Yes", "3", "75%"], ["No", "1"]])  # a short row is padded
     writer.table(["Other"], [["x"]])
-    writer.image(png(400, 400), width_cm=30, max_height_cm=4)
+    writer.image(png(400, 400), width_cm=30, max_height_cm=4, alt="A square <of> colour")
     writer.page_break()
     writer.note("A caveat")
     with pytest.raises(ValueError, match="not a picture"):
-        writer.image(b"\x89PNG broken")
+        writer.image(b"\x89PNG broken", alt="nothing")
     document = open_report(writer.to_bytes())
     paragraphs = [(p.text, p.style.name) for p in document.paragraphs]
     assert ("First block", "Normal") in paragraphs
@@ -537,6 +543,7 @@ def test_writer_building_blocks():
     assert tables[1] - tables[0] > 1  # never two touching tables (Word would merge them)
     picture = document.inline_shapes[0]
     assert abs(picture.height.cm - 4.0) < 0.05 and abs(picture.width.cm - 4.0) < 0.05
+    assert picture._inline.docPr.get("descr") == "A square <of> colour"  # alt text, escaped by the XML writer
     note = [p for p in document.paragraphs if p.text == "A caveat"][0]
     assert note.runs[0].font.size.pt == 9 and note.runs[0].italic
     assert document.core_properties.author == "A; B" and document.core_properties.title == "T"

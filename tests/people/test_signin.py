@@ -13,17 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from c4d.models import OrgType, Participant, Session, SessionKind, Sex
-from c4d.people.signin import (
-    MAX_SHEET_BYTES,
-    MAX_SHEET_ROWS,
-    SigninError,
-    SigninPreview,
-    field_label,
-    parse_signin_sheet,
-    parse_signin_text,
-    template_csv,
-    template_xlsx,
-)
+from c4d.people.model import MAX_SHEET_BYTES, MAX_SHEET_ROWS, SigninError, SigninPreview, field_label
+from c4d.people.signin import parse_signin_sheet, parse_signin_text
+from c4d.people.template import template_csv, template_xlsx
 
 MB = 1024 * 1024
 UTF8_MESSAGE = (
@@ -486,7 +478,7 @@ class HugeUpload(bytes):
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it(session):
     message = error_of(HugeUpload(b"PK\x03\x04"), session)
-    assert message == "The file is 50.0 MB; a sign-in sheet can be at most 5 MB."
+    assert message == "The file is 50 MB; a sign-in sheet can be at most 5 MB."
 
 
 def test_a_file_at_the_size_limit_is_read(session):
