@@ -23,12 +23,12 @@ run: $(APP_STAMP)
 
 ## make test: install what the tests need (Debian's Chromium too) and run them all
 test: $(TEST_STAMP)
-	bash scripts/ensure-chromium
+	bash scripts/ensure-test-tools
 	$(PY) -m pytest
 
 ## make bench: measure start-up, export and participation figures (docs/BENCHMARKS.md)
 bench: $(TEST_STAMP)
-	bash scripts/ensure-chromium
+	bash scripts/ensure-test-tools
 	$(PY) bench/run.py
 
 ## make demo: load the Dream Umbrella example campaign

@@ -249,9 +249,10 @@ class ReportWriter:
     def page_break(self) -> None:
         self.document.add_page_break()
 
-    def image(self, png_bytes: bytes, width_cm: float = 15.0, *, max_height_cm: float | None = None,
+    def image(self, png_bytes: bytes, width_cm: float = 15.0, *, alt: str, max_height_cm: float | None = None,
               caption: str = "", align: str = "center") -> None:
-        """A picture (PNG, JPEG or GIF) at the given width, never wider than the page.
+        """A picture (PNG, JPEG or GIF) at the given width, never wider than the page, with
+        `alt`, what it shows, for screen readers (Word's alt text; a PDF keeps it too).
         Raises ValueError when the bytes are not a picture Word can show."""
         try:
             picture = DocxImage.from_blob(png_bytes)
@@ -264,7 +265,8 @@ class ReportWriter:
         paragraph = self.document.add_paragraph()
         paragraph.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(
             align, WD_ALIGN_PARAGRAPH.CENTER)
-        paragraph.add_run().add_picture(io.BytesIO(png_bytes), width=Cm(width))
+        shape = paragraph.add_run().add_picture(io.BytesIO(png_bytes), width=Cm(width))
+        shape._inline.docPr.set("descr", xml_safe(" ".join(alt.split())))
         if caption:
             self.note(caption).alignment = paragraph.alignment
 
