@@ -23,6 +23,9 @@ class SheetRow:
     values: dict[str, str]          # raw cells by canonical field
     participant: Participant | None
     errors: list[str] = field(default_factory=list)
+    # the row as the register will hold it, by the register's column names ("Sex": "Man");
+    # a cell that could not be read as written
+    shown: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -43,6 +46,18 @@ class SigninPreview:
     @property
     def invalid(self) -> list[SheetRow]:
         return [row for row in self.rows if not row.ok]
+
+    def outcome(self, added: int, source: str) -> tuple[str, list[str]]:
+        """What the page says once the ready rows are added: how many were added from
+        `source`, then every row left out with each of its problems in full, and the rows
+        skipped as not being participants."""
+        said = f"Added {plural(added, 'participant')} from {source}."
+        left_out: list[str] = []
+        if self.invalid:
+            left_out.append(f"{plural(len(self.invalid), 'row was', 'rows were')} left out:")
+            left_out.extend(problem for row in self.invalid for problem in row.errors)
+        left_out.extend(note for note in self.notes if "skipped" in note)
+        return said, left_out
 
     def summary(self) -> str:
         ready, bad = len(self.valid), len(self.invalid)

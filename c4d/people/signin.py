@@ -38,10 +38,32 @@ from pydantic import ValidationError
 
 from c4d.models import Participant, Session, friendly_errors, name_key
 from c4d.people.cells import consent_in, days_listed, org_type_in, sex_in, ticked
-from c4d.people.columns import REQUIRED, Header, is_multi, missing_columns_message, read_header
-from c4d.people.model import MAX_SHEET_BYTES, MAX_SHEET_ROWS, SheetRow, SigninError, SigninPreview
+from c4d.people.columns import (
+    REQUIRED,
+    Header,
+    is_multi,
+    missing_columns_message,
+    read_header,
+)
+from c4d.people.model import (
+    MAX_SHEET_BYTES,
+    MAX_SHEET_ROWS,
+    SheetRow,
+    SigninError,
+    SigninPreview,
+    field_label,
+)
+from c4d.people.register import (
+    CONTACT,
+    LISTED,
+    NAME,
+    ORG_TYPE,
+    ORGANISATION,
+    SEX,
+    day_column,
+)
 from c4d.people.sheet_files import HEADER_SCAN_ROWS, rows_of
-from c4d.text import number, plural, size_label
+from c4d.text import day_month, number, plural, size_label
 
 IDENTITY = ("name", "first_name", "last_name", "organisation", "org_type", "sex", "contact")
 
@@ -83,13 +105,16 @@ def _build_row(line: int, cells: list[str], header: Header, session: Session) ->
     else:
         errors.append("organisation is missing")
         failed.add("organisation")
+    shown = {NAME: " ".join(str(kwargs.get("name", "")).split()), ORGANISATION: organisation.strip()}
     org_type, problem = org_type_in(values.get("org_type", ""))
+    shown[ORG_TYPE] = org_type.label if org_type is not None else values.get("org_type", "").strip()
     if problem:
         errors.append(problem)
         failed.add("org type")
     else:
         kwargs["org_type"] = org_type
     sex, problem = sex_in(values.get("sex", ""))
+    shown[SEX] = sex.label if sex is not None else values.get("sex", "").strip()
     if problem:
         errors.append(problem)
         failed.add("sex")
@@ -97,8 +122,11 @@ def _build_row(line: int, cells: list[str], header: Header, session: Session) ->
         kwargs["sex"] = sex
     if "contact" in values:
         kwargs["contact"] = values["contact"]
+    shown[CONTACT] = values.get("contact", "").strip()
+    shown[LISTED] = "No"
     if "consent_to_list" in values:
         consent, problem = consent_in(values["consent_to_list"])
+        shown[LISTED] = values["consent_to_list"].strip() if consent is None else ("Yes" if consent else "No")
         if problem:
             errors.append(problem)
             failed.add("consent to list")
@@ -128,6 +156,7 @@ def _build_row(line: int, cells: list[str], header: Header, session: Session) ->
             )
             failed.add("attendance")
     kwargs["attendance"] = sorted(d for d in attended if 1 <= d <= session.days)
+    shown.update({day_column(day): "✓" if day in attended else "" for day in range(1, session.days + 1)})
 
     participant = None
     try:
@@ -136,7 +165,7 @@ def _build_row(line: int, cells: list[str], header: Header, session: Session) ->
         errors.extend(_friendly(exc, failed))
     if errors:
         participant = None
-    return SheetRow(line, values, participant, [f"row {line}: {e}" for e in errors])
+    return SheetRow(line, values, participant, [f"row {line}: {e}" for e in errors], shown)
 
 
 def _mark_duplicates(rows: list[SheetRow], existing: Iterable[Participant]) -> None:
@@ -259,3 +288,29 @@ def parse_signin_text(text: str, session: Session,
     """Rows pasted into a text box (copied from Excel they arrive tab-separated)."""
     return parse_signin_sheet("pasted.txt", text.encode("utf-8", "replace"), session, existing)
 
+
+# ---- the preview as the page shows it ---------------------------------------------------
+
+READY, NOT_ADDED = "Ready", "Not added"
+
+
+def preview_table(preview: SigninPreview, session: Session) -> list[dict[str, object]]:
+    """Each row of the sheet as the register will hold it: the spreadsheet's row number,
+    whether it is ready, then the register's own columns in the facilitator's words
+    ("Government", "Man", "Yes", a tick per day present); a cell that could not be read
+    shows as it was written (its problem is in `SheetRow.errors`)."""
+    days = {day_column(d): f"{day_column(d)} ({day_month(when)})" for d, when in enumerate(session.day_dates(), 1)}
+    columns = [NAME, ORGANISATION, ORG_TYPE, SEX, CONTACT, LISTED, *days]
+    return [{"Row": row.line, "Status": READY if row.ok else NOT_ADDED,
+             **{days.get(c, c): row.shown.get(c, "") for c in columns}} for row in preview.rows]
+
+
+def headings_read(preview: SigninPreview) -> list[str]:
+    """Which of the sheet's headings feeds which column, where they differ: 'Gender → Sex'."""
+    register_names = {"consent_to_list": LISTED, "attendance": "days present", "present": day_column(1)}
+    out = []
+    for key, heading in preview.columns.items():
+        name = register_names.get(key, field_label(key))
+        if heading.strip().casefold() != name.casefold():
+            out.append(f"{heading.strip()} → {name}")
+    return out

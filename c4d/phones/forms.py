@@ -183,6 +183,66 @@ def read_vote(ballot: Ballot, fields: Mapping[str, list[str]], w: Mapping[str, s
     return {"scores": scores}
 
 
+# --------------------------------------------------------------------------- what a phone sent, in its address
+# After a vote the phone is sent to its thank-you address, which carries what it chose as
+# option positions (`?v=...`, signed with the thank-you flag), so the thank-you page can say
+# it and "Change my vote" can fill the form in again without reading the database, and a
+# vote made with a voter card shows too without its code in an address. Positions hold
+# while the ballot exists: once a ballot is open its options can no longer change.
+#   single, multiple: the chosen positions      "0.3"
+#   dots:             the dots on each option    "2.0.1.0" (ticks, without stacking: as multiple)
+#   ranking:          positions, first place on  "1.3.0"
+#   matrix:           one digit per score, option by option, criterion by criterion  "5432"
+ECHO_LIMIT = 1000  # a 30 × 10 matrix is 300 digits
+_ECHO = re.compile(r"^[0-9.]{1,1000}$")
+
+
+def choice_code(ballot: Ballot, fields: Mapping[str, list[str]]) -> str:
+    """What a ballot form sent, once `read_vote` has taken it, as option positions (see
+    above). Read from the form's own fields, which already name positions: the vote path
+    pays a string join for it."""
+    method = ballot.method
+    if method is VotingMethod.single or method is VotingMethod.multiple or (
+            method is VotingMethod.dots and not ballot.allow_stacking):
+        picked = fields["o"]
+        return picked[0] if len(picked) == 1 else ".".join(sorted(picked, key=int))
+    n = len(ballot.options)
+    if method is VotingMethod.dots:
+        return ".".join(str(int(raw[0])) if (raw := fields.get(f"d{i}")) and raw[0].strip() else "0"
+                        for i in range(n))
+    if method is VotingMethod.matrix:
+        return "".join(str(int(fields[f"s{i}_{j}"][0])) for i in range(n) for j in range(len(ballot.criteria)))
+    places = sorted((int(raw[0]), i) for i in range(n) if (raw := fields.get(f"r{i}")) and raw[0].strip())
+    return ".".join(str(i) for _, i in places)
+
+
+def choice_fields(ballot: Ballot, code: str | None) -> dict[str, list[str]] | None:
+    """The ballot form's fields that `code` stands for (to fill the form in again), or
+    None when it does not fit this ballot."""
+    if not code or not _ECHO.match(code):
+        return None
+    n = len(ballot.options)
+    method = ballot.method
+    if method is VotingMethod.matrix:
+        width = len(ballot.criteria)
+        if "." in code or len(code) != n * width or not all(SCORE_MIN <= int(d) <= SCORE_MAX for d in code):
+            return None
+        return {f"s{i}_{j}": [code[i * width + j]] for i in range(n) for j in range(width)}
+    try:
+        numbers = [int(part) for part in code.split(".")]
+    except ValueError:
+        return None
+    if method is VotingMethod.dots and ballot.allow_stacking:
+        if len(numbers) != n:
+            return None
+        return {f"d{i}": [str(dots)] for i, dots in enumerate(numbers)}
+    if any(not 0 <= i < n for i in numbers) or len(set(numbers)) != len(numbers):
+        return None
+    if method.is_ranking:
+        return {f"r{i}": [str(place)] for place, i in enumerate(numbers, start=1)}
+    return {"o": [str(i) for i in sorted(numbers)]}
+
+
 # --------------------------------------------------------------------------- pre-test answers
 
 SEXES = ("woman", "man", "another", "undisclosed")

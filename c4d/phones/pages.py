@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from c4d.phones import phrases as phrase_book
-from c4d.phones.forms import IDEA_LIMIT, JOIN_CODE, SEXES, collapse
+from c4d.phones.forms import IDEA_LIMIT, JOIN_CODE, SEXES, choice_fields, collapse
 from c4d.phones.model import LiveState
 from c4d.pretest import model as pretest
 from c4d.voting.counting import result_parts
@@ -75,6 +75,7 @@ CSS = (
     ".q{margin:10px 0;padding:10px 14px;border-left:6px solid #0b3d91;background:#f1f4f9;font-size:1.15rem;"
     "white-space:pre-wrap}"
     ".x legend{color:#b00020}"
+    ".y li{margin:6px 0;padding-left:10px;border-left:4px solid #0b3d91}"
 )
 
 
@@ -181,6 +182,50 @@ def card_field(required: bool, posted: Mapping[str, list[str]] | None, w: Mappin
             f'<p class="m">{esc(w["card_required_help" if required else "card_optional_help"])}</p>')
 
 
+# --------------------------------------------------------------------------- what this phone sent
+
+
+def your_vote(ballot: Ballot, code: str | None, w: Mapping[str, str]) -> str:
+    """What the phone sent (`code`, see c4d.phones.forms.choice_code) in the participant's
+    words: "You voted for: …", the dots, the ranking or the scores; "" when it does not fit."""
+    fields = choice_fields(ballot, code)
+    if fields is None:
+        return ""
+    labels = [option.label for option in ballot.options]
+    method = ballot.method
+    if method is VotingMethod.single or method is VotingMethod.multiple:
+        chosen = [labels[int(i)] for i in fields["o"]]
+        if len(chosen) == 1:
+            sentence = phrase_book.fill(esc(w["you_voted_for"]), choice=f"<b>{esc(chosen[0])}</b>")
+            return f"<p>{sentence}</p>"
+        return _listed(w["your_choices"], [esc(label) for label in chosen])
+    if method is VotingMethod.dots:
+        dots = ({int(i): 1 for i in fields["o"]} if "o" in fields
+                else {i: int(fields[f"d{i}"][0]) for i in range(len(labels))})
+        return _listed(w["your_dots"], [f'<span class="v">{n}</span>{esc(labels[i])}'
+                                        for i, n in dots.items() if n])
+    if method.is_ranking:
+        order = sorted((int(place[0]), int(name[1:])) for name, place in fields.items())
+        return _listed(w["your_ranking"], [f"{place}. {esc(labels[i])}" for place, i in order])
+    rows = []
+    for i, label in enumerate(labels):
+        scores = " · ".join(f"{esc(c.label)} {fields[f's{i}_{j}'][0]}" for j, c in enumerate(ballot.criteria))
+        rows.append(f'{esc(label)}<span class="c">{scores}</span>')
+    return _listed(w["your_scores"], rows)
+
+
+def _listed(heading: str, items: list[str]) -> str:
+    """A heading and its items (already escaped)."""
+    return f'<p>{esc(heading)}</p><ol class="y">{"".join(f"<li>{item}</li>" for item in items)}</ol>'
+
+
+def echo_part(code: str, ballot: Ballot, flag: str, echo: str, w: Mapping[str, str]) -> str:
+    """The thank-you page's own part for one phone: what it sent, and "Change my vote",
+    which opens the ballot with that vote filled in."""
+    change = f"/j/{code}?sent={flag}&v={echo}&edit=1"
+    return your_vote(ballot, echo, w) + f'<a class="b" href="{esc(change)}">{esc(w["change_vote"])}</a>'
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -237,33 +282,39 @@ def form(code: str, hidden: Mapping[str, str], inner: str, button: str) -> str:
 
 
 def ballot_page(code: str, context: Context, ballot: Ballot, nonce: str, cards_required: bool,
-                posted: Mapping[str, list[str]] | None = None, error: str = "") -> str:
+                posted: Mapping[str, list[str]] | None = None, error: str = "", *, filled: bool = False) -> str:
+    """The ballot form; with the answers already sent when it comes back refused (`error`),
+    or with this phone's standing vote when it opens to change it (`filled`)."""
     w = context.words
     inner = ballot_fields(ballot, posted, w)
     if cards_required or context.has_cards:
         inner += card_field(cards_required, posted, w)
     problem = (f'<p class="e">{esc(w["not_counted"])} {esc(error)}</p><p class="m">{esc(w["earlier_vote_stands"])}</p>'
                if error else "")
+    if filled and not error:
+        problem = f'<p class="k">{esc(w["vote_filled_in"])}</p>'
     body = (f"<h1>{esc(ballot.question)}</h1>{problem}<p>{esc(instructions(ballot, w))}</p>"
             + form(code, {"kind": "vote", "ballot": ballot.id, "nonce": nonce}, inner, w["submit_vote"])
             + f'<p class="m">{esc(w["replace_note"])}</p>')
     return document(ballot.question, body, context.language, header=context.campaign_name)
 
 
-def thanks_page(code: str, context: Context, ballot: Ballot, sent: str, results: str) -> str:
+def thanks_page(context: Context, ballot: Ballot, sent: str, results: str, mine: str) -> str:
+    """"Thank you", then `mine` (this phone's own part, already escaped: `echo_part`, or
+    the place kept for it), then the results once revealed."""
     w = context.words
     message = w["vote_replaced"] if sent == "replaced" else w["vote_counted"]
-    body = (f'<h1>{esc(ballot.question)}</h1><p class="k">{esc(message)}</p>'
-            f'<a class="b" href="/j/{code}">{esc(w["change_vote"])}</a>{results}')
+    body = f'<h1>{esc(ballot.question)}</h1><p class="k">{esc(message)}</p>{mine}{results}'
     return document(message, body, context.language, refresh=True, header=context.campaign_name)
 
 
 def closed_page(code: str, context: Context, ballot: Ballot, text: str, results: str,
-                sent: str | None) -> str:
+                sent: str | None, echo: str | None = None) -> str:
     w = context.words
     thanks = ""
     if sent is not None:
-        thanks = f'<p class="k">{esc(w["vote_replaced" if sent == "replaced" else "vote_counted"])}</p>'
+        thanks = (f'<p class="k">{esc(w["vote_replaced" if sent == "replaced" else "vote_counted"])}</p>'
+                  + your_vote(ballot, echo, w))
     body = (f"<h1>{esc(ballot.question)}</h1>{thanks}<p>{esc(text)}</p>{results}"
             f'<a class="b" href="/j/{code}">{esc(w["reload"])}</a>')
     return document(text, body, context.language, refresh=True, header=context.campaign_name)
@@ -297,11 +348,13 @@ def wait_page(code: str, context: Context) -> str:
 
 
 def entry_page(w: Mapping[str, str], lang: str, problem: str = "") -> str:
+    """A heading saying what the page is for, then the one box labelled with what to type."""
     box = (f'<form method=get action="/j"><label class="t">{esc(w["join_code"])}'
            f"<input type=text name=code maxlength=20 autocomplete=off autocapitalize=characters "
            f"spellcheck=false required></label><button type=submit>{esc(w['join'])}</button></form>")
-    body = (f'<p class="e">{esc(problem)}</p>' if problem else f"<h1>{esc(w['join_code'])}</h1>") + box
-    return document(problem or w["join_code"], body, lang)
+    body = (f"<h1>{esc(w['join_title'])}</h1>" + (f'<p class="e">{esc(problem)}</p>' if problem else "")
+            + f'<p class="m">{esc(w["join_help"])}</p>' + box)
+    return document(problem or w["join_title"], body, lang)
 
 
 def unknown_page(typed: str, w: Mapping[str, str]) -> str:

@@ -26,7 +26,10 @@ The rules that shape the code:
   turn of its event loop share that commit (`c4d.phones.batching`). The answer is a 303
   redirect to `GET /j/{code}?sent=...`, so a reload never sends the vote again
   (post/redirect/get). `sent` is signed and names whether the vote was new or replaced
-  an earlier one.
+  an earlier one; `v` is what the phone chose, as option positions
+  (`forms.choice_code`, signed with `sent`), so the thank-you page says it and "Change my
+  vote" (`?edit=1`) opens the form with it filled in, with no database read and with no
+  voter card code in an address. The plain ballot page stays one kept page for every phone.
 - One ballot per phone: a signed random device id in the `c4d_device` cookie; the vote
   is keyed by a hash of it. Formal votes (cards required) are keyed by the code on the
   participant's printed card instead, and carry the card's participant, so results can
@@ -85,7 +88,10 @@ from c4d.phones.forms import (
     IDEA_LIMIT,
     JOIN_CODE,
     Invalid,
+    ECHO_LIMIT,
     ballot_subject,
+    choice_code,
+    choice_fields,
     collapse,
     ideas_subject,
     one,
@@ -109,6 +115,7 @@ from c4d.phones.pages import (
     Context,
     ballot_page,
     closed_page,
+    echo_part,
     entry_page,
     esc,
     idea_page,
@@ -146,6 +153,11 @@ def client_ip(request: Request) -> str:
     toolkit is not behind a proxy, so they would only let a phone pretend to be another."""
     client = request.client
     return client.host if client and client.host else "unknown"
+
+
+def sent_subject(ballot: Ballot, echo: str) -> str:
+    """What a thank-you flag is signed over: the ballot and what this phone chose on it."""
+    return f"{ballot.id}|{echo}"
 
 
 def showing_ballot(view: LiveView) -> Ballot | None:
@@ -328,21 +340,28 @@ class ParticipantSite:
         flag = request.query_params.get("sent")
         w = context.words
         if ballot is not None and ballot.status is BallotStatus.open:
-            sent = sent_kind(secret, flag, device_id, ballot.id)
-            if sent in ("counted", "replaced"):
-                key = ("thanks", view.version, sent, results)
-                kept = self._pages.get(key) or self._keep(
-                    self._pages, key, Kept(thanks_page(code, context, ballot, sent, results)))
-                return kept.response(request, cookie=new_cookie)
+            echo = request.query_params.get("v", "")[:ECHO_LIMIT]
+            sent = sent_kind(secret, flag, device_id, sent_subject(ballot, echo))
             fresh = nonce(secret, device_id, ballot_subject(ballot))
+            if sent in ("counted", "replaced"):
+                if request.query_params.get("edit") == "1":  # "Change my vote": the form with this vote in it
+                    text = ballot_page(code, context, ballot, fresh, state.cards_required,
+                                       posted=choice_fields(ballot, echo), filled=True)
+                    return page(text, cookie=new_cookie)
+                thanks = self._thanks_page(view, context, ballot, sent, results)
+                mine = echo_part(code, ballot, flag or "", echo, w)
+                if thanks is not None:
+                    return thanks.response(request, mine, cookie=new_cookie)
+                return page(thanks_page(context, ballot, sent, results, mine), cookie=new_cookie)
             form = self._fresh_ballot_page(code, view, context, ballot)
             if form is not None:
                 return form.response(request, esc(fresh), cookie=new_cookie)
             text = ballot_page(code, context, ballot, fresh, state.cards_required)
         elif ballot is not None and ballot.status is BallotStatus.closed:
-            sent = sent_kind(secret, flag, device_id, ballot.id)
+            echo = request.query_params.get("v", "")[:ECHO_LIMIT]
+            sent = sent_kind(secret, flag, device_id, sent_subject(ballot, echo))
             text = closed_page(code, context, ballot, w["voting_closed"], results,
-                               sent if sent in ("counted", "replaced") else None)
+                               sent if sent in ("counted", "replaced") else None, echo)
         elif scoring is not None:
             text = scoring_form(secret, code, context, state, scoring, device_id, flag,
                                 edit=request.query_params.get("edit") == "1")
@@ -365,6 +384,18 @@ class ParticipantSite:
         if kept is None:
             parts = ballot_page(code, context, ballot, NONCE_SLOT, view.state.cards_required).split(NONCE_SLOT)
             if len(parts) != 2:  # the stand-in is random for each process; never guess if it showed up twice
+                return None
+            kept = self._keep(self._pages, key, Kept(*parts))
+        return kept
+
+    def _thanks_page(self, view: LiveView, context: Context, ballot: Ballot, sent: str, results: str) -> Kept | None:
+        """The thank-you page around the place of each phone's own part (what it sent, see
+        pages.echo_part), rendered once per version of what it shows. None if it cannot be kept."""
+        key = ("thanks", view.version, sent, results)
+        kept = self._pages.get(key)
+        if kept is None:
+            parts = thanks_page(context, ballot, sent, results, NONCE_SLOT).split(NONCE_SLOT)
+            if len(parts) != 2:
                 return None
             kept = self._keep(self._pages, key, Kept(*parts))
         return kept
@@ -530,8 +561,9 @@ class ParticipantSite:
             self._recent.remember(sent_nonce, fingerprint, replaced)
             taken.append(sent_nonce)
             self._results.pop((store.url, ballot.id), None)  # revealed results are counted again with it
-        flag = sent_flag(secret, device_id, ballot.id, "r" if replaced else "c")
-        return redirect(f"/j/{code}?sent={flag}")
+        echo = choice_code(ballot, fields)  # what was chosen, for the thank-you page (signed with its flag)
+        flag = sent_flag(secret, device_id, sent_subject(ballot, echo), "r" if replaced else "c")
+        return redirect(f"/j/{code}?sent={flag}&v={echo}")
 
     def _take_idea(self, store: Store, secret: str, code: str, device_id: str, fields: dict[str, list[str]],
                    state: LiveState, context: Context, taken: list[str]) -> Response:

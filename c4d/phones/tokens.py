@@ -8,7 +8,8 @@
   something no longer on the phones is refused; a nonce that does not check out asks
   for a reload.
 - The thank-you flag (`sent_flag`, `sent_kind`): `?sent=...` after a post/redirect/get,
-  signed, naming whether the vote was new or replaced an earlier one.
+  signed, naming whether the vote was new or replaced an earlier one (for a vote, signed
+  over the ballot and what the phone chose: `routes.sent_subject`).
 - `RecentForms`: the nonces of the forms just taken, so a double tap (the same form with
   the same answers, twice) is counted once and answered the same way both times.
 
