@@ -3,7 +3,8 @@
 A campaign without attached files is a single `.c4d.json` document; with files it is a
 `.c4d.zip` holding that document as `campaign.c4d.json` and each file under `files/`.
 Import validates everything before it writes anything, and never overwrites an existing
-campaign unless asked to.
+campaign unless asked to. What was removed today and could still be restored (`c4d.removed`)
+is not part of a backup: a backup holds the campaign as it is.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from c4d.audience.model import (
 from c4d.audience.reading import load_part
 from c4d.ideas.commands import show_ideas
 from c4d.models import Decision, Model, same_name
+from c4d.removed.model import Removed, RemovedKind
 from c4d.text import clip
 
 if TYPE_CHECKING:
@@ -107,15 +108,39 @@ class _Items(Generic[T]):
         part = _change(store, campaign_id, self.kind, change)
         return _find(getattr(part, self.field), item_id, self.what)
 
-    def remove(self, store: "Store", campaign_id: str, item_id: str) -> None:
-        _change(store, campaign_id, self.kind,
-                lambda part: self._replace(part, [x for x in getattr(part, self.field) if x.id != item_id]))
+    def remove(self, store: "Store", campaign_id: str, item_id: str, **where: Any) -> None:
+        """Remove the item; kept today among the recently removed (`c4d.removed`) with its
+        place in the list (and `where`: what else went with it)."""
+        def change(part: Any) -> Any:
+            items = getattr(part, self.field)
+            for index, item in enumerate(items):
+                if item.id == item_id:
+                    store.add_removed(Removed.of(campaign_id, item, index=index, **where))
+            return self._replace(part, [x for x in items if x.id != item_id])
+
+        _change(store, campaign_id, self.kind, change)
+
+    def restore(self, store: "Store", removed: Removed) -> T:
+        """Put a removed item back at its place in the list."""
+        item = self.model.model_validate(removed.item)
+
+        def change(part: Any) -> Any:
+            items = list(getattr(part, self.field))
+            if any(x.id == item.id for x in items):
+                raise ValueError(f"This {self.what} is already there.")
+            items.insert(min(int(removed.record.get("index", len(items))), len(items)), item)
+            return self._replace(part, items)
+
+        _change(store, removed.campaign_id, self.kind, change)
+        return item
 
 
 _ENTRIES = _Items("audience_framework", "entries", FrameworkEntry, "entry")
 _AUDIENCES = _Items("audiences", "audiences", Audience, "audience")
 _INFLUENCES = _Items("sem", "influences", Influence, "influence")
 _STAKEHOLDERS = _Items("stakeholders", "stakeholders", Stakeholder, "stakeholder")
+_LISTS: dict[RemovedKind, _Items[Any]] = {RemovedKind.entry: _ENTRIES, RemovedKind.audience: _AUDIENCES,
+                                          RemovedKind.influence: _INFLUENCES, RemovedKind.stakeholder: _STAKEHOLDERS}
 
 
 # ---- audience framework ---------------------------------------------------------------------------
@@ -130,12 +155,31 @@ update_entry = _ENTRIES.update
 
 
 def remove_entry(store: "Store", campaign_id: str, entry_id: str) -> None:
-    """Remove an entry, and its links from the audiences."""
+    """Remove an entry, and its links from the audiences (restored with it)."""
     with store.transaction():
-        _ENTRIES.remove(store, campaign_id, entry_id)
+        linked = {a.id: a.framework_entry_ids.index(entry_id)
+                  for a in load_part(store, campaign_id, "audiences").audiences if entry_id in a.framework_entry_ids}
+        _ENTRIES.remove(store, campaign_id, entry_id, linked_from=linked)
         _change(store, campaign_id, "audiences", lambda part: part.model_copy(update={"audiences": [
             a.model_copy(update={"framework_entry_ids": [i for i in a.framework_entry_ids if i != entry_id]})
             for a in part.audiences]}))
+
+
+def restore_item(store: "Store", removed: Removed) -> Model:
+    """Put back a removed framework entry (with its links from the audiences still there),
+    audience, influence or stakeholder, at its place in its list."""
+    with store.transaction():
+        item = _LISTS[removed.kind].restore(store, removed)
+        if removed.kind is RemovedKind.entry and (linked := dict(removed.record.get("linked_from", {}))):
+            def relink(audience: Audience) -> Audience:
+                ids = list(audience.framework_entry_ids)
+                if audience.id in linked and item.id not in ids:
+                    ids.insert(min(int(linked[audience.id]), len(ids)), item.id)
+                return audience.model_copy(update={"framework_entry_ids": ids})
+
+            _change(store, removed.campaign_id, "audiences", lambda part: part.model_copy(
+                update={"audiences": [relink(a) for a in part.audiences]}))
+        return item
 
 
 def ask_phones(store: "Store", session_id: str, side: Side, level: Level) -> "LiveState":

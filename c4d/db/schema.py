@@ -114,6 +114,21 @@ class AttachmentRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class RemovedRow(Base):
+    """Something removed today that can be put back (`c4d.removed`): the item as it was,
+    and a removed material's file when nothing else kept it. Not part of a backup.
+    (Databases made before this get the table when a store opens them: create_all.)"""
+
+    __tablename__ = "removed_items"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(300))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    file: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    removed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SettingRow(Base):
     """Machine-wide settings (passcode hash, organisation logo, translations)."""
 

@@ -46,6 +46,7 @@ from c4d.db.schema import (
     IdeaRow,
     LiveRow,
     ParticipantRow,
+    RemovedRow,
     SessionRow,
     SettingRow,
     VoteRow,
@@ -63,6 +64,7 @@ from c4d.models import (
     utcnow,
 )
 from c4d.phones.model import LiveState, VoterCard, new_code
+from c4d.removed.model import Removed, day_start
 from c4d.voting.model import Ballot, HandCount, Vote, validate_hand_count
 from c4d.text import plural
 
@@ -213,7 +215,7 @@ class Store(PhonePath):
             for table in LIVE_TABLES:
                 db.execute(delete(table).where(table.campaign_id == campaign_id))
             db.execute(delete(ParticipantRow).where(ParticipantRow.session_id.in_(session_ids)))
-            for table in (DecisionRow, WorksheetRow, AttachmentRow, SessionRow):
+            for table in (DecisionRow, WorksheetRow, AttachmentRow, RemovedRow, SessionRow):
                 db.execute(delete(table).where(table.campaign_id == campaign_id))
             db.execute(delete(CampaignRow).where(CampaignRow.id == campaign_id))
 
@@ -339,6 +341,31 @@ class Store(PhonePath):
             if row is not None:
                 db.delete(row)
 
+    def participant_position(self, participant_id: str) -> int | None:
+        """Where a participant stands in the register (the sign-in sheet's order)."""
+        with self.transaction() as db:
+            row = db.get(ParticipantRow, participant_id)
+            return None if row is None else row.position
+
+    def restore_participant(self, participant: Participant, position: int) -> Participant:
+        """Put a removed participant back at its place in the register, with its id (its
+        voter card still names it)."""
+        with self.transaction() as db:
+            session_row = db.get(SessionRow, participant.session_id)
+            if session_row is None:
+                raise NotFound("That session no longer exists.")
+            if db.get(ParticipantRow, participant.id) is not None:
+                raise Conflict(f"{participant.name or participant.organisation} is already in the register.")
+            days = _session(session_row).days
+            if participant.attendance and participant.attendance[-1] > days:
+                raise Conflict(f"{participant.name or participant.organisation} was present on day "
+                               f"{participant.attendance[-1]}; the session now has {plural(days, 'day')}.")
+            db.execute(update(ParticipantRow).where(ParticipantRow.session_id == participant.session_id,
+                                                    ParticipantRow.position >= position)
+                       .values(position=ParticipantRow.position + 1))
+            db.add(ParticipantRow(position=position, **participant.model_dump(mode="json")))
+        return participant
+
     # ---- decisions -------------------------------------------------------------------
     def add_decision(self, decision: Decision) -> Decision:
         with self.transaction() as db:
@@ -367,6 +394,40 @@ class Store(PhonePath):
             row = db.get(DecisionRow, decision_id)
             if row is not None:
                 db.delete(row)
+
+    def decision(self, decision_id: str) -> Decision | None:
+        with self.transaction() as db:
+            row = db.get(DecisionRow, decision_id)
+            return None if row is None else _decision(row)
+
+    # ---- removed today, to restore (c4d.removed) ---------------------------------------
+    def add_removed(self, removed: Removed, file: bytes | None = None) -> Removed:
+        """Keep what a removal took away; removals of earlier days go (every campaign's: a
+        removed participant's name and contact are not kept longer than the day)."""
+        with self.transaction() as db:
+            db.execute(delete(RemovedRow).where(RemovedRow.removed_at < day_start(removed.removed_at)))
+            db.add(RemovedRow(id=removed.id, campaign_id=removed.campaign_id, kind=removed.kind.value,
+                              label=removed.label, record=removed.record, file=file, removed_at=removed.removed_at))
+        return removed
+
+    def removed_items(self, campaign_id: str, since: datetime) -> list[Removed]:
+        """The campaign's removals since a moment, newest first (without their files)."""
+        with self.transaction() as db:
+            rows = db.execute(select(RemovedRow.id, RemovedRow.campaign_id, RemovedRow.kind, RemovedRow.label,
+                                     RemovedRow.record, RemovedRow.removed_at)
+                              .where(RemovedRow.campaign_id == campaign_id, RemovedRow.removed_at >= since))
+            found = [_removed(row) for row in rows]
+        return sorted(found, key=lambda r: (r.removed_at, r.id), reverse=True)
+
+    def removed_item(self, removed_id: str) -> tuple[Removed, bytes | None] | None:
+        """One removal, with the file it kept."""
+        with self.transaction() as db:
+            row = db.get(RemovedRow, removed_id)
+            return None if row is None else (_removed(row), row.file)
+
+    def delete_removed(self, removed_id: str) -> None:
+        with self.transaction() as db:
+            db.execute(delete(RemovedRow).where(RemovedRow.id == removed_id))
 
     # ---- worksheets ------------------------------------------------------------------
     def worksheet(self, campaign_id: str, kind: str) -> dict[str, Any] | None:
@@ -656,6 +717,11 @@ def _participant(row: ParticipantRow) -> Participant:
 
 def _decision(row: DecisionRow) -> Decision:
     return Decision.model_validate(_columns(row) | {"decided_at": _aware(row.decided_at)})
+
+
+def _removed(row: Any) -> Removed:
+    return Removed(id=row.id, campaign_id=row.campaign_id, kind=row.kind, label=row.label, record=dict(row.record),
+                   removed_at=_aware(row.removed_at))
 
 
 _SHARED: dict[str, Store] = {}

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from c4d.db.errors import NotFound
 from c4d.models import OrgType, Participant, Session, Sex, friendly_errors
 from c4d.people.register import participant_from_row
+from c4d.removed.model import Removed, removed_note
 
 if TYPE_CHECKING:
     from c4d.db.store import Store
@@ -42,6 +44,7 @@ class TableOutcome:
     deleted: int = 0
     errors: list[str] = field(default_factory=list)
     pending_new_rows: int = 0  # new rows not complete yet: kept in the table, not saved
+    removed: list[str] = field(default_factory=list)  # what the page says about each row deleted
 
 
 def apply_table_edits(store: "Store", session: Session, base: list[dict], changes: dict,
@@ -58,8 +61,10 @@ def apply_table_edits(store: "Store", session: Session, base: list[dict], change
     with store.transaction():
         for index in sorted(deleted):
             if index < len(base):
-                store.delete_participant(base[index]["id"])
+                gone = remove_participant(store, session, base[index]["id"])
                 outcome.deleted += 1
+                if gone is not None:
+                    outcome.removed.append(removed_note(gone))
         for index, edits in changes.get("edited_rows", {}).items():
             index = int(index)
             if index in deleted or index >= len(base):
@@ -89,6 +94,32 @@ def apply_table_edits(store: "Store", session: Session, base: list[dict], change
             outcome.saved += 1
     new_row_ids.update(added_ids)
     return outcome
+
+
+def remove_participant(store: "Store", session: Session, participant_id: str) -> Participant | None:
+    """Take a participant off the register; restorable today from the recently removed
+    (`c4d.removed`), at the same place in the register."""
+    with store.transaction():
+        position = store.participant_position(participant_id)
+        participant = next((p for p in store.participants(session.id) if p.id == participant_id), None)
+        if participant is None or position is None:
+            return None
+        store.delete_participant(participant_id)
+        store.add_removed(Removed.of(session.campaign_id, participant, position=position, session=session.title))
+    return participant
+
+
+def restore_participant(store: "Store", removed: Removed) -> Participant:
+    """Put a removed participant back at its place in its session's register; refused when
+    the session has been deleted since."""
+    participant = Participant.model_validate(removed.item)
+    with store.transaction():
+        try:
+            store.session_by_id(participant.session_id)
+        except NotFound:
+            raise ValueError(f"{participant.name or participant.organisation} cannot be put back: the workshop "
+                             f"session '{removed.record.get('session', '')}' has been deleted.") from None
+        return store.restore_participant(participant, int(removed.record.get("position", 0)))
 
 
 def _reason(exc: Exception) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from c4d.models import Model
+from c4d.removed.model import Removed, RemovedKind
 from c4d.strategy.model import (
     CHANNEL_PLAN,
     OBJECTIVES,
@@ -64,8 +65,32 @@ def _upsert(store: "Store", campaign_id: str, document: ListDocument, item: Any)
 
 
 def _remove(store: "Store", campaign_id: str, document: ListDocument, item_id: str) -> Any:
-    return _change(store, campaign_id, document, lambda content: _with_items(
-        content, document, [x for x in getattr(content, document.field) if x.id != item_id]))
+    """Remove the item, kept today among the recently removed (`c4d.removed`) with its place."""
+    def change(content: Model) -> Any:
+        items = list(getattr(content, document.field))
+        for index, item in enumerate(items):
+            if item.id == item_id:
+                store.add_removed(Removed.of(campaign_id, item, index=index))
+        return _with_items(content, document, [x for x in items if x.id != item_id])
+
+    return _change(store, campaign_id, document, change)
+
+
+def restore_item(store: "Store", removed: Removed) -> Any:
+    """Put a removed objective or channel back at its place in its list."""
+    document = OBJECTIVES if removed.kind is RemovedKind.objective else CHANNEL_PLAN
+    item = (Objective if document is OBJECTIVES else ChannelEntry).model_validate(removed.item)
+
+    def change(content: Model) -> Any:
+        items = list(getattr(content, document.field))
+        if any(x.id == item.id for x in items):
+            raise ValueError(f"'{removed.label}' is already there.")
+        if len(items) >= document.limit:
+            raise ValueError(document.full[0].upper() + document.full[1:] + ".")
+        items.insert(min(int(removed.record.get("index", len(items))), len(items)), item)
+        return _with_items(content, document, items)
+
+    return _change(store, removed.campaign_id, document, change)
 
 
 # ---- SMART objectives ---------------------------------------------------------------------------
