@@ -32,7 +32,7 @@ from c4d.audience.model import (
     Stakeholder,
 )
 from c4d.audience.checks import HIGH, framework_findings, quadrant, sem_level_addressed
-from c4d.pictures import INK, BarRow, bar_chart_png, esc, svg_png, text_element, text_width, wrap
+from c4d.pictures import INK, BarRow, bar_chart, bar_chart_png, esc, svg_png, text_element, text_width, wrap
 from c4d.text import clip, plural
 
 if TYPE_CHECKING:
@@ -382,25 +382,15 @@ def influencer_rows(profile: AudienceProfile) -> list[tuple[str, float, str]]:
             for i in sorted(known, key=lambda i: -i.share)]
 
 
-def influencer_chart(profile: AudienceProfile, *, big: bool = False) -> "alt.Chart | None":
-    """Bars for the influencers with a known share; None when no share is known."""
-    import altair as alt
-    import pandas as pd
-
-    rows = influencer_rows(profile)
-    if not rows:
+def influencer_chart(profile: AudienceProfile, *, big: bool = False) -> alt.LayerChart | None:
+    """Bars for the influencers with a known share, the largest first, each named in full
+    beside its bar (the one result chart, c4d.pictures.bar_chart); None when no share is known."""
+    known = sorted((i for i in profile.influencers if i.share is not None), key=lambda i: -i.share)
+    if not known:
         return None
-    size = 24 if big else 12
-    data = pd.DataFrame(rows, columns=["Who", "Share", "Shown"])
-    base = alt.Chart(data).encode(
-        y=alt.Y("Who:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=size, labelLimit=700 if big else 300,
-                                                              labelColor=INK)),
-        x=alt.X("Share:Q", title="% of the audience who say so", scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(labelFontSize=size - 2, titleFontSize=size - 2, labelColor=INK, titleColor=INK)),
-    )
-    bars = base.mark_bar(color=INFLUENCER_COLOUR, size=size * 1.4)
-    text = base.mark_text(align="left", dx=6, fontSize=size, fontWeight="bold", color=INK).encode(text="Shown:N")
-    return (bars + text).properties(height=(size * 2.2) * len(rows) + 40, background="#ffffff")
+    rows = [BarRow.one(i.who, i.share, f"{i.share:g}%", INFLUENCER_COLOUR) for i in known]
+    return bar_chart(rows, axis_title="% of the audience who say so", ticks=(0, 20, 40, 60, 80, 100), suffix="%",
+                     name_title="Who", big=big)
 
 
 # ---- pictures for the report ------------------------------------------------------------------

@@ -67,14 +67,21 @@ def put_on_phones(data, ballot) -> None:
         store.engine.dispose()
 
 
+BOXES = """options => options.map(option => {
+  const bar = [...document.querySelectorAll('[aria-roledescription="bar"]')]
+    .find(b => (b.getAttribute('aria-label') || '').startsWith(`Option: ${option}; Votes: `));
+  const r = bar.getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height};
+})"""
+
+
 def bars_on_screen(page, options: list[str]) -> list[dict]:
-    """Each option's bar, waited for, with where it is drawn."""
-    boxes = []
+    """Each option's bar, waited for, with where it is drawn: all read at one moment, since
+    the page may still move (a count above the chart growing) between two readings."""
     for option in options:
-        bar = page.locator(f'[aria-roledescription="bar"][aria-label*="; Option: {option};"]')
+        bar = page.locator(f'[aria-roledescription="bar"][aria-label^="Option: {option}; Votes: "]')
         expect(bar).to_have_count(1, timeout=DEADLINE)
-        boxes.append(bar.bounding_box())
-    return boxes
+    return page.evaluate(BOXES, options)
 
 
 @pytest.mark.parametrize("which,options", [("runoff", ["Young women 18–27", "Students with part-time jobs"]),

@@ -10,7 +10,8 @@ import re
 import pytest
 import vl_convert
 
-from c4d.voting.pictures import bar_layout, projector_room, result_chart
+from c4d.pictures import bar_layout
+from c4d.voting.pictures import projector_room, result_chart
 from c4d.voting.results import choice_against_result, proposed_choice, standing
 from c4d.voting.counting import count
 from c4d.voting.lifecycle import close_ballot, open_ballot
