@@ -45,7 +45,7 @@ SAMPLES = 20
 TARGET_P95_S = 1.5
 DEADLINE_S = 30.0
 SEED = 1820
-REFRESH_S = 1.0  # worksheets/live_screen.py: REFRESH_SECONDS
+REFRESH_S = 1.0  # c4d/ui.py: LIVE_SECONDS (the live screen's fragment)
 
 # Notes the first moment each "N of M voted" text is on the page.
 OBSERVER = r"""

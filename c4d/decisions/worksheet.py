@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from c4d.decisions.model import PPCD_TOPICS, chronological, missing_topics, standing, superseded_by
 from c4d.models import Campaign, Decision, Session
-from c4d.text import long_date, share_of
+from c4d.text import short_date, share_of
+from c4d.voting.results import turnout_phrase
 from c4d.worksheet import PStep, Progress, RoadshowStep, Status, register
 
 if TYPE_CHECKING:
@@ -20,18 +21,17 @@ if TYPE_CHECKING:
 def superseded_text(decision: Decision, replacement: Decision, sessions: dict[str, Session] | None = None) -> str:
     """E.g. 'Superseded on 20 June 2020 by “Job seekers going abroad”', naming the workshop
     when the replacement was decided in another one."""
-    text = f"Superseded on {long_date(replacement.decided_at)} by “{replacement.choice}”"
+    text = f"Superseded on {short_date(replacement.decided_at)} by “{replacement.choice}”"
     if sessions and replacement.session_id != decision.session_id and replacement.session_id in sessions:
         text += f" ({sessions[replacement.session_id].title})"
     return text
 
 
 def turnout_label(decision: Decision) -> str:
+    """'3 of 8 voted', worded as the voting page, the live screen and the report word it."""
     if decision.turnout is None:
         return ""
-    if decision.eligible:
-        return f"{decision.turnout} of {decision.eligible} voted"
-    return f"{decision.turnout} voted"
+    return turnout_phrase(decision.turnout, decision.eligible)
 
 
 # ---- what a breakdown's numbers are -------------------------------------------------------
@@ -152,7 +152,7 @@ class DecisionsWorksheet:
                 where = ""
                 if before.session_id != session.id and before.session_id in sessions:
                     where = f" ({sessions[before.session_id].title})"
-                writer.note(f"Replaces the decision of {long_date(before.decided_at)}{where}: “{before.choice}”.")
+                writer.note(f"Replaces the decision of {short_date(before.decided_at)}{where}: “{before.choice}”.")
             if d.rationale:
                 writer.paragraph(d.rationale)
             if d.breakdown:
@@ -163,7 +163,7 @@ class DecisionsWorksheet:
                         "topic. They are kept for the record; they no longer apply.")
             writer.table(
                 ["Decision", "Choice", "Decided on", "Status"],
-                [[d.topic.label, d.choice, long_date(d.decided_at), superseded_text(d, replaced[d.id], sessions)]
+                [[d.topic.label, d.choice, short_date(d.decided_at), superseded_text(d, replaced[d.id], sessions)]
                  for d in earlier],
                 widths_cm=[3.8, 4.4, 2.8, 5.6],
             )

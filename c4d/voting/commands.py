@@ -19,7 +19,7 @@ from c4d.voting import lifecycle
 from c4d.voting.cards import cards_conflict
 from c4d.voting.model import Ballot, BallotStatus, HandCount, Result, VotingError, VotingMethod
 from c4d.voting.results import decision_from_result, tally
-from c4d.voting.templates import starting_ballot
+from c4d.voting.templates import starting_ballot, with_method
 
 if TYPE_CHECKING:
     from c4d.db.store import Store
@@ -42,6 +42,13 @@ def change_ballot(store: "Store", ballot_id: str, **changes: object) -> Ballot:
     has started (c4d.voting.lifecycle.edit_ballot)."""
     with store.transaction():
         return store.save_ballot(lifecycle.edit_ballot(store.ballot(ballot_id), **changes))
+
+
+def change_method(store: "Store", ballot_id: str, method: VotingMethod) -> Ballot:
+    """Count a draft ballot by another method, with that method's settings filled in where
+    the ballot has none (c4d.voting.templates.with_method)."""
+    with store.transaction():
+        return store.save_ballot(with_method(store.ballot(ballot_id), method))
 
 
 def set_hide_live_results(store: "Store", ballot_id: str, hidden: bool) -> Ballot:

@@ -113,6 +113,23 @@ METHOD_EXPLANATIONS = {
 }
 
 
+# The settings each method uses, beside its options: the ballot page offers only these, and
+# every other setting leaves the method's ballot, its checks and its count unchanged.
+METHOD_SETTINGS: dict[VotingMethod, tuple[str, ...]] = {
+    VotingMethod.single: (),
+    VotingMethod.multiple: ("max_choices",),
+    VotingMethod.dots: ("dots", "allow_stacking"),
+    VotingMethod.ranking_borda: (),
+    VotingMethod.ranking_irv: (),
+    VotingMethod.matrix: ("criteria",),
+}
+
+# Methods whose show of hands asks how many people took part: a person may raise a hand
+# (or place a dot) for several options. Elsewhere each hand is a person's one choice (a
+# ranking or a matrix is counted by favourites), so the hands are the turnout.
+HAND_COUNT_PEOPLE = frozenset({VotingMethod.multiple, VotingMethod.dots})
+
+
 class BallotStatus(str, Enum):
     draft = "draft"
     open = "open"

@@ -1,7 +1,8 @@
 """What is done with a counted ballot: the public functions the pages, the report and the
 exports share.
 
-- who could vote (`eligible`, `eligible_for`) and a ballot counted as it stands (`tally`);
+- who could vote (`eligible`, `eligible_for`), a ballot counted as it stands (`tally`), and
+  how many voted in the one wording every screen and document uses (`turnout_phrase`);
 - a result as tables (`result_table`, `rounds_table`) and what its bars measure
   (`value_title`, `bar_value`);
 - results by sex and organisation type for identified voters (`disaggregate`,
@@ -40,18 +41,27 @@ SMALL_GROUP = 5  # fewer voters than this in a group can reveal how one person v
 
 # ---- who could vote ---------------------------------------------------------------------
 
+def turnout_phrase(voted: int | None, eligible: int | None, who: str = "") -> str:
+    """How many voted, in the one wording the voting page, the live screen, the report and
+    the decisions share: '31 of 39 voted', '31 voted' when no one could be counted against,
+    'turnout not recorded' when a show of hands did not say; with `who`, who the 39 are:
+    '31 of 39 voted (present on day 1)'."""
+    if voted is None:
+        return "turnout not recorded"
+    if not eligible:
+        return f"{voted} voted" + (" (no one in the register)" if who else "")
+    return f"{voted} of {eligible} voted" + (f" ({who})" if who else "")
+
+
 @dataclass(frozen=True)
 class Eligible:
     count: int
     label: str  # "present on day 2" or "registered"
 
-    def of(self, cast: int | None) -> str:
-        """E.g. '31 of 39 voted (present on day 1)'."""
-        if cast is None:
-            return "turnout not recorded"
-        if not self.count:
-            return f"{cast} voted (no one in the register)"
-        return f"{cast} of {self.count} voted ({self.label})"
+    def of(self, voted: int | None, *, who: bool = True) -> str:
+        """E.g. '31 of 39 voted (present on day 1)', or '31 of 39 voted' without who (see
+        `turnout_phrase`)."""
+        return turnout_phrase(voted, self.count, self.label if who else "")
 
 
 def session_day(session: Session, on: date) -> int | None:
@@ -97,6 +107,7 @@ class Tally:
 
     @property
     def turnout(self) -> int | None:
+        """People who voted: phones and show of hands (None when a show of hands did not say)."""
         if self.result is not None:
             return self.result.turnout
         return self.cast
@@ -111,6 +122,15 @@ def tally(store: "Store", ballot: Ballot) -> Tally:
         return Tally(ballot, votes, hands, count(ballot, votes, hands))
     except ValueError as exc:  # e.g. phone scores and a show of hands on one matrix ballot
         return Tally(ballot, votes, hands, None, str(exc))
+
+
+def voted(store: "Store", ballot: Ballot) -> int | None:
+    """How many have voted on a ballot as it stands, the turnout a `tally` would give, read
+    cheaply for a count that follows the phones: a count of the votes, unless a show of
+    hands was recorded (then the full count says)."""
+    if store.hand_count(ballot.id) is None:
+        return store.vote_count(ballot.id)
+    return tally(store, ballot).turnout
 
 
 # ---- what a result looks like -----------------------------------------------------------

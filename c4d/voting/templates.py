@@ -140,6 +140,13 @@ def starting_ballot(campaign_id: str, session_id: str, method: VotingMethod, *, 
     else:
         ballot = Ballot(campaign_id=campaign_id, session_id=session_id, question=question,
                         options=[BallotOption(label=line) for line in options or [] if line.strip()])
+    return with_method(ballot, method)
+
+
+def with_method(ballot: Ballot, method: VotingMethod) -> Ballot:
+    """The ballot counted by `method`, with that method's settings (METHOD_SETTINGS) filled in
+    where it has none: two choices each, three dots, the trend's criteria. Refused once
+    voting has started (c4d.voting.lifecycle.edit_ballot)."""
     changes: dict = {"method": method}
     if method is VotingMethod.multiple and ballot.max_choices is None:
         changes["max_choices"] = min(2, max(len(ballot.options), 1))

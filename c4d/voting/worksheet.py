@@ -8,6 +8,7 @@ cards (voter cards) and commands (every write, each in one transaction).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from c4d.models import Campaign, Decision, Session
@@ -44,6 +45,42 @@ def projector_may_show_results(ballot: Ballot) -> bool:
     if ballot.results_revealed:
         return True
     return ballot.status is BallotStatus.open and not ballot.hide_live_results
+
+
+@dataclass(frozen=True)
+class RevealOffer:
+    """A button the voting page offers about a ballot's results: its label, what it will do
+    (its help), and which command it runs ("reveal" or "hide")."""
+    action: str
+    label: str
+    help: str
+
+
+def reveal_offer(ballot: Ballot, *, has_result: bool, on_phones: bool) -> RevealOffer | None:
+    """What the page offers about showing a ballot's results to the room, or None when
+    nothing makes sense:
+
+    - results revealed: hide them again (whatever the status);
+    - a draft, or a ballot without a result (no votes, no show of hands): nothing to reveal;
+    - an open ballot: nothing; close voting first (the projector shows live results
+      unless they are hidden, and revealing now would show phones the count while others
+      still vote);
+    - a closed ballot with a result: reveal it, saying where it will show: on the phones
+      and the live screen when the phones show this ballot, otherwise only in projector
+      mode on the voting page (the phones and the live screen show something else).
+    """
+    if ballot.results_revealed:
+        return RevealOffer("hide", "Hide results",
+                           "The phones, the live screen and the projector view of this page stop showing the "
+                           "result.")
+    if ballot.status is not BallotStatus.closed or not has_result:
+        return None
+    if on_phones:
+        return RevealOffer("reveal", "Reveal results on the phones and the projector",
+                           "The phones and the live screen on the projector show the result of this ballot.")
+    return RevealOffer("reveal", "Reveal results in projector mode",
+                       "The phones and the live screen show something else now, so the result shows only on "
+                       "this page in projector mode.")
 
 
 # ---- the worksheet ------------------------------------------------------------------------

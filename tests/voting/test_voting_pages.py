@@ -129,7 +129,7 @@ def test_turnout_and_results_on_the_facilitator_page(app, workshop):
         vote(store, ballot, voter, option)
     at = app(VOTING, campaign=campaign)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Ballots cast"] == "3" and metrics["People registered"] == "5"
+    assert metrics == {"Turnout of the people registered": "3 of 5 voted"}
     assert "Young women 18–27 leads with 2 of 3 votes (67%)" in texts(at)
     assert at.get("vega_lite_chart")
 
@@ -165,13 +165,23 @@ def test_show_of_hands_is_recorded_and_the_result_says_so(app, workshop):
 
 def test_show_of_hands_that_does_not_add_up_is_refused(app, workshop):
     store, campaign, session, _ = workshop
-    ballot = simple_ballot(store, campaign, session)
+    ballot = simple_ballot(store, campaign, session, method=VotingMethod.multiple, max_choices=2)
     at = app(VOTING, campaign=campaign)
     at.number_input(key="hand-o0").set_value(4)
     [n for n in at.number_input if n.label == "People who took part"][0].set_value(2)
     button(at, "Save the show of hands").click().run()
-    assert "more than the 2 people" in texts(at)
+    assert "An option has more hands than the 2 people who took part" in texts(at)
     assert store.hand_count(ballot.id) is None
+
+
+@pytest.mark.parametrize("method,asked", [(VotingMethod.single, False), (VotingMethod.multiple, True),
+                                          (VotingMethod.dots, True), (VotingMethod.ranking_borda, False),
+                                          (VotingMethod.ranking_irv, False), (VotingMethod.matrix, False)])
+def test_the_show_of_hands_asks_for_the_people_only_where_the_hands_do_not_say(app, workshop, method, asked):
+    store, campaign, session, _ = workshop
+    simple_ballot(store, campaign, session, method=method)
+    at = app(VOTING, campaign=campaign)
+    assert any(n.label == "People who took part" for n in at.number_input) is asked
 
 
 def test_adopt_as_campaign_decision_with_breakdown(app, workshop):
@@ -222,10 +232,11 @@ def test_a_tie_must_be_settled_by_the_facilitator_before_adopting(app, workshop)
 def test_lifecycle_reveal_hide_reopen_and_take_off_phones(app, workshop):
     store, campaign, session, _ = workshop
     ballot = simple_ballot(store, campaign, session, status="open")
+    vote(store, ballot, 1, "o0")
     at = app(VOTING, campaign=campaign)
     button(at, "Close voting").click().run()
     assert store.ballot(ballot.id).status is BallotStatus.closed
-    button(at, "Reveal results").click().run()
+    button(at, "Reveal results on the phones and the projector").click().run()
     assert store.ballot(ballot.id).results_revealed
     button(at, "Hide results").click().run()
     assert not store.ballot(ballot.id).results_revealed
@@ -465,15 +476,19 @@ def test_editing_a_draft_and_wording_only_after_voting_started(app, workshop):
     store, campaign, session, _ = workshop
     ballot = simple_ballot(store, campaign, session)
     at = app(VOTING, campaign=campaign)
+    at.radio(key=f"edit-method-{ballot.id}").set_value(VotingMethod.dots).run()  # saved at once
+    saved = store.ballot(ballot.id)
+    assert saved.method is VotingMethod.dots and saved.dots == 3
+    assert "Counted by dot voting now. Place up to 3 dots (several on one option if you like)." in texts(at)
     [q for q in at.text_input if q.label == "Question" and q.value == "Who first?"][0].input("Who, first of all?")
-    [r for r in at.radio if r.label == "Counting method" and not r.disabled][-1].set_value(VotingMethod.dots)
     button(at, "Save ballot").click().run()
     saved = store.ballot(ballot.id)
     assert saved.question == "Who, first of all?" and saved.method is VotingMethod.dots and saved.dots == 3
 
     store.save_ballot(open_ballot(saved))
     at = app(VOTING, campaign=campaign)
-    assert [r for r in at.radio if r.label == "Counting method"][-1].disabled
+    assert not any(r.key == f"edit-method-{ballot.id}" for r in at.radio)  # fixed once voting has started
+    assert not any(n.label == "Dots per person" for n in at.number_input)
     [q for q in at.text_input if q.label == "Question" and q.value == "Who, first of all?"][0].input("Who first?")
     button(at, "Save ballot").click().run()
     assert store.ballot(ballot.id).question == "Who first?"
@@ -677,8 +692,10 @@ def test_live_screen_shows_ideas_arriving(app, workshop):
 
 
 def test_live_screen_refreshes_itself_every_second():
+    from c4d import ui
+
     source = open("worksheets/live_screen.py", encoding="utf-8").read()
-    assert "@st.fragment(run_every=REFRESH_SECONDS)" in source and "REFRESH_SECONDS = 1" in source
+    assert "@ui.live()" in source and ui.LIVE_SECONDS == 1
 
 
 # ---- progress and report -----------------------------------------------------------------------
@@ -814,7 +831,7 @@ def test_voting_page_in_projector_mode_keeps_hidden_results_hidden(app, workshop
     at.toggle(key="projector").set_value(True).run()
     assert "Results are hidden until the facilitator reveals them." in texts(at)
     assert not at.get("vega_lite_chart") and not any(b.label == "Close voting" for b in at.button)
-    assert [m.value for m in at.metric if m.label == "Ballots cast"] == ["1"]  # turnout stays in view
+    assert [m.value for m in at.metric] == ["1 of 5 voted"]  # turnout stays in view
 
 
 def test_export_scope_covers_every_session_when_asked(app, workshop):
