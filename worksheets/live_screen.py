@@ -23,8 +23,13 @@ from c4d.voting.model import BallotStatus, VotingMethod
 from worksheets._pretest_ui import material_for_room
 from c4d.text import plural
 
-REFRESH_SECONDS = 1
-
+# The projector's own window opens from the address of a session (ui.live_screen_address), in a
+# browser session where nothing has been chosen: the session in the address decides.
+in_address = ui.session_in_address()
+if st.query_params.get("session") and in_address is None:
+    st.info("No workshop session matches this address: the session may have been deleted. Open the live screen "
+            "again from the 'PPCD voting', 'Idea board' or 'Pre-test scoring' page.")
+    st.stop()
 campaign = ui.require_campaign()
 db = ui.store()
 projector = ui.projector_on()
@@ -43,12 +48,17 @@ st.markdown("""
 </style>
 """, unsafe_allow_html=True)
 
-# On a first visit, the session that has something on the phones, if any.
+# The session in the address; else, on a first visit, the session that has something on the phones.
+if in_address is not None and in_address.campaign_id == campaign.id:
+    st.session_state["chosen_session"] = in_address.id
 live_now = [state.session_id for state in db.live_states() if state.showing is not Showing.wait]
 session = ui.choose_session(campaign, default=live_now[0] if live_now else None, show=not projector)
+st.query_params["session"] = session.id  # this page's address is the session's: a reload stays on it
 if not projector:
-    st.caption("Turn on 'Projector mode' in the sidebar for the room: large type, nothing else on screen. "
-               "This screen follows what you open on the 'PPCD voting' and 'Idea board' pages.")
+    ui.projector_window_button(session)
+    st.caption("Open it in a new window and move that to the projector's screen (or turn on 'Projector mode' in "
+               "the sidebar here). It follows what the phones of this session show, as you open it on the "
+               "'PPCD voting', 'Idea board' and 'Pre-test scoring' pages.")
 
 address = lan.lan_address(db)
 port = st.get_option("server.port") or lan.port_from_url(st.context.url)
@@ -108,8 +118,7 @@ def heading_with_join(question: str, count: str) -> None:
 def ballot_view(ballot) -> None:
     counted = tally(db, ballot)
     could = eligible_for(session, db.participants(session.id), ballot)
-    voted = counted.turnout if counted.turnout is not None else counted.cast
-    heading_with_join(ballot.question, f"{voted} of {could.count} voted" if could.count else f"{voted} voted")
+    heading_with_join(ballot.question, could.of(counted.turnout, who=False))
     result = counted.result
     show = result is not None and projector_may_show_results(ballot)
     with st.container(key="live-note"):
@@ -146,7 +155,7 @@ def ideas_view(prompt: str) -> None:
             st.markdown(f"… and {len(shown) - 30} more")
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@ui.live()  # an st.fragment re-run every ui.LIVE_SECONDS
 def live() -> None:
     state = db.live_state(session.id)
     ballot = None

@@ -147,3 +147,138 @@ def test_likely_duplicates_on_the_page_ignore_punctuation(app, fresh):
     assert "Likely duplicates" in texts(at)
     button(at, "Merge them").click().run()
     assert [i.status for i in store.ideas(session.id)].count(IdeaStatus.merged) == 1
+
+
+# ---- the projector's own window: an address per session ---------------------------------------
+def projector_window(session_ref: str, *, projector: bool = True):
+    """The live screen opened from its address in a new browser window: a new browser
+    session, in which no campaign and no session has been chosen."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["session"] = session_ref
+    if projector:
+        at.query_params["projector"] = "1"
+    at.switch_page(LIVE)
+    return at.run()
+
+
+def second_session(store, campaign, title="Media Camp 1"):
+    from datetime import date
+
+    from c4d.models import Session, SessionKind
+
+    return store.add_session(Session(campaign_id=campaign.id, kind=SessionKind.media_camp_1, title=title,
+                                     start_date=date(2020, 9, 1), end_date=date(2020, 9, 2)))
+
+
+def test_the_projector_address_opens_its_session_with_no_campaign_chosen(app, fresh):
+    store, campaign, session = fresh
+    later = second_session(store, campaign)
+    show_ideas(store, session.id, "Which groups are most at risk?")  # another session is live
+    code = store.live_state(later.id).join_code
+    at = projector_window(later.id)
+    assert not at.exception, [e.value for e in at.exception]
+    body = texts(at)
+    assert "Open a campaign on the home page first." not in body
+    assert "Media Camp 1" in body and "The next question will appear here." in body
+    assert f">{code}</div>" in markdown_html(at)  # the join code of the session in the address
+    assert "Which groups are most at risk?" not in body
+    assert not at.selectbox  # the room sees no session picker
+
+
+def test_the_projector_address_may_name_the_session_by_its_join_code(app, fresh):
+    store, campaign, session = fresh
+    show_ideas(store, session.id, "Which groups are most at risk?")
+    code = store.live_state(session.id).join_code
+    at = projector_window(code.lower())
+    assert "Which groups are most at risk?" in texts(at)
+
+
+def test_an_address_naming_no_session_says_so(app, fresh):
+    at = projector_window("no-such-session")
+    assert not at.exception
+    assert "No workshop session" in texts(at)
+
+
+def test_the_projector_window_follows_its_sessions_phones_by_itself(app, fresh):
+    from c4d.pretest import commands as pretest
+    from c4d.pretest.model import Material, MaterialType
+    from c4d.voting.commands import show_nothing
+
+    store, campaign, session = fresh
+    at = projector_window(session.id)
+    assert "The next question will appear here." in texts(at)
+    ballot = store.save_ballot(open_ballot(Ballot(
+        campaign_id=campaign.id, session_id=session.id, question="Who first?",
+        options=[BallotOption(label="Young women"), BallotOption(label="Students")])))
+    show_ballot(store, ballot)
+    assert "Who first?" in texts(at.run())
+    show_ideas(store, session.id, "Which groups are most at risk?")
+    body = texts(at.run())
+    assert "Which groups are most at risk?" in body and "Who first?" not in body
+    slogan = pretest.register_material(store, campaign.id, Material(
+        type=MaterialType.slogan, title="Slogan", text="Let's be aware of, discuss about and prevent TIP"))
+    pretest.show_material(store, campaign.id, session.id, slogan.id)
+    body = texts(at.run())
+    assert "Let's be aware of, discuss about and prevent TIP" in body and "Which groups" not in body
+    show_nothing(store, session.id)
+    assert "The next question will appear here." in texts(at.run())
+
+
+def test_a_facilitator_switching_session_on_the_live_screen_moves_its_address(app, fresh):
+    store, campaign, session = fresh
+    later = second_session(store, campaign)
+    at = projector_window(session.id, projector=False)
+    [picker] = [s for s in at.selectbox if s.label == "Workshop session"]
+    picker.set_value(later.id).run()
+    assert at.query_params["session"] == later.id
+    assert "Media Camp 1" in texts(at)
+
+
+def test_another_device_must_sign_in_before_the_projector_address_opens(app, fresh, monkeypatch):
+    from c4d import permissions
+    from tests.conftest import PASSCODE
+
+    store, campaign, session = fresh
+    monkeypatch.setattr(permissions, "is_this_laptop", lambda ip: False)
+    show_ideas(store, session.id, "Which groups are most at risk?")
+    at = projector_window(session.id)
+    assert at.title[0].value == "Facilitator sign-in"
+    assert "Which groups are most at risk?" not in texts(at) and "Safe Journeys" not in texts(at)
+    at.text_input[0].input(PASSCODE)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Which groups are most at risk?" in texts(at)
+
+
+# ---- the buttons that open it ---------------------------------------------------------------------
+def projector_links(at) -> list:
+    return [b for b in at.link_button if "live screen" in b.label.lower()]
+
+
+def test_the_pages_open_the_projector_in_a_new_window_on_their_session(app, fresh):
+    from c4d.pretest import commands as pretest
+    from c4d.pretest.model import Material, MaterialType
+    from datetime import date
+
+    store, campaign, session = fresh
+    show_ideas(store, session.id, "Which groups are most at risk?")
+    for page in ("worksheets/voting.py", IDEAS, LIVE):
+        at = app(page, campaign=campaign)
+        [link] = projector_links(at)
+        assert link.proto.url == f"/live_screen?session={session.id}&projector=1", page
+        assert not [p for p in at.main.get("page_link") if "live screen" in p.value.lower()], page  # not this tab
+
+    fgd = pretest.add_pretest_session(store, campaign.id, place="Darkhan", title="Pre-test Darkhan",
+                                      held_on=date(2021, 3, 1), facilitators=["Saran"])
+    slogan = pretest.register_material(store, campaign.id, Material(type=MaterialType.slogan, title="Slogan",
+                                                                    text="Prevent TIP"))
+    pretest.show_material(store, campaign.id, fgd.id, slogan.id)
+    at = app("worksheets/pretest.py", campaign=campaign)
+    at.session_state["pretest-tabs"] = "Scoring on phones"
+    at.run()
+    [link] = projector_links(at)
+    assert link.proto.url == f"/live_screen?session={fgd.id}&projector=1"
