@@ -79,6 +79,21 @@ def day_month(moment: date | datetime) -> str:
     return f"{day.day} {day:%b}"
 
 
+def date_time(moment: datetime) -> str:
+    """'19 Jun 2020, 14:05': a moment in the laptop's time zone, where the hour matters
+    (a share link made, a version saved)."""
+    local = moment.astimezone()
+    return f"{short_date(local)}, {local:%H:%M}"
+
+
+# On the facilitator's pages and in the documents' lines and tables a date reads as
+# `short_date` ('19 Jun 2020'); `long_date` and `weekday_date` are for a document's cover
+# note and its day headings. A date typed in reads day first (`DATE_INPUT`), and a table's
+# date column as `short_date` does (`DATE_COLUMN`, in the table's own pattern language).
+DATE_INPUT = "DD/MM/YYYY"
+DATE_COLUMN = "D MMM YYYY"
+
+
 # ---- sizes -----------------------------------------------------------------------------------
 KB = 1024
 MB = 1024 * 1024

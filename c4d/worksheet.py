@@ -31,6 +31,11 @@ class PStep(int, Enum):
     def label(self) -> str:
         return P_STEP_LABELS[self]
 
+    @property
+    def short_label(self) -> str:
+        """'1 · Analysis': the step's name where space is short (the sidebar)."""
+        return P_STEP_LABELS[self].split(" — ")[0]
+
 
 P_STEP_LABELS = {
     PStep.analysis: "1 · Analysis — know your audience",

@@ -308,7 +308,7 @@ def test_participants_page_previews_a_pasted_sheet_then_adds_ready_rows(app, dem
     assert "2 rows ready to add, 1 row with errors" in body
     ppcd = ready_store.session(demo.id, "ppcd-2020")
     assert len(ready_store.participants(ppcd.id)) == 39  # nothing saved by the preview
-    button(at, "Add the 2 ready rows (rows with errors are left out)").click().run()
+    button(at, "Add the 2 ready rows (rows with problems are left out)").click().run()
     people = ready_store.participants(ppcd.id)
     assert len(people) == 41
     assert people[-1].name == "<b>Tuul</b>" and people[-1].attendance == [2]
@@ -322,3 +322,65 @@ def test_projector_mode_can_be_left_from_a_page_that_stops_early(app, demo):
     button(at, "Leave projector mode").click().run()
     assert at.session_state["projector"] is False
     assert "Record a decision" in texts(at)
+
+
+# ---- navigation and dates (issue 17) -------------------------------------------------------------------
+def test_the_sidebar_lists_every_page_grouped_by_step_with_the_step_in_use_open(app, demo):
+    from c4d.worksheet import registered
+
+    at = app("worksheets/creative_brief.py", campaign=demo)
+    links = [e.proto for e in at.sidebar.get("page_link")]
+    labels = [link.label for link in links]
+    worksheets = registered()
+    for title in ("Campaigns", "Overview", "Workshop sessions", "Participants", "Live screen", "Workshop report",
+                  "Settings and backup", *(w.title for w in worksheets)):
+        assert title in labels, (title, labels)
+    assert not [label for label in labels if " · " in label]  # the Roadshow step is the link's tooltip
+    assert "Creative brief" in {link.label for link in links if link.help == "Roadshow: Media Camp 1"}
+    folds = {e.label: e.proto.expanded for e in at.sidebar.expander}
+    steps = sorted({w.p_step for w in worksheets}, key=lambda s: s.value)
+    assert folds == {s.short_label: s.value == 2 for s in steps}  # the brief's step is the open one
+    at.switch_page("worksheets/overview.py").run()  # a page of no step keeps the step last used open
+    assert {e.label: e.proto.expanded for e in at.sidebar.expander} == folds
+
+
+def test_the_sidebar_lists_only_the_campaigns_and_settings_while_no_campaign_is_open(app):
+    at = app()
+    assert [e.proto.label for e in at.sidebar.get("page_link")] == ["Campaigns", "Settings and backup"]
+
+
+DATE_DIRECTIVES = re.compile(r"%[-#]?[aAbBdmyYxcFDjU]")
+
+
+def test_pages_write_dates_one_way():
+    """Pages never format a date themselves: `short_date` (or `day_month`, `date_time`) from
+    c4d.text; typed dates and table columns use the formats c4d.text names; the long forms
+    are for a document's cover note and day headings (c4d/export) only."""
+    import ast
+
+    offences = []
+    pages = sorted((ROOT / "worksheets").glob("*.py")) + [ROOT / "app.py", ROOT / "c4d" / "ui.py"]
+    for path in pages:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}"
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in ("strftime", "isoformat"):
+                    offences.append(f"{where} {node.func.attr}()")
+                wanted = {"date_input": "DATE_INPUT", "DateColumn": "DATE_COLUMN",
+                          "DatetimeColumn": "DATE_COLUMN"}.get(node.func.attr)
+                if wanted:
+                    fmt = next((k.value for k in node.keywords if k.arg == "format"), None)
+                    if getattr(fmt, "id", getattr(fmt, "attr", None)) != wanted:
+                        offences.append(f"{where} {node.func.attr} without format={wanted}")
+            if isinstance(node, ast.FormattedValue) and node.format_spec is not None \
+                    and DATE_DIRECTIVES.search(ast.unparse(node.format_spec)):
+                offences.append(f"{where} a date format in an f-string")
+    for path in sorted((ROOT / "c4d").rglob("*.py")) + pages:
+        if path.name == "text.py" or "export" in path.relative_to(ROOT).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Name) and node.id in ("long_date", "weekday_date"):
+                offences.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.id}")
+            if isinstance(node, ast.alias) and node.name in ("long_date", "weekday_date"):
+                offences.append(f"{path.relative_to(ROOT)} imports {node.name}")
+    assert not offences, "\n".join(offences)

@@ -21,18 +21,20 @@ def open_campaign(campaign: Campaign) -> None:
     st.switch_page("worksheets/overview.py")
 
 
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([1, 1], gap="large")
 
 with right:
     with st.container(border=True):
         st.subheader("New campaign")
+        # Two fields a row, so "Create campaign" is on screen at a projector's 1280×720.
         with st.form("new-campaign", clear_on_submit=False):
             name = st.text_input("Campaign name", max_chars=200,
                                  placeholder="e.g. Dream Umbrella — Мөрөөдлийн шүхэр")
-            country = st.text_input("Country or area", max_chars=200)
-            organisers = st.text_area("Organisers (one per line)", height=90)
-            language = st.text_input("Participants' language (code)", value="en", max_chars=16,
+            c1, c2 = st.columns(2)
+            country = c1.text_input("Country or area", max_chars=200)
+            language = c2.text_input("Participants' language (code)", value="en", max_chars=16,
                                      help="Used for the words on participants' phones: en, mn, km, my, bn, th ...")
+            organisers = st.text_area("Organisers (one per line)", height=68)
             if st.form_submit_button("Create campaign", type="primary"):
                 with ui.saving("Campaign"):
                     campaign = commands.create_campaign(db, name=name, country=country,
@@ -40,12 +42,6 @@ with right:
                                                         participant_language=language)
                     ui.flash(f"Campaign '{ui.plain(campaign.name)}' created.")
                     open_campaign(campaign)
-    with st.container(border=True):
-        st.subheader("Learn from an example")
-        st.write("The Dream Umbrella campaign (Mongolia, 2020–2021), filled in from public reports: "
-                 "the PPCD workshop with its 39 participants and the decisions they voted on.")
-        if st.button("Load the Dream Umbrella example"):
-            open_campaign(load_demo(db))
 
 with left:
     show_archived = st.toggle("Show archived campaigns", value=False)
@@ -83,3 +79,9 @@ with left:
                 if ui.current_campaign() and ui.current_campaign().id == campaign.id:
                     ui.set_campaign(None)
                 st.rerun()
+    with st.container(border=True):
+        st.subheader("Learn from an example")
+        st.write("The Dream Umbrella campaign (Mongolia, 2020–2021), filled in from public reports: "
+                 "the PPCD workshop with its 39 participants and the decisions they voted on.")
+        if st.button("Load the Dream Umbrella example"):
+            open_campaign(load_demo(db))

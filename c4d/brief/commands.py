@@ -15,7 +15,7 @@ from c4d.brief.model import KIND, VERSIONS_KIND, VERSIONS_MAX, BriefFields, Brie
 from c4d.brief.versions import fingerprint, versions
 from c4d.db.errors import NotFound
 from c4d.db.store import Store
-from c4d.models import Campaign, new_id, utcnow
+from c4d.models import Campaign, name_key, new_id, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,24 @@ def set_revision_notes(store: Store, campaign_id: str,
         if [(r.when, r.what, r.change) for r in notes] == [(r.when, r.what, r.change) for r in old]:
             return None
         updated = BriefFields.model_validate(current.model_dump() | {"revisions": notes})
+        store.save_worksheet(campaign_id, KIND, updated.model_dump(mode="json"))
+    return updated
+
+
+def withdraw_slogan(store: Store, campaign_id: str, words: Sequence[str], *, on: date, what: str,
+                    why: str) -> BriefFields | None:
+    """A slogan dropped at the pre-test leaves the brief's draft: when the brief's slogan is
+    one of `words` (ignoring case and spacing), it is emptied and a revision note says when,
+    what prompted it (`what`) and why. Joins the caller's transaction (the pre-test's
+    decision). Returns the saved fields, or None when the brief's slogan is another one."""
+    with store.transaction():
+        current = load_fields(store, campaign_id)
+        if not current.slogan or not any(name_key(current.slogan) == name_key(w) for w in words if w):
+            return None
+        note = RevisionNote(when=on, what=what[:200],
+                            change=f"Slogan “{current.slogan}” taken out of the draft: {why}".strip())
+        notes = [*current.revisions, note][-100:]
+        updated = BriefFields.model_validate(current.model_dump() | {"slogan": "", "revisions": notes})
         store.save_worksheet(campaign_id, KIND, updated.model_dump(mode="json"))
     return updated
 

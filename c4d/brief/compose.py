@@ -28,7 +28,7 @@ from c4d.strategy.model import audience_names, shown_name
 from c4d.strategy.smart_checks import checked
 from c4d.strategy.wording import result_line, sentence, short_sentence, status
 from c4d.strategy.worksheet import known_audiences, load_objectives, load_plan
-from c4d.text import long_date, number
+from c4d.text import short_date, number
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def compose(store: Store, campaign: Campaign, *, today: date | None = None) -> C
 def revision_lines(fields: BriefFields) -> list[HistoryLine]:
     """The brief's own revision notes as history lines, oldest first (undated ones last)."""
     notes = sorted(fields.revisions, key=lambda r: (r.when is None, r.when or date.min))
-    return [HistoryLine(when=long_date(r.when) if r.when else "", what=r.what, change=r.change, source="brief")
+    return [HistoryLine(when=short_date(r.when) if r.when else "", what=r.what, change=r.change, source="brief")
             for r in notes if r.what or r.change]
 
 
@@ -132,5 +132,5 @@ def pretest_history(store: Store, campaign_id: str) -> list[HistoryLine]:
         log.warning("The pre-test record of %s cannot be read; the brief is composed without its history.",
                     campaign_id)
         return []
-    return [HistoryLine(when=long_date(r.date), what=r.material, change=r.change, source="pre-test")
+    return [HistoryLine(when=short_date(r.date), what=r.material, change=r.change, source="pre-test")
             for r in revisions]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -34,6 +34,7 @@ from c4d.pretest.model import (
     Material,
     MaterialDecision,
     MaterialFile,
+    MaterialType,
     PretestDoc,
     PretestError,
     PretestGroup,
@@ -44,6 +45,7 @@ from c4d.pretest.model import (
     next_label,
 )
 from c4d.pretest.record import editing, load
+from c4d.removed.model import Removed
 from c4d.text import size_label
 
 if TYPE_CHECKING:
@@ -172,18 +174,86 @@ def remove_file(store: "Store", campaign_id: str, material_id: str) -> Material:
 
 
 def delete_material(store: "Store", campaign_id: str, material_id: str) -> int:
-    """Remove a material with its answers and decisions; returns how many answers went."""
+    """Remove a material with its answers and decisions; returns how many answers went.
+    Everything that goes with it (and its file, when no other version keeps it) is kept
+    today among the recently removed (`c4d.removed`), to be put back where it was."""
     with editing(store, campaign_id) as doc:
         material = doc.material(material_id)
         answers = len(doc.responses_to(material_id))
+        went = {
+            "index": doc.materials.index(material),
+            "responses": _placed(doc.responses, lambda r: r.material_id == material_id),
+            "decisions": _placed(doc.decisions, lambda d: d.material_id == material_id),
+            "orders": {g.session_id: g.material_order.index(material_id)
+                       for g in doc.groups if material_id in g.material_order},
+        }
         doc.materials = [m for m in doc.materials if m.id != material_id]
         doc.responses = [r for r in doc.responses if r.material_id != material_id]
         doc.decisions = [d for d in doc.decisions if d.material_id != material_id]
         for group in doc.groups:
             group.material_order = [m for m in group.material_order if m != material_id]
+        content, went["file"] = _file_kept(store, doc, campaign_id, material.file)
         _release_file(store, doc, material.file)
+        before = list(doc.respondents)
         _forget_empty_respondents(doc)
+        kept = {r.id for r in doc.respondents}
+        went["respondents"] = _placed(before, lambda r: r.id not in kept)
+        store.add_removed(Removed.of(campaign_id, material, **went), file=content)
     return answers
+
+
+def _placed(items: list[Any], taken: Any) -> list[list[Any]]:
+    """The items a removal takes from a list, each with its place: [[index, item as JSON], ...]."""
+    return [[i, item.model_dump(mode="json")] for i, item in enumerate(items) if taken(item)]
+
+
+def _put_back(items: list[Any], placed: list[list[Any]], model: Any) -> None:
+    """Insert items where they were (in the order of their places, so the list is as it was)."""
+    for index, data in sorted(placed, key=lambda pair: pair[0]):
+        item = model.model_validate(data)
+        if not any(x.id == item.id for x in items):
+            items.insert(min(index, len(items)), item)
+
+
+def _file_kept(store: "Store", doc: PretestDoc, campaign_id: str,
+               file: MaterialFile | None) -> tuple[bytes | None, dict[str, Any] | None]:
+    """A removed material's file, when removing the material deletes it (no other version
+    keeps it): its content, and its details as saved."""
+    if file is None or any(m.file is not None and m.file.attachment_id == file.attachment_id for m in doc.materials):
+        return None, None
+    saved = next((a for a in store.attachments(campaign_id) if a["id"] == file.attachment_id), None)
+    if saved is None:
+        return None, None
+    return saved["content"], {"filename": saved["filename"], "media_type": saved["media_type"],
+                              "created_at": saved["created_at"].isoformat()}
+
+
+def restore_material(store: "Store", removed: Removed, content: bytes | None) -> Material:
+    """Put a removed material back where it was in the register, with its answers, its
+    decisions, its place in each group's order and its file."""
+    material = Material.model_validate(removed.item)
+    went = removed.record
+    with editing(store, removed.campaign_id) as doc:
+        if doc.find_material(material.id) is not None:
+            raise PretestError(f"{material.name} is already in the register.")
+        if any((m.family_id, m.version) == (material.family_id, material.version) for m in doc.materials):
+            raise PretestError(f"{material.name} cannot be put back: another version {material.version} of "
+                               f"'{material.title}' has been registered since.")
+        if material.file is not None and went.get("file") and store.attachment(material.file.attachment_id) is None:
+            if content is None:
+                raise PretestError(f"The file of {material.name} is no longer kept.")
+            store.restore_attachment(material.file.attachment_id, removed.campaign_id, went["file"]["filename"],
+                                     went["file"]["media_type"], content,
+                                     datetime.fromisoformat(went["file"]["created_at"]))
+        doc.materials.insert(min(int(went.get("index", len(doc.materials))), len(doc.materials)), material)
+        _put_back(doc.respondents, went.get("respondents", []), Respondent)
+        _put_back(doc.responses, went.get("responses", []), Response)
+        _put_back(doc.decisions, went.get("decisions", []), MaterialDecision)
+        for session_id, index in went.get("orders", {}).items():
+            group = doc.group(session_id)
+            if group is not None and material.id not in group.material_order:
+                group.material_order.insert(min(int(index), len(group.material_order)), material.id)
+    return material
 
 
 def _forget_empty_respondents(doc: PretestDoc) -> None:
@@ -369,9 +439,30 @@ def record_decision(store: "Store", campaign_id: str, material_id: str, decision
         except ValidationError as error:
             raise PretestError("; ".join(friendly_errors(error))) from None
         doc.decisions.append(entry)
+        if entry.decision is Choice.drop and material.type is MaterialType.slogan:
+            from c4d.brief.commands import withdraw_slogan  # loaded when needed: the phones use this module
+
+            withdraw_slogan(store, campaign_id, [m.text for m in doc.family(material.family_id)], on=on,
+                            what=f"Pre-test: {entry.material} dropped", why=reason)
     return entry
 
 
 def delete_decision(store: "Store", campaign_id: str, decision_id: str) -> None:
+    """Remove an entry of the decision log; restorable today (`c4d.removed`)."""
     with editing(store, campaign_id) as doc:
+        for index, entry in enumerate(doc.decisions):
+            if entry.id == decision_id:
+                store.add_removed(Removed.of(campaign_id, entry, index=index))
         doc.decisions = [d for d in doc.decisions if d.id != decision_id]
+
+
+def restore_decision(store: "Store", removed: Removed) -> MaterialDecision:
+    """Put a removed entry back in the decision log; refused when its material is gone."""
+    entry = MaterialDecision.model_validate(removed.item)
+    with editing(store, removed.campaign_id) as doc:
+        if doc.find_material(entry.material_id) is None:
+            raise PretestError(f"The decision on {entry.material} cannot be put back: that material has been "
+                               f"removed from the register.")
+        _put_back(doc.decisions, [[int(removed.record.get("index", len(doc.decisions))), removed.item]],
+                  MaterialDecision)
+    return entry

@@ -15,7 +15,7 @@ from datetime import date
 
 from c4d.strategy.model import AudienceOption, Direction, KAPElement, Measure, Objective, resolve
 from c4d.strategy.wording import shown_value
-from c4d.text import long_date, number
+from c4d.text import short_date, number
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def check(objective: Objective, *, today: date | None = None,
         flag("deadline", "There is no deadline, so the objective is not time-bound.",
              "Set the date by which the change should be measured, usually the endline survey's date.")
     elif o.deadline < today and o.result_value is None:
-        flag("deadline", f"The deadline ({long_date(o.deadline)}) has passed and no result is recorded.",
+        flag("deadline", f"The deadline ({short_date(o.deadline)}) has passed and no result is recorded.",
              "Record the result from the endline, or move the deadline if the campaign runs later.")
 
     # Means of verification

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from c4d.strategy.model import VALUE_LIMIT, Direction, Measure, Objective
-from c4d.text import clip, long_date, number
+from c4d.text import clip, short_date, number
 
 SHORT_BEHAVIOUR = 90  # characters of the behaviour in `short_sentence`
 
@@ -78,7 +78,7 @@ def sentence(objective: Objective, audience_name: str | None = None) -> str:
     where = f" in {place}" if place else " [place not set]"
     behaviour = _clean_phrase(o.behaviour) or "[behaviour not set]"
     indicator = _clean_phrase(o.indicator) or "[indicator not set]"
-    when = f"By {long_date(o.deadline)}" if o.deadline else "By [deadline not set]"
+    when = f"By {short_date(o.deadline)}" if o.deadline else "By [deadline not set]"
     base_source = f" (baseline: {_clean_phrase(o.baseline_source)})" if o.baseline_source.strip() else ""
     means = _clean_phrase(o.verification)
     if means and not re.match(r"(?i)(the|a|an|its|their|our|each|every)\b", means):
@@ -104,7 +104,7 @@ def short_sentence(objective: Objective) -> str:
         aim = f"{bound} {shown_value(o.target_value, o.measure)}"
         if o.baseline_value is not None:
             aim += f" (from {shown_value(o.baseline_value, o.measure)})"
-    when = f" by {long_date(o.deadline)}" if o.deadline else ""
+    when = f" by {short_date(o.deadline)}" if o.deadline else ""
     return f"{o.element.value.capitalize()}: {what} — {aim}{when}"
 
 

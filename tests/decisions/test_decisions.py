@@ -24,7 +24,7 @@ from c4d.decisions.worksheet import (
     superseded_text,
 )
 from c4d.models import Campaign, Decision, DecisionTopic, Session, SessionKind, TallyRow
-from c4d.text import long_date
+from c4d.text import long_date, short_date
 from c4d.voting.model import Ballot, BallotOption, Criterion, HandCount, Vote, VotingMethod
 
 T0 = datetime(2020, 6, 19, 8, 0, tzinfo=timezone.utc)
@@ -118,7 +118,7 @@ def test_superseded_text_names_the_date_the_choice_and_another_workshop():
     old = decision(DecisionTopic.area, "Ulaanbaatar only", 0)
     same_workshop = decision(DecisionTopic.area, "Ulaanbaatar and Darkhan-Uul", 26)
     elsewhere = same_workshop.model_copy(update={"session_id": "s2"})
-    day = long_date(same_workshop.decided_at)
+    day = short_date(same_workshop.decided_at)
     assert superseded_text(old, same_workshop, sessions) == f"Superseded on {day} by “Ulaanbaatar and Darkhan-Uul”"
     assert superseded_text(old, elsewhere, sessions).endswith("“Ulaanbaatar and Darkhan-Uul” (Campaign launch)")
 

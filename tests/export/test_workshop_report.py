@@ -18,7 +18,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from c4d import worksheet as worksheet_module
-from c4d.text import long_date
+from c4d.text import short_date
 from c4d.demo.example import load_demo
 from c4d.report_writer import COMPLEX_SCRIPT_FONT, TABLE_STYLE, ReportWriter, xml_safe
 from c4d.export.workshop_report import build_workshop_report, report_filename
@@ -264,7 +264,7 @@ def test_report_keeps_superseded_decisions_and_says_what_replaced_them(revised):
     assert rows["Trafficking for sexual exploitation"][3].startswith("Superseded on ")
     assert rows["Trafficking for sexual exploitation"][3].endswith(f"by “{result.winner_labels[0]}”")
     assert rows["Young women aged 18–27"][3].endswith("by “High-school girls”")
-    launch_day = long_date(store.decisions(campaign.id)[-1].decided_at)
+    launch_day = short_date(store.decisions(campaign.id)[-1].decided_at)
     assert rows["High-school girls"][3] == f"Superseded on {launch_day} by “Job seekers going abroad” (Campaign launch)"
 
 
@@ -274,7 +274,7 @@ def test_report_of_the_later_workshop_says_which_decision_it_replaced(revised):
     replaced = [d for d in store.decisions(campaign.id) if d.choice == "High-school girls"][0]
     [main] = tables_headed(document, "Decision", "Choice", "How it was decided", "Turnout")
     assert table_rows(main)[1:] == [["Primary target group", "Job seekers going abroad", "Discussion (consensus)", "–"]]
-    assert any(line.startswith(f"Replaces the decision of {long_date(replaced.decided_at)} (Participatory") and line.endswith("“High-school girls”.")
+    assert any(line.startswith(f"Replaces the decision of {short_date(replaced.decided_at)} (Participatory") and line.endswith("“High-school girls”.")
                for line in texts(document))
     assert not tables_headed(document, "Decision", "Choice", "Decided on", "Status")
 

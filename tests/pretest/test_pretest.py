@@ -626,8 +626,8 @@ def test_the_decision_log_feeds_the_briefs_revision_history(pt):
     ]
     lines = pretest_history(store, campaign.id)
     assert [(h.when, h.what, h.change, h.source) for h in lines][0] == (
-        "20 February 2021", quoted, "Drop — Confusing in both groups", "pre-test")
-    assert lines[1].when == "24 February 2021"
+        "20 Feb 2021", quoted, "Drop — Confusing in both groups", "pre-test")
+    assert lines[1].when == "24 Feb 2021"
     doc = record.load(store, campaign.id)
     assert pretest.status_of(doc, a) == "dropped" and pretest.status_of(doc, v2) == "not tested yet"
     entry = doc.decisions[0]

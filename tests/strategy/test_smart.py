@@ -211,7 +211,7 @@ def test_every_check_has_a_title_reason_and_suggestion():
 def test_the_sentence_reads_like_the_guide():
     text = sentence(good())
     assert text == (
-        "By 30 June 2021, young women aged 18–27 in Ulaanbaatar and Darkhan-Uul know where to report a suspected "
+        "By 30 Jun 2021, young women aged 18–27 in Ulaanbaatar and Darkhan-Uul know where to report a suspected "
         "trafficking case, with the share of respondents who can name a place to report rising from 45% to at "
         "least 60% (baseline: KAP baseline survey, June 2020 (n=500)), measured by the endline KAP survey "
         "(n≈500), compared with the baseline.")
@@ -237,13 +237,13 @@ def test_the_short_line_shortens_the_behaviour_but_keeps_target_and_deadline():
                       "accepted without checking it first with a trusted person")
     line = short_sentence(good(behaviour=long_behaviour))
     assert line.startswith("Knowledge: reject the idea that") and "…" in line
-    assert line.endswith("— at least 60% (from 45%) by 30 June 2021")
+    assert line.endswith("— at least 60% (from 45%) by 30 Jun 2021")
     assert short_sentence(good()) == ("Knowledge: know where to report a suspected trafficking case — "
-                                            "at least 60% (from 45%) by 30 June 2021")
+                                            "at least 60% (from 45%) by 30 Jun 2021")
 
 
 def test_the_sentence_uses_the_current_audience_name():
-    assert sentence(good(), "Women aged 18 to 27").startswith("By 30 June 2021, women aged 18 to 27 in")
+    assert sentence(good(), "Women aged 18 to 27").startswith("By 30 Jun 2021, women aged 18 to 27 in")
 
 
 def valid_or_none(**fields) -> Objective | None:
