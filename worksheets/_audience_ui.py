@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from c4d import ui
 from c4d.audience.checks import Finding, Severity
 from c4d.db.errors import Conflict, NotFound
-from c4d.models import Campaign
+from c4d.models import Campaign, Decision
+from c4d.removed.model import RemovedKind
 from c4d.worksheet import Progress, Worksheet
 from c4d.text import clip
 
@@ -38,16 +39,6 @@ def saving(what: str) -> Iterator[None]:
         st.error(ui.plain(f"{what} not saved: " + "; ".join(ui.explain(exc))), icon=":material/block:")
 
 
-def fresh(name: str) -> str:
-    """A widget key that changes after each successful save, so the field starts empty."""
-    return f"{name}-{st.session_state.setdefault('_v_' + name, 0)}"
-
-
-def clear(*names: str) -> None:
-    for name in names:
-        st.session_state["_v_" + name] = st.session_state.get("_v_" + name, 0) + 1
-
-
 def pick(label: str, items: dict[str, T], key: str, name: Callable[[T], str]) -> T:
     """The item to edit, chosen by its name; a choice removed meanwhile (e.g. on another
     screen) falls back to the first item."""
@@ -66,16 +57,15 @@ def save_changes(what: str, save: Callable[[], Any], message: str) -> None:
             st.rerun()
 
 
-def remove_button(what: str, key: str, remove: Callable[[], Any], name: str, note: str = "") -> None:
-    """'Remove this <what>' behind a popover, with a `note` on what else changes."""
-    with st.popover(f"Remove this {what}"):
-        if note:
-            st.write(note)
-        if st.button("Remove", key=key):
-            with saving(what.capitalize()):
-                remove()
-                ui.flash(f"Removed: {ui.plain(short(name))}")
-                st.rerun()
+def remove_button(item: Any, key: str, remove: Callable[[], Any], note: str = "") -> None:
+    """'Remove this <entry, audience, ...>' behind a popover naming the item, with a `note` on
+    what else changes; restorable today from 'Recently removed' at the top of the page."""
+    ui.remove_button(item, remove, key=key, note=note)
+
+
+# What each page removes, listed under 'Recently removed' at its top.
+_REMOVES = {"audience_framework": RemovedKind.entry, "audiences": RemovedKind.audience, "sem": RemovedKind.influence,
+            "stakeholders": RemovedKind.stakeholder}
 
 
 def page_top(worksheet: Worksheet, campaign: Campaign, about: str) -> None:
@@ -86,6 +76,8 @@ def page_top(worksheet: Worksheet, campaign: Campaign, about: str) -> None:
         st.caption(about)
         status(worksheet.progress(ui.store(), campaign))
     ui.show_flash()
+    if worksheet.key in _REMOVES:
+        ui.recently_removed(campaign, _REMOVES[worksheet.key])
 
 
 def status(progress: Progress) -> None:
@@ -125,3 +117,22 @@ ROOM_QUOTE = 240
 def for_room(text: str, limit: int = ROOM_NOTE) -> str:
     """User text for the projector: escaped, and cut to what a room can read."""
     return ui.plain(short(text, limit))
+
+
+def offer_as_audience(decision: Decision, campaign: Campaign) -> None:
+    """Where a PPCD decision on the primary (or secondary) target group is shown: one button
+    makes it that audience, while the audiences do not reflect it yet (asked once)."""
+    from c4d.audience.commands import adopt_decision
+    from c4d.audience.model import ADOPTABLE
+    from c4d.audience.reading import decisions_to_adopt
+
+    db = ui.store()
+    if decision.topic not in ADOPTABLE or decision.id not in {d.id for d in decisions_to_adopt(db, campaign.id)}:
+        return
+    role = ADOPTABLE[decision.topic].value
+    if st.button(f"Use it as the {role} audience", key=f"adopt-{decision.id}", type="primary",
+                 help=f"Makes '{decision.choice}' the campaign's {role} audience on the Audiences page, "
+                      "linked to this decision."):
+        with saving("Audience"):
+            ui.flash(ui.plain(adopt_decision(db, campaign.id, decision)))
+            st.rerun()

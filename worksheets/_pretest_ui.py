@@ -13,6 +13,7 @@ from c4d.db.store import Store
 from c4d.models import Campaign
 from c4d.pretest import record
 from c4d.pretest.model import PretestDoc, PretestError
+from c4d.removed.model import RemovedKind
 from c4d.text import plural
 
 ROOM_CSS = ("<style>.st-key-projector-material p{font-size:2.4rem !important;line-height:1.3}"
@@ -27,11 +28,12 @@ class PretestPage(NamedTuple):
     doc: PretestDoc
 
 
-def open_pretest_page(title: str, introduction: str, *, illustrative_on_projector: bool = False) -> PretestPage:
+def open_pretest_page(title: str, introduction: str, *, illustrative_on_projector: bool = False,
+                      removes: tuple[RemovedKind, ...] = ()) -> PretestPage:
     """The start of a pre-test page: the open campaign, the store and whether the projector
     is on; the title, its introduction (not on the projector) and the last save's messages;
     then the campaign's pre-test record — when it cannot be read the page says why and
-    stops. A record marked illustrative ('Scores are invented ...') says so under the title
+    stops; what the page `removes` is listed under 'Recently removed'. A record marked illustrative ('Scores are invented ...') says so under the title
     (on the projector too where the room sees results)."""
     campaign = ui.require_campaign()
     db = ui.store()
@@ -40,6 +42,7 @@ def open_pretest_page(title: str, introduction: str, *, illustrative_on_projecto
     if not projector:
         st.caption(introduction)
     ui.show_flash()
+    ui.recently_removed(campaign, *removes)
     try:
         doc = record.load(db, campaign.id)
     except PretestError as problem:

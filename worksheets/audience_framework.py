@@ -9,11 +9,11 @@ from c4d.audience.checks import framework_findings
 from c4d.audience.commands import add_entry, ask_phones, ideas_to_framework, remove_entry, update_entry
 from c4d.audience.model import FRAMEWORK_QUESTIONS, EntryKind, Level, Side, cell_label
 from c4d.audience.pictures import framework_svg
-from c4d.audience.reading import asked_cell, load_part
+from c4d.audience.reading import asked_cell, ideas_to_offer, load_part
 from c4d.audience.worksheet import FRAMEWORK
 from c4d.ideas.model import support, visible
 from worksheets._audience_ui import (
-    clear, findings, fresh, page_top, pick, picture, remove_button, save_changes, saving, short,
+    findings, page_top, pick, picture, remove_button, save_changes, saving, short,
 )
 from c4d.text import plural
 
@@ -49,24 +49,25 @@ else:
     board()
 
 # ---- live capture --------------------------------------------------------------------------------
-with st.form("fw-add"):
+add = ui.form_key("fw-add")  # new, empty fields after each entry; the cell stays where the room is
+with st.form(add):
     c1, c2 = st.columns([3, 2])
     cell = c1.selectbox("Cell", CELLS, format_func=cell_name, key="fw-cell")
-    kind = c2.radio("Kind", list(EntryKind), format_func=KIND_LABEL.__getitem__, key="fw-kind", horizontal=True)
-    who = st.text_input("Who (the audience) or the activity", key=fresh("fw-who"),
+    kind = c2.radio("Kind", list(EntryKind), format_func=KIND_LABEL.__getitem__, key=f"{add}-kind", horizontal=True)
+    who = st.text_input("Who (the audience) or the activity", key=f"{add}-who",
                         placeholder="e.g. Employers in entertainment and hospitality")
     why = evidence = ""
     if not projector:
-        why = st.text_area("Why they matter, or what the activity does", key=fresh("fw-why"),
+        why = st.text_area("Why they matter, or what the activity does", key=f"{add}-why",
                            height=80)
-        evidence = st.text_area("Evidence (case data, research, the room's experience)", key=fresh("fw-evidence"),
+        evidence = st.text_area("Evidence (case data, research, the room's experience)", key=f"{add}-evidence",
                                 height=68)
     if st.form_submit_button("Add to the board", type="primary"):
         with saving("Entry"):
             entry = add_entry(db, campaign.id, side=cell[0], level=cell[1], kind=kind, who=who, why=why,
                               evidence=evidence)
             ui.flash(f"Added to {ui.plain(cell_name(cell))}: {ui.plain(short(entry.who))}")
-            clear("fw-who", "fw-why", "fw-evidence")
+            ui.form_saved("fw-add")
             st.rerun()
 
 
@@ -96,9 +97,8 @@ def facilitator_tools() -> None:
                          icon=":material/lightbulb:")
             st.markdown("**2. Put ideas on the board.**")
             ideas = visible(db.ideas(session.id))
-            used = {e.idea_id for e in entries if e.idea_id}
             counts = support(db.ideas(session.id))
-            fresh_ideas = [i for i in ideas if i.id not in used]
+            fresh_ideas = ideas_to_offer(framework, ideas)
             if not fresh_ideas:
                 st.caption("No new idea on this session's board." if not ideas else
                            "Every idea on this session's board is already on the framework.")
@@ -126,28 +126,30 @@ def facilitator_tools() -> None:
     if not entries:
         st.caption("Nothing on the board yet.")
         return
-    st.dataframe(pd.DataFrame([{"Cell": cell_name((e.side, e.level)), "Kind": KIND_LABEL[e.kind], "Who / activity": e.who,
+    ui.dataframe(pd.DataFrame([{"Cell": cell_name((e.side, e.level)), "Kind": KIND_LABEL[e.kind], "Who / activity": e.who,
                                 "Why it matters": e.why, "Evidence": e.evidence,
                                 "From": "Phone" if e.source == "phone" else "Facilitator"} for e in entries]),
                  hide_index=True, width="stretch")
 
     st.subheader("Edit or remove an entry", anchor=False)
     entry = pick("Entry", by_id, "fw-edit-pick", lambda e: f"{cell_name((e.side, e.level))} · {short(e.who)}")
-    with st.form(f"fw-edit-{entry.id}"):
+    edit = ui.form_key("fw-edit", entry)  # the entry as it is stored now
+    with st.form(edit):
+        st.markdown(f"**Editing: {ui.plain(cell_name((entry.side, entry.level)))} · {ui.plain(short(entry.who))}**")
         c1, c2 = st.columns([3, 2])
         new_cell = c1.selectbox("Cell", CELLS, index=CELLS.index((entry.side, entry.level)), format_func=cell_name,
-                                key=f"fw-edit-cell-{entry.id}")
+                                key=f"{edit}-cell")
         new_kind = c2.radio("Kind", list(EntryKind), index=list(EntryKind).index(entry.kind),
-                            format_func=KIND_LABEL.__getitem__, horizontal=True, key=f"fw-edit-kind-{entry.id}")
+                            format_func=KIND_LABEL.__getitem__, horizontal=True, key=f"{edit}-kind")
         new_who = st.text_input("Who (the audience) or the activity", value=entry.who,
-                                key=f"fw-edit-who-{entry.id}")
+                                key=f"{edit}-who")
         new_why = st.text_area("Why they matter, or what the activity does", value=entry.why,
-                               key=f"fw-edit-why-{entry.id}")
-        new_evidence = st.text_area("Evidence", value=entry.evidence, key=f"fw-edit-evidence-{entry.id}")
+                               key=f"{edit}-why")
+        new_evidence = st.text_area("Evidence", value=entry.evidence, key=f"{edit}-evidence")
         save_changes("Entry", lambda: update_entry(db, campaign.id, entry.id, side=new_cell[0], level=new_cell[1],
                                                    kind=new_kind, who=new_who, why=new_why, evidence=new_evidence),
                      f"Entry saved: {ui.plain(short(new_who))}")
-    remove_button("entry", f"fw-remove-{entry.id}", lambda: remove_entry(db, campaign.id, entry.id), entry.who,
+    remove_button(entry, f"fw-remove-{entry.id}", lambda: remove_entry(db, campaign.id, entry.id),
                   "The entry leaves the board and the audiences linked to it lose the link.")
 
 

@@ -9,7 +9,6 @@ from c4d import ui
 from c4d.audience.checks import PROFILE_PARTS, audience_findings, profile_findings, profile_parts_done
 from c4d.audience.commands import (
     add_audience,
-    adopt_decision,
     audience_from_entry,
     remove_audience,
     save_profile,
@@ -18,12 +17,13 @@ from c4d.audience.commands import (
 from c4d.audience.forms import influencers_text, lines, parse_influencers
 from c4d.audience.model import USUAL_APPROACH, Approach, AudienceRole, EntryKind, cell_label
 from c4d.audience.pictures import influencer_chart
-from c4d.audience.reading import decisions_to_adopt, load_analysis
+from c4d.audience.reading import decisions_to_adopt, entries_to_offer, load_analysis
 from c4d.audience.worksheet import AUDIENCES
 from c4d.decisions.model import in_force
 from c4d.decisions.worksheet import turnout_label
 from worksheets._audience_ui import (
-    ROOM_QUOTE, clear, findings, for_room, fresh, page_top, pick, remove_button, save_changes, saving, short,
+    ROOM_QUOTE, findings, for_room, offer_as_audience, page_top, pick, remove_button, save_changes, saving,
+    short,
 )
 
 campaign = ui.require_campaign()
@@ -102,10 +102,7 @@ def facilitator_tools() -> None:
                 facts = " · ".join(x for x in (decision.method, turnout_label(decision)) if x)
                 st.markdown(f"The PPCD decided the {role} audience: **{ui.plain(decision.choice)}**"
                             + (f"  \n{ui.plain(facts)}" if facts else ""))
-                if st.button(f"Use it as the {role} audience", key=f"adopt-{decision.id}", type="primary"):
-                    with saving("Audience"):
-                        ui.flash(ui.plain(adopt_decision(db, campaign.id, decision)))
-                        st.rerun()
+                offer_as_audience(decision, campaign)
         findings(audience_findings(analysis.audiences, analysis.framework, profile, decisions_in_force))
 
         for role in AudienceRole:
@@ -125,16 +122,17 @@ def facilitator_tools() -> None:
                             + (f"  \n{ui.plain(short(a.description, 300))}" if a.description else ""))
 
         st.subheader("Add an audience", anchor=False)
-        with st.form("aud-add"):
+        add = ui.form_key("aud-add")  # new, empty fields after each audience
+        with st.form(add):
             c1, c2 = st.columns(2)
-            role = c1.selectbox("Role", list(AudienceRole), format_func=lambda r: r.label, key="aud-role")
-            approach = c2.selectbox("Approach", [USUAL, *Approach], key="aud-approach",
+            role = c1.selectbox("Role", list(AudienceRole), format_func=lambda r: r.label, key=f"{add}-role")
+            approach = c2.selectbox("Approach", [USUAL, *Approach], key=f"{add}-approach",
                                     format_func=lambda a: "The usual one for the role" if a == USUAL else a.label)
-            name = st.text_input("Audience", key=fresh("aud-name"),
+            name = st.text_input("Audience", key=f"{add}-name",
                                  placeholder="e.g. Young women aged 18–27 in Ulaanbaatar and Darkhan-Uul")
-            description = st.text_area("Description", key=fresh("aud-description"), height=68)
+            description = st.text_area("Description", key=f"{add}-description", height=68)
             links = st.multiselect("Linked framework entries", [e.id for e in audience_entries], format_func=entry_name,
-                                   key=fresh("aud-links"))
+                                   key=f"{add}-links")
             if st.form_submit_button("Add the audience", type="primary"):
                 with saving("Audience"):
                     added = add_audience(db, campaign.id, role=role, name=name,
@@ -142,11 +140,10 @@ def facilitator_tools() -> None:
                                          framework_entry_ids=links)
                     ui.flash(f"{ui.plain(added.role.label)}: {ui.plain(short(added.name))} "
                              f"({ui.plain(added.approach.label.lower())}).")
-                    clear("aud-name", "aud-description", "aud-links")
+                    ui.form_saved("aud-add")
                     st.rerun()
 
-        linked_ids = {i for a in analysis.audiences for i in a.framework_entry_ids}
-        unused = [e.id for e in audience_entries if e.id not in linked_ids]
+        unused = [e.id for e in entries_to_offer(analysis)]
         if unused:
             st.subheader("From the framework", anchor=False)
             st.caption("Framework audiences not yet listed here: make one an audience in one step, linked to its entry.")
@@ -164,27 +161,28 @@ def facilitator_tools() -> None:
             st.subheader("Edit or remove an audience", anchor=False)
             chosen = pick("Audience", {a.id: a for a in analysis.audiences}, "aud-edit-pick",
                           lambda a: f"{a.role.value.capitalize()} · {short(a.name)}")
-            with st.form(f"aud-edit-{chosen.id}"):
+            edit = ui.form_key("aud-edit", chosen)  # the audience as it is stored now
+            with st.form(edit):
+                st.markdown(f"**Editing: {ui.plain(chosen.role.label)} · {ui.plain(short(chosen.name))}**")
                 c1, c2 = st.columns(2)
                 new_role = c1.selectbox("Role", list(AudienceRole), index=list(AudienceRole).index(chosen.role),
-                                        format_func=lambda r: r.label, key=f"aud-edit-role-{chosen.id}")
+                                        format_func=lambda r: r.label, key=f"{edit}-role")
                 new_approach = c2.selectbox("Approach", list(Approach), index=list(Approach).index(chosen.approach),
-                                            format_func=lambda a: a.label, key=f"aud-edit-approach-{chosen.id}")
-                new_name = st.text_input("Audience", value=chosen.name, key=f"aud-edit-name-{chosen.id}")
+                                            format_func=lambda a: a.label, key=f"{edit}-approach")
+                new_name = st.text_input("Audience", value=chosen.name, key=f"{edit}-name")
                 new_description = st.text_area("Description", value=chosen.description,
-                                               key=f"aud-edit-description-{chosen.id}")
+                                               key=f"{edit}-description")
                 options = [e.id for e in audience_entries] + [i for i in chosen.framework_entry_ids
                                                               if i in entries and entries[i].kind is not EntryKind.audience]
                 new_links = st.multiselect("Linked framework entries", options, format_func=entry_name,
                                            default=[i for i in chosen.framework_entry_ids if i in options],
-                                           key=f"aud-edit-links-{chosen.id}")
+                                           key=f"{edit}-links")
                 save_changes("Audience", lambda: update_audience(db, campaign.id, chosen.id, role=new_role,
                                                                  approach=new_approach, name=new_name,
                                                                  description=new_description,
                                                                  framework_entry_ids=new_links),
                              f"Audience saved: {ui.plain(short(new_name))}")
-            remove_button("audience", f"aud-remove-{chosen.id}", lambda: remove_audience(db, campaign.id, chosen.id),
-                          chosen.name)
+            remove_button(chosen, f"aud-remove-{chosen.id}", lambda: remove_audience(db, campaign.id, chosen.id))
 
     # ---- the profile of the primary audience --------------------------------------------------------------
     with tab_profile:
@@ -195,16 +193,19 @@ def facilitator_tools() -> None:
                    "them from the KAP baseline when its findings arrive. Each part is saved with its own button.")
         findings(profile_findings(profile, primary))
 
-        with st.form("profile-who"):
+        # Each part's form follows that part as it is stored now (saved here, on another screen or from the KAP).
+        pf_who = ui.form_key("profile-who", (profile.age_band, profile.sex, profile.location, profile.occupation,
+                                             profile.education))
+        with st.form(pf_who):
             st.markdown("**Who they are**")
             c1, c2, c3 = st.columns(3)
-            age_band = c1.text_input("Age band", value=profile.age_band, key="pf-age", placeholder="e.g. 18–27")
-            sex = c2.text_input("Sex", value=profile.sex, key="pf-sex", placeholder="e.g. Women")
-            location = c3.text_input("Location", value=profile.location, key="pf-location",
+            age_band = c1.text_input("Age band", value=profile.age_band, key=f"{pf_who}-age", placeholder="e.g. 18–27")
+            sex = c2.text_input("Sex", value=profile.sex, key=f"{pf_who}-sex", placeholder="e.g. Women")
+            location = c3.text_input("Location", value=profile.location, key=f"{pf_who}-location",
                                      placeholder="e.g. Ulaanbaatar and Darkhan-Uul")
-            occupation = st.text_input("Occupation or situation", value=profile.occupation, key="pf-occupation",
+            occupation = st.text_input("Occupation or situation", value=profile.occupation, key=f"{pf_who}-occupation",
                                        placeholder="e.g. students with seasonal part-time jobs")
-            education = st.text_input("Education", value=profile.education, key="pf-education")
+            education = st.text_input("Education", value=profile.education, key=f"{pf_who}-education")
             if st.form_submit_button("Save who they are"):
                 with saving("Profile"):
                     save_profile(db, campaign.id, age_band=age_band, sex=sex, location=location, occupation=occupation,
@@ -212,38 +213,41 @@ def facilitator_tools() -> None:
                     ui.flash("Who they are: saved.")
                     st.rerun()
 
-        with st.form("profile-kfd"):
+        pf_kfd = ui.form_key("profile-kfd", (profile.knows, profile.feels, profile.does, profile.evidence))
+        with st.form(pf_kfd):
             st.markdown("**What they know, feel and do now**")
-            knows = st.text_area("What they know", value=profile.knows, key="pf-knows", height=90)
-            feels = st.text_area("What they feel", value=profile.feels, key="pf-feels", height=90)
-            does = st.text_area("What they do", value=profile.does, key="pf-does", height=90)
+            knows = st.text_area("What they know", value=profile.knows, key=f"{pf_kfd}-knows", height=90)
+            feels = st.text_area("What they feel", value=profile.feels, key=f"{pf_kfd}-feels", height=90)
+            does = st.text_area("What they do", value=profile.does, key=f"{pf_kfd}-does", height=90)
             evidence = st.text_area("Where these facts come from (KAP baseline, focus groups, the room)",
-                                    value=profile.evidence, key="pf-evidence", height=68)
+                                    value=profile.evidence, key=f"{pf_kfd}-evidence", height=68)
             if st.form_submit_button("Save know, feel, do"):
                 with saving("Profile"):
                     save_profile(db, campaign.id, knows=knows, feels=feels, does=does, evidence=evidence)
                     ui.flash("Know, feel, do: saved.")
                     st.rerun()
 
-        with st.form("profile-information"):
+        pf_information = ui.form_key("profile-information", (profile.information_sources, profile.platforms))
+        with st.form(pf_information):
             st.markdown("**Where they get information**")
             c1, c2 = st.columns(2)
-            sources = c1.text_area("Information sources (one a line)", value="\n".join(profile.information_sources), key="pf-sources",
+            sources = c1.text_area("Information sources (one a line)", value="\n".join(profile.information_sources), key=f"{pf_information}-sources",
                                    height=120)
-            platforms = c2.text_area("Platforms they use (one a line)", value="\n".join(profile.platforms), key="pf-platforms", height=120)
+            platforms = c2.text_area("Platforms they use (one a line)", value="\n".join(profile.platforms), key=f"{pf_information}-platforms", height=120)
             if st.form_submit_button("Save information and platforms"):
                 with saving("Profile"):
                     save_profile(db, campaign.id, information_sources=lines(sources), platforms=lines(platforms))
                     ui.flash("Information and platforms: saved.")
                     st.rerun()
 
-        with st.form("profile-influence"):
+        pf_influence = ui.form_key("profile-influence", (profile.influenced_share, profile.influencers, profile.agency))
+        with st.form(pf_influence):
             st.markdown("**Who influences their decisions, and their sense of agency**")
             share = st.number_input("Share who say others influence their decisions (%)", min_value=0.0,
-                                    max_value=100.0, value=profile.influenced_share, key="pf-share", step=1.0, format="%g")
+                                    max_value=100.0, value=profile.influenced_share, key=f"{pf_influence}-share", step=1.0, format="%g")
             influencers = st.text_area("Influencers, one a line, with the share when known (e.g. 'Friends and peers 62%')",
-                                       value=influencers_text(profile), key="pf-influencers", height=120)
-            agency = st.text_area("Sense of agency: do they feel they decide, and can act?", value=profile.agency, key="pf-agency",
+                                       value=influencers_text(profile), key=f"{pf_influence}-influencers", height=120)
+            agency = st.text_area("Sense of agency: do they feel they decide, and can act?", value=profile.agency, key=f"{pf_influence}-agency",
                                   height=90)
             if st.form_submit_button("Save influence and agency"):
                 with saving("Profile"):
@@ -255,13 +259,14 @@ def facilitator_tools() -> None:
         if chart is not None:
             st.altair_chart(chart, width="stretch")
 
-        with st.form("profile-words"):
+        pf_words = ui.form_key("profile-words", (profile.barriers, profile.motivators, profile.quotes))
+        with st.form(pf_words):
             st.markdown("**Barriers, motivators, and their own words**")
             c1, c2 = st.columns(2)
-            barriers = c1.text_area("Barriers (one a line)", value="\n".join(profile.barriers), key="pf-barriers", height=140)
-            motivators = c2.text_area("Motivators (one a line)", value="\n".join(profile.motivators), key="pf-motivators", height=140)
+            barriers = c1.text_area("Barriers (one a line)", value="\n".join(profile.barriers), key=f"{pf_words}-barriers", height=140)
+            motivators = c2.text_area("Motivators (one a line)", value="\n".join(profile.motivators), key=f"{pf_words}-motivators", height=140)
             quotes = st.text_area("Quotes in their own words (one a line; never a name or a detail that identifies "
-                                  "someone)", value="\n".join(profile.quotes), key="pf-quotes", height=120)
+                                  "someone)", value="\n".join(profile.quotes), key=f"{pf_words}-quotes", height=120)
             if st.form_submit_button("Save barriers, motivators and quotes"):
                 with saving("Profile"):
                     save_profile(db, campaign.id, barriers=lines(barriers), motivators=lines(motivators),
@@ -270,7 +275,7 @@ def facilitator_tools() -> None:
                     st.rerun()
 
         if profile.influencers:
-            st.dataframe(pd.DataFrame([{"Who influences them": i.who,
+            ui.dataframe(pd.DataFrame([{"Who influences them": i.who,
                                         "Share": f"{i.share:g}%" if i.share is not None else "–"}
                                        for i in profile.influencers]), hide_index=True)
 

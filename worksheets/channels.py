@@ -11,6 +11,7 @@ from c4d import ui
 from c4d.audience.reading import load_analysis
 from c4d.strategy.channel_checks import evidence_hint, warnings
 from c4d.strategy.channel_totals import Total, grand_total, money, reach, totals_by_audience, totals_by_channel
+from c4d.removed.model import RemovedKind
 from c4d.strategy.commands import remove_channel, save_channel, set_currency
 from c4d.strategy.model import AudienceRef, ChannelEntry, ChannelKind, audience_names, ref_to
 from c4d.strategy.wording import parse_number
@@ -37,6 +38,7 @@ if not projector:
                "use it (the baseline, the audience profile, the PPCD's media vote), timing, partner, languages, "
                "cost and expected reach.")
 ui.show_flash()
+ui.recently_removed(campaign, RemovedKind.channel)
 
 found = warnings(plan, audiences)
 for warning in found:
@@ -62,7 +64,7 @@ def entry_row(entry: ChannelEntry) -> dict:
 
 
 if plan.entries:
-    st.dataframe(pd.DataFrame([entry_row(e) for e in plan.entries]), hide_index=True, width="stretch",
+    ui.dataframe(pd.DataFrame([entry_row(e) for e in plan.entries]), hide_index=True, width="stretch",
                  column_config={"Expected reach": st.column_config.NumberColumn(format="localized"),
                                 "Why (evidence)": st.column_config.TextColumn(width="large")})
 else:
@@ -76,10 +78,10 @@ def totals_frame(totals: list[Total], first: str) -> pd.DataFrame:
 
 if plan.entries:  # one above the other, so every column shows on a laptop screen
     st.subheader("By channel", anchor=False)
-    st.dataframe(totals_frame(totals_by_channel(plan) + [grand_total(plan)], "Channel"),
+    ui.dataframe(totals_frame(totals_by_channel(plan) + [grand_total(plan)], "Channel"),
                  hide_index=True, width="stretch")
     st.subheader("By audience", anchor=False)
-    st.dataframe(totals_frame(totals_by_audience(plan, audiences), "Audience"), hide_index=True,
+    ui.dataframe(totals_frame(totals_by_audience(plan, audiences), "Audience"), hide_index=True,
                  width="stretch")
     st.caption("A channel that reaches two audiences counts for both.")
 
@@ -94,8 +96,7 @@ if " ".join(typed_currency.split()) != plan.currency:
         set_currency(db, campaign.id, typed_currency)
         st.rerun()
 
-# ---- add or edit one channel ------------------------------------------------------------------
-st.header("Add or edit a channel", anchor=False)
+# ---- add or edit one channel: a stored channel, or empty for a new one ------------------------------
 K = "channel-"
 NEW = "new"
 choices = [NEW] + [e.id for e in plan.entries]
@@ -103,57 +104,55 @@ labels = {NEW: "A new channel"} | {e.id: f"{i}. {e.label}" for i, e in enumerate
 by_id = {e.id: e for e in plan.entries}
 
 
-def load_entry() -> None:
-    """Fill the form with the chosen entry (or empty it for a new one)."""
-    entry = by_id.get(st.session_state[K + "which"])
-    st.session_state[K + "kind"] = entry.kind if entry else ChannelKind.facebook
-    st.session_state[K + "detail"] = entry.detail if entry else ""
-    names = list(dict.fromkeys(audience_names(entry, audiences))) if entry else []
-    st.session_state[K + "audiences"] = names  # one the analysis does not have stays, marked, until removed
-    st.session_state[K + "audiences_typed"] = ", ".join(names)
-    st.session_state[K + "evidence"] = entry.evidence if entry else ""
-    st.session_state[K + "timing"] = entry.timing if entry else ""
-    st.session_state[K + "partner"] = entry.partner if entry else ""
-    st.session_state[K + "languages"] = ", ".join(entry.languages) if entry else ""
-    st.session_state[K + "cost"] = number(entry.cost).replace(",", "") if entry and entry.cost is not None else ""
-    st.session_state[K + "reach"] = (str(entry.expected_reach) if entry and entry.expected_reach is not None
-                                     else "")
-    st.session_state[K + "notes"] = entry.notes if entry else ""
-
-
-if st.session_state.get(K + "which") not in choices:
+def stop_editing() -> None:
     st.session_state[K + "which"] = NEW
-    load_entry()
-which = st.selectbox("Channel to edit", choices, key=K + "which", format_func=labels.get, on_change=load_entry)
-editing = by_id.get(which)
+    ui.form_saved("channel")
+
+
+if st.session_state.get(K + "which") not in choices:  # first visit, or the channel was removed meanwhile
+    st.session_state[K + "which"] = NEW
+editing = by_id.get(st.session_state[K + "which"])
+if editing is not None:
+    st.header(f"Editing channel {choices.index(editing.id)}: {ui.plain(editing.label)}", anchor=False)
+else:
+    st.header("Add a channel", anchor=False)
+which = st.selectbox("Channel to edit", choices, key=K + "which", format_func=labels.get)
+F = ui.form_key("channel", editing) + "-"  # every field starts from the channel edited, or empty
+start = editing or ChannelEntry(kind=ChannelKind.facebook)
 
 c1, c2 = st.columns([1, 2])
-kind = c1.selectbox("Channel", list(ChannelKind), key=K + "kind", format_func=lambda k: k.label)
-detail = c2.text_input("Detail", key=K + "detail", max_chars=200,
+kinds = list(ChannelKind)
+kind = c1.selectbox("Channel", kinds, key=F + "kind", index=kinds.index(start.kind), format_func=lambda k: k.label)
+detail = c2.text_input("Detail", key=F + "detail", value=start.detail, max_chars=200,
                        placeholder="e.g. the campaign's Facebook page, the hub for everything else")
+names = list(dict.fromkeys(audience_names(editing, audiences))) if editing else []
 if audiences:
     known_names = [a.name for a in audiences]
-    held = [n for n in st.session_state.get(K + "audiences", []) if n not in known_names]
-    chosen = st.multiselect("Audiences it reaches", known_names + held, key=K + "audiences",
+    held = [n for n in names if n not in known_names]  # one the analysis does not have stays, marked, until removed
+    chosen = st.multiselect("Audiences it reaches", known_names + held, key=F + "audiences", default=names,
                             format_func=lambda n: n if n in known_names else f"{n} (not in the audience analysis)")
 else:
     chosen = [n.strip() for n in st.text_input(
-        "Audiences it reaches (separate with commas)", key=K + "audiences_typed", max_chars=600,
-        help="No audience is recorded yet; the names link to the audience analysis once it has them.").split(",")
-        if n.strip()]
+        "Audiences it reaches (separate with commas)", key=F + "audiences_typed", value=", ".join(names),
+        max_chars=600, help="No audience is recorded yet; the names link to the audience analysis once it has them."
+    ).split(",") if n.strip()]
 hint = evidence_hint(kind, profile)
-evidence = st.text_area("Why this channel: evidence that the audience uses it", key=K + "evidence", max_chars=5000,
-                        height=90, placeholder="e.g. 9 in 10 young women in the baseline use Facebook every day")
+evidence = st.text_area("Why this channel: evidence that the audience uses it", key=F + "evidence",
+                        value=start.evidence, max_chars=5000, height=90,
+                        placeholder="e.g. 9 in 10 young women in the baseline use Facebook every day")
 if hint:
     st.caption(ui.plain(hint))
 c1, c2, c3 = st.columns(3)
-timing = c1.text_input("Timing", key=K + "timing", max_chars=200, placeholder="e.g. March–May 2021")
-partner = c2.text_input("Partner", key=K + "partner", max_chars=200)
-languages = c3.text_input("Languages (separate with commas)", key=K + "languages", max_chars=400)
+timing = c1.text_input("Timing", key=F + "timing", value=start.timing, max_chars=200, placeholder="e.g. March–May 2021")
+partner = c2.text_input("Partner", key=F + "partner", value=start.partner, max_chars=200)
+languages = c3.text_input("Languages (separate with commas)", key=F + "languages", value=", ".join(start.languages),
+                          max_chars=400)
 c1, c2 = st.columns(2)
-cost_text = c1.text_input(f"Cost ({currency})" if currency else "Cost", key=K + "cost", max_chars=40)
-reach_text = c2.text_input("Expected reach (people)", key=K + "reach", max_chars=40, placeholder="e.g. 20,000")
-notes = st.text_area("Notes", key=K + "notes", max_chars=5000, height=70)
+cost_text = c1.text_input(f"Cost ({currency})" if currency else "Cost", key=F + "cost", max_chars=40,
+                          value="" if start.cost is None else number(start.cost).replace(",", ""))
+reach_text = c2.text_input("Expected reach (people)", key=F + "reach", max_chars=40, placeholder="e.g. 20,000",
+                           value="" if start.expected_reach is None else str(start.expected_reach))
+notes = st.text_area("Notes", key=F + "notes", value=start.notes, max_chars=5000, height=70)
 
 problems: list[str] = []
 try:
@@ -185,17 +184,16 @@ if c1.button("Save channel", type="primary"):
                 "notes": notes,
             })
             save_channel(db, campaign.id, entry)
-            ui.flash(f"Channel saved: {ui.plain(entry.label)}.")
+            ui.flash(f"Channel {choices.index(editing.id)} updated: {ui.plain(entry.label)}." if editing else
+                     f"Channel saved: {ui.plain(entry.label)}. The form is empty for the next one.")
             st.session_state.pop(K + "which", None)
+            ui.form_saved("channel")
             st.rerun()
 elif problems:
     for problem in problems:
         st.error(ui.plain(problem))
+c3.button("Stop editing" if editing else "Clear the form", on_click=stop_editing, key=K + "stop",
+          help="Leaves the channel as it is stored." if editing else None)
 if editing is not None:
-    with c2.popover("Remove", icon=":material/delete:"):
-        st.write("The channel is deleted from the plan.")
-        if st.button("Remove this channel"):
-            remove_channel(db, campaign.id, editing.id)
-            ui.flash(f"Channel removed: {ui.plain(editing.label)}.")
-            st.session_state.pop(K + "which", None)
-            st.rerun()
+    ui.remove_button(editing, lambda: remove_channel(db, campaign.id, editing.id), key=f"remove-{editing.id}",
+                     label="Remove", where=c2, after=lambda: st.session_state.pop(K + "which", None))

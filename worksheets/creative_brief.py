@@ -24,7 +24,7 @@ from c4d.export import brief_docx
 from c4d.db.errors import NotFound
 from c4d.worksheet import registered
 from c4d.workspace import branding
-from c4d.text import plural, short_date
+from c4d.text import DATE_COLUMN, date_time, plural, short_date
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -105,9 +105,32 @@ composed = compose(db, campaign)
 gaps = check(composed)
 
 
+# ---- the two tables: each change is saved once, by its table's callback, before the page runs -----
+DELIVERABLE = {"Deliverable": "item", "Format": "format", "Quantity": "quantity", "Due": "due"}
+
+
 def cell(value) -> str:
-    """A data-editor cell as text ('' for an empty one)."""
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+    """A table cell as text ('' for an empty one)."""
+    return "" if value is None else str(value).strip()
+
+
+def saved(label: str) -> None:
+    st.session_state.setdefault(P + "saved", []).append(label)
+
+
+def save_deliverables(edit: ui.TableEdit) -> None:
+    """A row typed in any column is kept; one without a name is listed among the gaps."""
+    wanted = [brief.Deliverable(**{name: cell(row[column]) for column, name in DELIVERABLE.items()})
+              for row in edit.rows() if any(row.values())]
+    if wanted != load_fields(db, campaign.id).deliverables:
+        brief_commands.update_fields(db, campaign.id, deliverables=wanted)
+        saved("deliverables")
+
+
+def save_revision_notes(edit: ui.TableEdit) -> None:
+    rows = [(as_date(row["When"]), cell(row["What prompted it"]), cell(row["What changed"])) for row in edit.rows()]
+    if brief_commands.set_revision_notes(db, campaign.id, rows) is not None:
+        saved("revision notes")
 
 
 def as_date(value) -> date | None:
@@ -208,7 +231,7 @@ def field(name: str, height: int = 90) -> None:
 
 
 with write_tab:
-    for label in saved_now:
+    for label in saved_now + st.session_state.pop(P + "saved", []):
         st.toast(f"Saved: {label}", icon=":material/check:")
     st.subheader("From the campaign", anchor=False)
     st.markdown("**Background** (from the campaign's details): "
@@ -240,32 +263,15 @@ with write_tab:
     field("mandatory_elements")
 
     st.subheader("Deliverables and formats", anchor=False)
-    base_key = P + "deliverables-base"
-    if base_key not in st.session_state:
-        st.session_state[base_key] = pd.DataFrame(
-            [{"Deliverable": d.item, "Format": d.format, "Quantity": d.quantity, "Due": d.due}
-             for d in fields.deliverables], columns=["Deliverable", "Format", "Quantity", "Due"]).astype("string")
-    edited = st.data_editor(st.session_state[base_key], num_rows="dynamic", hide_index=True, width="stretch",
-                            key=P + "deliverables")
-    rows, unnamed = [], 0
-    for record in edited.to_dict("records"):
-        cells = {k: cell(v) for k, v in record.items()}
-        if not cells["Deliverable"]:
-            unnamed += any(cells.values())
-            continue
-        rows.append({"item": cells["Deliverable"], "format": cells["Format"], "quantity": cells["Quantity"],
-                     "due": cells["Due"]})
+    ui.editable_table(P + "deliverables", [{column: getattr(d, name) for column, name in DELIVERABLE.items()}
+                                           for d in fields.deliverables],
+                      list(DELIVERABLE), save=save_deliverables, what="Deliverables", num_rows="dynamic",
+                      dtypes=dict.fromkeys(DELIVERABLE, "string"),
+                      column_config={column: st.column_config.TextColumn(max_chars=200) for column in DELIVERABLE})
+    unnamed = [str(n) for n, d in enumerate(fields.deliverables, start=1) if not d.item]
     if unnamed:
-        st.warning(f"{unnamed} row(s) have no deliverable name and are not saved yet; name them to keep them.")
-    try:
-        wanted = [brief.Deliverable.model_validate(r) for r in rows]
-    except ValidationError as exc:
-        st.error("Deliverables not saved: " + ui.plain("; ".join(ui.explain(exc))))
-    else:
-        if wanted != fields.deliverables:
-            with ui.saving("Deliverables"):
-                fields = brief_commands.update_fields(db, campaign.id, deliverables=wanted)
-                st.toast("Saved: deliverables", icon=":material/check:")
+        st.warning(f"Deliverable {', '.join(unnamed)} has no name yet: type what the partner should produce. "
+                   f"What you typed in the other columns is saved.")
 
     st.subheader("Timeline, budget, approvals and pre-test", anchor=False)
     field("timeline", 70)
@@ -276,24 +282,14 @@ with write_tab:
     st.subheader("Revision notes", anchor=False)
     st.caption("Changes made to the brief and why, e.g. after the pre-test. They appear in the brief's "
                "'Pre-test history and revisions' section, with what the pre-test worksheet records.")
-    notes_key = P + "revisions-base"
-    if notes_key not in st.session_state:
-        st.session_state[notes_key] = pd.DataFrame(
-            [{"When": r.when, "What prompted it": r.what, "What changed": r.change} for r in fields.revisions],
-            columns=["When", "What prompted it", "What changed"])
-        st.session_state[notes_key]["When"] = pd.to_datetime(st.session_state[notes_key]["When"]).dt.date
-    notes = st.data_editor(
-        st.session_state[notes_key], num_rows="dynamic", hide_index=True, width="stretch", key=P + "revisions",
-        column_config={"When": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    ui.editable_table(
+        P + "revisions", [{"When": r.when, "What prompted it": r.what, "What changed": r.change}
+                          for r in fields.revisions],
+        ["When", "What prompted it", "What changed"], save=save_revision_notes, what="Revision notes",
+        num_rows="dynamic", dtypes={"What prompted it": "string", "What changed": "string"},
+        column_config={"When": st.column_config.DateColumn(format=DATE_COLUMN),
                        "What prompted it": st.column_config.TextColumn(max_chars=200),
                        "What changed": st.column_config.TextColumn(width="large", max_chars=5000)})
-    rows_typed = [(as_date(record.get("When")), cell(record.get("What prompted it")), cell(record.get("What changed")))
-                  for record in notes.to_dict("records")]
-    with ui.saving("Revision notes"):
-        saved = brief_commands.set_revision_notes(db, campaign.id, rows_typed)
-        if saved is not None:
-            fields = saved
-            st.toast("Saved: revision notes", icon=":material/check:")
 
 # ---- preview -------------------------------------------------------------------------------------
 with preview_tab:
@@ -332,7 +328,7 @@ with versions_tab:
     if not made:
         st.write("No version yet: the first export makes version 1.")
     else:
-        st.dataframe(pd.DataFrame([{
+        ui.dataframe(pd.DataFrame([{
             "Version": v.number, "Date": v.label.split(" · ", 1)[1], "For": v.note,
             "Completeness": completeness_line(check(v.brief)),
         } for v in reversed(made)]), hide_index=True, width="stretch")
@@ -401,9 +397,9 @@ with share_tab:
             state = "active" if link.active else f"withdrawn on {short_date(link.revoked_at)}"
             opened = f"opened {plural(link.opened, 'time')}"
             if link.last_opened_at:
-                opened += f", last on {short_date(link.last_opened_at)} {link.last_opened_at.astimezone():%H:%M}"
+                opened += f", last on {date_time(link.last_opened_at)}"
             st.markdown(f"**{ui.plain(link.label or 'Share link')}** · ending …{ui.plain(link.hint)} · {state}  \n"
-                        f"Made on {short_date(made_on)} {made_on:%H:%M} · {opened}")
+                        f"Made on {date_time(made_on)} · {opened}")
             if link.active and st.button("Withdraw this link", key=f"revoke-{link.id}"):
                 try:
                     brief_commands.revoke_link(db, link.id)

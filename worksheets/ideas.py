@@ -11,6 +11,7 @@ from c4d.ideas.model import (
     IdeaStatus,
     board_rows,
     likely_duplicates,
+    on_board_count,
     shortened,
     support,
     too_long_for_ballot,
@@ -76,20 +77,42 @@ if not projector:
             commands.close_board(db, session.id)
             ui.flash("Board closed: the phones show a 'please wait' page.")
             st.rerun()
-    st.page_link("worksheets/live_screen.py", label="Show the ideas arriving on the live screen", icon=":material/cast:")
+    ui.projector_window_button(session, "Show the ideas arriving on the live screen")
+    # ideas said aloud or written on cards, typed one after another
+    room_form = f"add-idea-{session.id}"
+    with ui.entry_form(room_form, "Add ideas from the room", expanded=not on_board, icon=":material/edit_note:"):
+        typed_idea = st.text_input("Idea", max_chars=IDEA_MAX, placeholder="e.g. Young men working abroad",
+                                   help="An idea said aloud or written on a card; it joins the board like one "
+                                        "sent from a phone. Press Enter to add it.")
+        if st.form_submit_button("Add the idea", type="primary"):
+            with ui.saving("Idea"):
+                added_idea = commands.add_idea(db, campaign.id, session.id, typed_idea)
+                ui.form_saved(room_form, added=f"Added to the board: {ui.plain(added_idea.text)}. "
+                                               "The form is ready for the next idea.")
+                st.rerun()
 elif state.idea_prompt:
     st.header(ui.plain(state.idea_prompt), anchor=False)
 
 # ---- the board ---------------------------------------------------------------------------------
-c1, c2 = st.columns(2)
-c1.metric("Ideas received", len(ideas))
-c2.metric("On the board", len(on_board))
-if not on_board:
-    st.info("No ideas yet." + ("" if board_open else " Open the board on the phones to collect them."))
-    st.stop()
-rows = board_rows(ideas, ballots)
-st.dataframe(pd.DataFrame(rows, columns=["Idea", "Support", "Status"]), hide_index=True, width="stretch")
-if projector:
+@ui.live(board_open)
+def board() -> None:
+    """The counts and the board; while it is open on the phones, read anew every second. The
+    first idea on an empty board reruns the page, to offer the tidying below."""
+    now = db.ideas(session.id) if board_open else ideas
+    if bool(visible(now)) != bool(on_board):
+        st.rerun()
+    c1, c2 = st.columns(2)
+    c1.metric("Ideas received", len(now))
+    c2.metric("On the board", on_board_count(now))  # the live screen's count
+    if not on_board:
+        st.info("No ideas yet." + ("" if board_open else " Open the board on the phones to collect them."))
+        return
+    rows = board_rows(now, ballots)
+    ui.dataframe(pd.DataFrame(rows, columns=["Idea", "Support", "Status"]), hide_index=True, width="stretch")
+
+
+board()
+if not on_board or projector:
     st.stop()
 
 labels = {i.id: f"{i.text} (×{counts.get(i.id, 1)})" for i in on_board}

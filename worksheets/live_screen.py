@@ -38,8 +38,9 @@ projector = ui.projector_on()
 st.markdown("""
 <style>
 .c4d-code { font: 800 7.5rem/1 monospace; letter-spacing: .6rem; color: #000; margin: .4rem 0 1rem; }
-.c4d-url { font: 700 2.4rem/1.2 monospace; color: #000; word-break: break-all; }
-.c4d-small-join { font: 700 1.6rem/1.3 monospace; color: #000; }
+.c4d-url { font: 700 2.4rem/1.2 monospace; color: #000; container-type: inline-size; }
+.c4d-small-join { font: 700 1.6rem/1.3 monospace; color: #000; container-type: inline-size; }
+.c4d-address { white-space: nowrap; }
 .c4d-qr-code { font: 800 2rem/1 monospace; letter-spacing: .2rem; color: #000; text-align: center; }
 .st-key-live-count p { font-size: 3.6rem !important; font-weight: 800; color: #000; margin: 0; }
 .st-key-live-question h2, .st-key-live-question h2 * { font-size: 3rem !important; font-weight: 800; color: #000; }
@@ -79,20 +80,35 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
+MONO_EM = 0.62  # a monospace character's width in em, with a little to spare
+
+
+def address_html(url: str, largest_rem: float) -> str:
+    """The join address, escaped, for a box of any width: "http://host:port" in one piece that
+    never breaks (its type smaller where the box is narrower than it at `largest_rem`), and a
+    line break allowed only before a "/" of the path after it."""
+    scheme, _, rest = url.partition("://")
+    origin, slash, path = rest.partition("/")
+    whole = f"{scheme}://{origin}"
+    size = f"min({largest_rem}rem, calc(100cqi / {len(whole) * MONO_EM:.2f}))"
+    tail = "".join(f"<wbr>/{html.escape(part)}" for part in path.split("/")) if slash else ""
+    return f'<span class="c4d-address" style="font-size: {size}">{html.escape(whole)}</span>{tail}'
+
+
 def join_screen() -> None:
     """The big invitation: QR code, join code, link."""
     qr_col, text_col = st.columns([2, 3], vertical_alignment="center")
     qr_col.image(qr_png(join), width="stretch", alt="QR code that opens the voting page")
     with text_col:
         st.markdown("Join with your phone: scan the code, or open")
-        st.markdown(f'<div class="c4d-url">{html.escape(join)}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="c4d-url">{address_html(join, 2.4)}</div>', unsafe_allow_html=True)
         st.markdown("and, if asked, type the code")
         st.markdown(f'<div class="c4d-code">{html.escape(code)}</div>', unsafe_allow_html=True)
         st.caption("Phones must be on the same Wi-Fi as this laptop. No app and no internet needed.")
 
 
 def join_line() -> None:
-    st.markdown(f'<div class="c4d-small-join">Join: {html.escape(join)} · code {html.escape(code)}</div>',
+    st.markdown(f'<div class="c4d-small-join">Join: {address_html(join, 1.6)} · code {html.escape(code)}</div>',
                 unsafe_allow_html=True)
 
 

@@ -11,15 +11,16 @@ from c4d.pretest import commands
 from c4d.pretest import model as pretest
 from c4d.pretest.files import ACCEPTED_SUMMARY, Upload, check_file
 from c4d.pretest.model import MAX_FILE_BYTES, Material, MaterialType, PretestError
-from c4d.text import size_label
+from c4d.removed.model import RemovedKind
+from c4d.text import plural, size_label
 from worksheets._pretest_ui import open_pretest_page
-from c4d.text import short_date
+from c4d.text import DATE_INPUT, short_date
 
 campaign, db, projector, doc = open_pretest_page(
     "Draft materials",
     "The drafts to pre-test with the audience: slogans, posters, scripts, storyboards, radio spots, posts, chatbot "
     "flows, mural sketches. Each change after a pre-test becomes a new version (v2, v3, …) that says what changed "
-    "and why.")
+    "and why.", removes=(RemovedKind.material,))
 LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
 
 sessions = db.sessions(campaign.id)
@@ -45,7 +46,7 @@ def read_upload(uploaded) -> Upload | None:
 
 # ---- the register ------------------------------------------------------------------------------
 if doc.materials:
-    st.dataframe(pd.DataFrame([{
+    ui.dataframe(pd.DataFrame([{
         "Material": m.title, "Version": f"v{m.version}", "Type": m.type.label, "Language": m.language,
         "For": m.purpose, "Content": content_label(m), "Status": pretest.status_of(doc, m),
     } for m in doc.materials]), hide_index=True, width="stretch")
@@ -54,35 +55,37 @@ elif projector:
     st.stop()
 
 if not projector:
-    with st.expander("Register a draft material", expanded=not doc.materials, icon=":material/add:"):
-        with st.form(f"new-material-{form_version}"):
-            kind = st.selectbox("Type", list(MaterialType), format_func=lambda t: t.label)
-            title = st.text_input("Title", max_chars=200, placeholder="e.g. Slogan A, Transit-point poster")
-            language = st.text_input("Language", max_chars=200, placeholder="e.g. Mongolian")
-            purpose = st.text_input(
-                "What it is for (optional)", max_chars=200, placeholder="e.g. Campaign slogan",
-                help="Materials with the same purpose are compared as alternatives (slogan A against slogan B).")
-            text = st.text_area("Text (a slogan, a script, a post — optional when you attach a file)", max_chars=5000)
-            main_message = st.text_area(
-                "The main message it should get across (optional)", max_chars=5000,
-                help="What the audience should take away. It helps to code what participants say the main "
-                     "message is (correct, partly, incorrect).")
-            drafted = st.selectbox("Drafted in (optional)", [None] + [s.id for s in sessions],
-                                   format_func=lambda sid: "–" if sid is None else session_titles[sid])
-            uploaded = st.file_uploader(f"The file (optional, at most {LIMIT_MB} MB): {ACCEPTED_SUMMARY}")
-            if st.form_submit_button("Register the material", type="primary"):
-                with ui.saving("Material"):
-                    if not title.strip():
-                        raise ValueError("give the material a title, e.g. 'Slogan A'")
-                    material = Material(type=kind, title=title, language=language, purpose=purpose, text=text,
-                                        main_message=main_message, drafted_in=drafted)
-                    if not material.text.strip() and uploaded is None:
-                        raise ValueError("type the text or attach the file, so there is something to show")
-                    material = commands.register_material(db, campaign.id, material, read_upload(uploaded))
-                    st.session_state[version_key] = form_version + 1
-                    st.session_state["material"] = st.session_state["material-pending"] = material.id
-                    ui.flash(f"Registered {ui.plain(material.name)}.")
-                    st.rerun()
+    with ui.entry_form("new-material", "Register a draft material", expanded=not doc.materials,
+                       icon=":material/add:"):
+        kind = st.selectbox("Type", list(MaterialType), format_func=lambda t: t.label)
+        title = st.text_input("Title", max_chars=200, placeholder="e.g. Slogan A, Transit-point poster")
+        language = st.text_input("Language", max_chars=200, placeholder="e.g. Mongolian")
+        purpose = st.text_input(
+            "What it is for (optional)", max_chars=200, placeholder="e.g. Campaign slogan",
+            help="Materials with the same purpose are compared as alternatives (slogan A against slogan B).")
+        text = st.text_area("Text (a slogan, a script, a post — optional when you attach a file)", max_chars=5000)
+        main_message = st.text_area(
+            "The main message it should get across (optional)", max_chars=5000,
+            help="What the audience should take away. It helps to code what participants say the main "
+                 "message is (correct, partly, incorrect).")
+        drafted = st.selectbox("Drafted in (optional)", [None] + [s.id for s in sessions],
+                               format_func=lambda sid: "–" if sid is None else session_titles[sid])
+        uploaded = st.file_uploader(f"The file (optional, at most {LIMIT_MB} MB): {ACCEPTED_SUMMARY}",
+                                    max_upload_size=ui.upload_limit_mb(MAX_FILE_BYTES))
+        if st.form_submit_button("Register the material", type="primary"):
+            with ui.saving("Material"):
+                if not title.strip():
+                    raise ValueError("give the material a title, e.g. 'Slogan A'")
+                material = Material(type=kind, title=title, language=language, purpose=purpose, text=text,
+                                    main_message=main_message, drafted_in=drafted)
+                if not material.text.strip() and uploaded is None:
+                    raise ValueError("type the text or attach the file, so there is something to show")
+                material = commands.register_material(db, campaign.id, material, read_upload(uploaded))
+                st.session_state[version_key] = form_version + 1
+                st.session_state["material"] = st.session_state["material-pending"] = material.id
+                ui.form_saved("new-material", added=f"Registered {ui.plain(material.name)}. "
+                                                    "The form is ready for the next material.")
+                st.rerun()
 
 if not doc.materials:
     st.stop()
@@ -149,8 +152,8 @@ if projector:
 
 if len(family) > 1:
     st.subheader("Versions", anchor=False)
-    st.dataframe(pd.DataFrame([{
-        "Version": f"v{m.version}", "Date": m.created_on, "What changed and why": m.changes or "first draft",
+    ui.dataframe(pd.DataFrame([{
+        "Version": f"v{m.version}", "Date": short_date(m.created_on), "What changed and why": m.changes or "first draft",
         "Status": pretest.status_of(doc, m),
     } for m in family]), hide_index=True, width="stretch")
 
@@ -160,14 +163,15 @@ for d in decisions:
 
 # ---- changes ---------------------------------------------------------------------------------------
 with st.expander("New version (after a pre-test or a review)", icon=":material/difference:"):
-    with st.form(f"new-version-{material.id}-{form_version}"):
+    with st.form(ui.form_key(f"new-version-{material.id}", family[-1])):
         st.caption(f"Creates v{family[-1].version + 1} of '{ui.plain(material.title)}'. The text and file of the "
                    f"latest version carry over unless you change them.")
         changes = st.text_area("What changed, and why", max_chars=5000,
                                placeholder="e.g. Helpline number made larger after both groups missed it")
         new_text = st.text_area("Text of the new version", value=family[-1].text, max_chars=5000)
-        new_file = st.file_uploader(f"A new file (optional, at most {LIMIT_MB} MB)")
-        when = st.date_input("Date", value=date.today())
+        new_file = st.file_uploader(f"A new file (optional, at most {LIMIT_MB} MB)",
+                                    max_upload_size=ui.upload_limit_mb(MAX_FILE_BYTES))
+        when = st.date_input("Date", value=date.today(), format=DATE_INPUT)
         if st.form_submit_button("Create the new version", type="primary"):
             with ui.saving("New version"):
                 made = commands.add_version(db, campaign.id, material.id, changes, upload=read_upload(new_file),
@@ -179,7 +183,7 @@ with st.expander("New version (after a pre-test or a review)", icon=":material/d
                 st.rerun()
 
 with st.expander("Edit the details", icon=":material/edit:"):
-    with st.form(f"edit-material-{material.id}-{form_version}"):
+    with st.form(ui.form_key("edit-material", material)):
         types = list(MaterialType)
         kind = st.selectbox("Type", types, index=types.index(material.type), format_func=lambda t: t.label)
         title = st.text_input("Title", value=material.title, max_chars=200,
@@ -209,7 +213,8 @@ with st.expander("The file", icon=":material/attach_file:"):
                "a file that is too big or of another kind is refused with the reason, and the material keeps "
                "what it had.")
     replacement = st.file_uploader("Attach a file" if material.file is None else "Replace the file",
-                                   key=f"file-{material.id}-{form_version}")
+                                   key=f"file-{material.id}-{form_version}",
+                                   max_upload_size=ui.upload_limit_mb(MAX_FILE_BYTES))
     refused = None
     if replacement is not None:
         try:
@@ -231,16 +236,10 @@ with st.expander("The file", icon=":material/attach_file:"):
             st.rerun()
 
 answers = len(doc.responses_to(material.id))
-with st.popover("Delete this version", icon=":material/delete:"):
-    st.write(f"{material.name} is removed from the register with its {answers} answer(s) and its decisions. "
-             "Other versions stay.")
-    if st.button("Delete", key=f"delete-material-{material.id}"):
-        with ui.saving("Material"):
-            commands.delete_material(db, campaign.id, material.id)
-            st.session_state.pop("material", None)
-            st.session_state.pop(picker, None)
-            ui.flash(f"Deleted {ui.plain(material.name)}.")
-            st.rerun()
+ui.remove_button(material, lambda: commands.delete_material(db, campaign.id, material.id),
+                 key=f"delete-material-{material.id}", label="Remove this version",
+                 note=f"Its {plural(answers, 'answer')} and its decisions go with it. Other versions stay.",
+                 after=lambda: (st.session_state.pop("material", None), st.session_state.pop(picker, None)))
 
 st.page_link("worksheets/pretest.py", label="Pre-test scoring: show the materials to a group",
              icon=":material/fact_check:")

@@ -9,6 +9,7 @@ import segno
 import streamlit as st
 
 from c4d import lan, ui
+from c4d.text import DATE_INPUT
 from c4d.models import SessionKind, Sex
 from c4d.phones import commands as phone_commands
 from c4d.phones import phrases
@@ -55,11 +56,11 @@ sessions = [s for s in db.sessions(campaign.id) if s.kind is SessionKind.pretest
 # ---- a new pre-test session ---------------------------------------------------------------------------
 if not projector:
     with st.expander("Add a pre-test session", expanded=not sessions, icon=":material/add:"):
-        with st.form("new-pretest-session"):
+        with st.form(ui.form_key("new-pretest-session")):  # empty again after each session
             place = st.text_input("Place", max_chars=200, placeholder="e.g. Darkhan-Uul")
             title = st.text_input("Title (optional)", max_chars=200,
                                   placeholder="e.g. Pre-test focus group, Darkhan-Uul")
-            held_on = st.date_input("Date", value=date.today())
+            held_on = st.date_input("Date", value=date.today(), format=DATE_INPUT)
             facilitators = st.text_input("Facilitator(s), separated by commas", max_chars=500)
             if st.form_submit_button("Add the session", type="primary"):
                 with ui.saving("Session"):
@@ -67,6 +68,7 @@ if not projector:
                         db, campaign.id, place=place, title=title, held_on=held_on,
                         facilitators=facilitators.split(","))
                     st.session_state["pretest-session"] = session.id
+                    ui.form_saved("new-pretest-session")
                     ui.flash(f"Added {ui.plain(session.title)}. Now record who takes part and the materials to show.")
                     st.rerun()
 
@@ -114,8 +116,7 @@ with tab_group:
                          icon=":material/event:")
             sexes = list(Sex)
             counts = {(row.sex, row.age_band): row.count for row in group.counts}
-            grid = pd.DataFrame([{"Age band": band, **{s.label: counts.get((s, band), 0) for s in sexes}}
-                                 for band in AGE_BANDS])
+            grid = [{"Age band": band, **{s.label: counts.get((s, band), 0) for s in sexes}} for band in AGE_BANDS]
             with st.form(f"group-{session.id}"):
                 methods, compositions = list(Method), list(Composition)
                 c1, c2 = st.columns(2)
@@ -125,8 +126,8 @@ with tab_group:
                                        help="Target audience: members of the audience the campaign speaks to. External "
                                             "stakeholders: partners, officials, service providers. Mixed: both.")
                 st.caption("How many people, by sex and age band (type 0 where there is nobody).")
-                edited = st.data_editor(
-                    grid, hide_index=True, width="stretch", disabled=["Age band"], key=f"counts-{session.id}",
+                edited = ui.editable_table(
+                    f"counts-{session.id}", grid, ["Age band", *(s.label for s in sexes)], disabled=["Age band"],
                     column_config={s.label: st.column_config.NumberColumn(min_value=0, max_value=500, step=1)
                                    for s in sexes})
                 shown = st.multiselect(
@@ -186,6 +187,7 @@ with tab_phones:
                 showing = "Phones now show something else in this session (a ballot or the idea board)."
             if showing:
                 st.markdown(showing)
+            ui.projector_window_button(session)
         if not order:
             st.info("Choose the materials to show, in order, under 'Who and what'.")
         else:
@@ -207,7 +209,7 @@ with tab_phones:
                                  "Answers": f"{len(answers)} of {people}" if people else str(len(answers)),
                                  "From phones": sum(1 for r in answers if r.source == "phone"),
                                  "On phones now": "yes" if mid == live else ""})
-                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+                ui.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
             answer_counts()
             if not projector:
@@ -299,29 +301,16 @@ with tab_grid:
                         st.rerun()
             show_comments = st.toggle("Show the comment columns", key="pretest-comment-columns")
             criteria = doc.criteria()
-            version_key = f"pretest-grid-version-{session.id}-{material.id}"
-            version = st.session_state.setdefault(version_key, 0)
-            fresh = grid_rows(doc, session.id, material.id)
-            if st.session_state.get(f"pretest-grid-{session.id}-{material.id}-{version}-base", fresh) != fresh:
-                version += 1  # the record changed (a phone, another tab): the grid starts again from what is saved
-                st.session_state[version_key] = version
-            editor_key = f"pretest-grid-{session.id}-{material.id}-{version}"
-            base_key, ids_key = f"{editor_key}-base", f"{editor_key}-new-ids"
-            if base_key not in st.session_state:
-                st.session_state[base_key] = fresh
-                st.session_state[ids_key] = {}
-            base = st.session_state[base_key]
-
-            def save_grid() -> None:
+            def save_grid(edit: ui.TableEdit) -> bool:
+                """Row by row; a row with a bad cell stays in the grid, with its reason, until it is right."""
                 try:
-                    outcome = commands.apply_grid_edits(db, campaign.id, session.id, material.id, base,
-                                                        st.session_state[editor_key], st.session_state[ids_key])
+                    outcome = commands.apply_grid_edits(db, campaign.id, session.id, material.id, edit.base,
+                                                        edit.changes, edit.memo)
                 except PretestError as problem:
                     st.session_state["pretest-grid-messages"] = ([str(problem)], [])
-                    return
+                    return True
                 st.session_state["pretest-grid-messages"] = (outcome.errors, outcome.notes)
-                if not outcome.errors:
-                    st.session_state[version_key] = version + 1  # a fresh grid from what is saved
+                return bool(outcome.errors)
 
             def anchors(criterion) -> str:
                 english = phrases.ENGLISH
@@ -330,9 +319,9 @@ with tab_grid:
 
             columns = grid_columns(doc)
             visible = [c for c in columns[1:] if show_comments or not (c.startswith("Why (") or c == COL_GENERAL)]
-            st.data_editor(
-                pd.DataFrame(base, columns=columns), key=editor_key, on_change=save_grid, num_rows="dynamic",
-                hide_index=True, width="stretch", column_order=visible, disabled=[COL_SOURCE],
+            ui.editable_table(
+                f"pretest-grid-{session.id}-{material.id}", grid_rows(doc, session.id, material.id), columns,
+                save=save_grid, num_rows="dynamic", column_order=visible, disabled=[COL_SOURCE],
                 column_config={
                     COL_LABEL: st.column_config.TextColumn(max_chars=200,
                                                            help="A number or initials; never a full name."),

@@ -24,14 +24,15 @@ from c4d.pretest.results import (
     verdict_line,
 )
 from c4d.pretest.scoring import BREAKDOWNS, MaterialResult, compare, result_of
+from c4d.removed.model import RemovedKind
 from worksheets._pretest_ui import open_pretest_page
-from c4d.text import percent, short_date
+from c4d.text import DATE_INPUT, percent, short_date
 
 campaign, db, projector, doc = open_pretest_page(
     "Pre-test results",
     "For each material: the share of favourable answers (4 or 5) on each criterion, its mean and n, and a verdict "
     "against the campaign's threshold — ready, or revise. Then the decision: keep, revise or drop.",
-    illustrative_on_projector=True)
+    illustrative_on_projector=True, removes=(RemovedKind.pretest_decision,))
 
 VERDICT_STYLE = {Verdict.ready: ("✓", "#0b5cad"), Verdict.revise: ("✗", "#c2410c"), Verdict.no_data: ("–", "#555")}
 
@@ -93,7 +94,7 @@ if projector:
                                          f"· n = {result.answers}"
                                          + (" · few answers" if result.small else "")))
 else:
-    st.dataframe(pd.DataFrame([{
+    ui.dataframe(pd.DataFrame([{
         "Material": m.name, "Type": m.type.label, "Answers": results_for(m).answers,
         "Verdict": results_for(m).verdict.label,
         "Lowest criterion": (f"{results_for(m).weakest.criterion.label} {percent(results_for(m).weakest.share)}"
@@ -109,6 +110,8 @@ if not shown:
 ids = [m.id for m in shown]
 if st.session_state.get("pretest-result-material") not in ids:
     st.session_state["pretest-result-material"] = ids[0]
+if (following := st.session_state.pop("pretest-result-next", None)) in ids:  # after a decision: the next one
+    st.session_state["pretest-result-material"] = following
 material_id = st.selectbox("Material", ids, key="pretest-result-material",
                            format_func=lambda mid: doc.material(mid).name)
 material = doc.material(material_id)
@@ -118,7 +121,7 @@ if material.text.strip():
     st.caption(ui.plain(material.text))
 st.markdown(f"**{ui.plain(verdict_line(result))}**")
 st.altair_chart(criteria_chart(result, big=projector), width="stretch")
-st.dataframe(pd.DataFrame(result_rows(result), columns=RESULT_HEADERS), hide_index=True, width="stretch")
+ui.dataframe(pd.DataFrame(result_rows(result), columns=RESULT_HEADERS), hide_index=True, width="stretch")
 if result.small:
     st.warning(f"Only {result.answers} answers: one person moves a share by about {100 / result.answers:.0f} "
                f"points. Read these figures as indications.")
@@ -133,7 +136,7 @@ with st.expander("By group, sex, age band and role", icon=":material/groups:"):
         st.caption("Everyone who answered is in one group here, so there is nothing to split.")
     else:
         headers, rows, small = table
-        st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
+        ui.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
         st.caption("Each cell: share favourable (favourable answers / answers). 'Not recorded' gathers the answers "
                    "whose sex, age band or role is not known.")
         if small:
@@ -157,14 +160,12 @@ with st.expander(f"The main message in their own words ({len(answers)}) — code
     if not answers:
         st.caption("No answer in their own words yet.")
     else:
-        base = pd.DataFrame([{"id": r.id, "Who": describe_person(people.get(r.respondent_id),
-                                                                   names.get(r.session_id, "")),
-                              "Their words": r.own_words, "Coded": r.coding.label if r.coding else None}
-                             for r in answers])
-        coded = st.data_editor(base, hide_index=True, width="stretch", column_order=["Who", "Their words", "Coded"],
-                               disabled=["Who", "Their words"], key=f"coding-{material.id}-{scope}",
-                               column_config={"Coded": st.column_config.SelectboxColumn(
-                                   options=list(CODING_LABELS.values()))})
+        base = [{"id": r.id, "Who": describe_person(people.get(r.respondent_id), names.get(r.session_id, "")),
+                 "Their words": r.own_words, "Coded": r.coding.label if r.coding else None} for r in answers]
+        coded = ui.editable_table(f"coding-{material.id}-{scope}", base, ["id", "Who", "Their words", "Coded"],
+                                  column_order=["Who", "Their words", "Coded"], disabled=["Who", "Their words"],
+                                  column_config={"Coded": st.column_config.SelectboxColumn(
+                                      options=list(CODING_LABELS.values()))})
         if st.button("Save the coding", key=f"save-coding-{material.id}", type="primary"):
             by_label = {label: code for code, label in CODING_LABELS.items()}
             codes = {row["id"]: by_label.get(row["Coded"]) for row in coded.to_dict("records")}
@@ -197,7 +198,7 @@ if len(chosen) >= 2:
     comparison = compare(doc, chosen, session_id=scope)
     st.altair_chart(comparison_chart(comparison, doc.threshold), width="stretch")
     headers, rows = comparison_rows(comparison)
-    st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
+    ui.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
     for note in comparison.notes():
         st.caption(ui.plain(note))
 else:
@@ -207,14 +208,15 @@ else:
 st.subheader("Decision log", anchor=False)
 log = decision_log(doc)
 if log:
-    st.dataframe(pd.DataFrame([{
-        "Date": d.date, "Material": d.material, "Decision": d.decision.label, "Reason": d.reason,
+    ui.dataframe(pd.DataFrame([{
+        "Date": short_date(d.date), "Material": d.material, "Decision": d.decision.label, "Reason": d.reason,
         "Discussed in": names.get(d.session_id or "", "–"),
     } for d in log]), hide_index=True, width="stretch")
 else:
     st.caption("No decision recorded yet.")
 
-with st.form(f"decision-{material.id}", clear_on_submit=True):
+decision_form = f"decision-{material.id}"
+with st.form(ui.form_key(decision_form)):
     st.markdown(f"**Decision on {ui.plain(material.name)}** — verdict: {result.verdict.label}")
     choices = list(Choice)
     suggested = Choice.keep if result.verdict is Verdict.ready else Choice.revise
@@ -223,16 +225,22 @@ with st.form(f"decision-{material.id}", clear_on_submit=True):
     reason = st.text_area("Reason (what the groups said)", max_chars=5000,
                           placeholder="e.g. Confusing in both groups: most could not say what it asks people to do")
     c1, c2 = st.columns(2)
-    when = c1.date_input("Date", value=date.today())
+    when = c1.date_input("Date", value=date.today(), format=DATE_INPUT)
     where_options = [None] + [s.id for s in sessions]
     where = c2.selectbox("Discussed in (its workshop report shows the results)", where_options,
                          format_func=lambda sid: "–" if sid is None else names.get(sid, sid))
     if st.form_submit_button("Record the decision", type="primary"):
         with ui.saving("Decision"):
             entry = commands.record_decision(db, campaign.id, material.id, decision, reason, when, where)
+            at = ids.index(material.id)
+            following = next((mid for mid in ids[at + 1:] + ids[:at] if doc.latest_decision(mid) is None), None)
+            ui.form_saved(decision_form)
+            st.session_state["pretest-result-next"] = following
             ui.flash(f"Recorded: {ui.plain(entry.material)} — {entry.decision.label}."
                      + (" Register the revised draft as a new version on 'Draft materials'."
-                        if entry.decision is Choice.revise else ""))
+                        if entry.decision is Choice.revise else "")
+                     + (f" Next without a decision: {ui.plain(doc.material(following).name)}." if following
+                        else " Every material shown here has a decision."))
             st.rerun()
 
 if log:
@@ -240,10 +248,9 @@ if log:
         doomed = st.selectbox("Decision", [d.id for d in log], key="pretest-doomed",
                               format_func=lambda did: next(f"{short_date(d.date)} · {d.material} · "
                                                            f"{d.decision.label}" for d in log if d.id == did))
-        if st.button("Remove", key="pretest-remove-decision"):
-            commands.delete_decision(db, campaign.id, doomed)
-            ui.flash("Decision removed.")
-            st.rerun()
+        doomed_entry = next(d for d in log if d.id == doomed)
+        ui.confirm_removal(doomed_entry, lambda: commands.delete_decision(db, campaign.id, doomed),
+                           key="pretest-remove-decision")
 
 # ---- exports ------------------------------------------------------------------------------------------------------
 st.subheader("Reports and data", anchor=False)

@@ -2,10 +2,10 @@
 
 from datetime import date, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from c4d import ui
+from c4d.text import DATE_INPUT
 from c4d.models import FIRST_DATE, LAST_DATE, Session, SessionKind
 from c4d.workspace import commands
 
@@ -26,9 +26,9 @@ def session_form(key: str, session: Session | None) -> dict | None:
         title = st.text_input("Title", value=session.title if session else "", max_chars=200)
         c1, c2 = st.columns(2)
         start = c1.date_input("First day", value=session.start_date if session else date.today(),
-                              min_value=FIRST_DATE, max_value=LAST_DATE, format="YYYY-MM-DD")
+                              min_value=FIRST_DATE, max_value=LAST_DATE, format=DATE_INPUT)
         end = c2.date_input("Last day", value=session.end_date if session else date.today() + timedelta(days=1),
-                            min_value=FIRST_DATE, max_value=LAST_DATE, format="YYYY-MM-DD")
+                            min_value=FIRST_DATE, max_value=LAST_DATE, format=DATE_INPUT)
         place = st.text_input("Place", value=session.place if session else "", max_chars=200)
         facilitators = st.text_area("Facilitators (one per line)",
                                     value="\n".join(session.facilitators) if session else "", height=80)
@@ -40,11 +40,12 @@ def session_form(key: str, session: Session | None) -> dict | None:
 
 
 with st.expander("Add a workshop session", expanded=not sessions):
-    values = session_form("add-session", None)
+    values = session_form(ui.form_key("add-session"), None)  # empty again after each session
     if values is not None:
         with ui.saving("Session"):
             added = commands.add_session(db, campaign.id, **values)
             st.session_state["sessions_selected"] = added.id
+            ui.form_saved("add-session")
             ui.flash(f"Session '{ui.plain(added.title)}' added. Now write its agenda.")
             st.rerun()
 
@@ -76,37 +77,24 @@ with details:
 
 with agenda_tab:
     st.caption("One row per agenda item. Changes are saved as you make them; a row needs a title.")
-    version = st.session_state.setdefault(f"agenda-version-{session.id}", 0)
-    editor_key = f"agenda-{session.id}-{version}"
-    base = pd.DataFrame([item.model_dump() for item in session.agenda], columns=["day", "time", "title", "notes"])
 
-    def save_agenda() -> None:
-        table = st.session_state[editor_key]
-        rows = base.to_dict("records")
-        for index, edits in table["edited_rows"].items():
-            rows[int(index)] |= edits
-        rows = [r for i, r in enumerate(rows) if i not in set(table["deleted_rows"])]
-        rows += table["added_rows"]
-        try:
-            saved = commands.save_agenda(db, session, rows)
-        except ValueError as exc:
-            st.session_state["agenda_error"] = "; ".join(ui.explain(exc))
-        else:
-            st.session_state.pop("agenda_error", None)
-            if len(saved.agenda) == len(rows):  # no row left waiting for its title
-                st.session_state[f"agenda-version-{session.id}"] = version + 1
+    def save_agenda(edit: ui.TableEdit) -> str:
+        rows = [r for r in edit.rows() if any(v is not None for v in r.values())]
+        commands.save_agenda(db, session, rows)
+        untitled = [str(n) for n, r in enumerate(rows, start=1) if not r["title"]]
+        return (f"Row {', '.join(untitled)} needs an item title to be saved; what you typed stays here until "
+                f"then.") if untitled else ""
 
-    st.data_editor(
-        base, key=editor_key, on_change=save_agenda, num_rows="dynamic", hide_index=True, width="stretch",
+    ui.editable_table(
+        f"agenda-{session.id}", [item.model_dump() for item in session.agenda], ["day", "time", "title", "notes"],
+        save=save_agenda, what="Agenda", num_rows="dynamic",
         column_config={
             "day": st.column_config.NumberColumn("Day", min_value=1, max_value=session.days, step=1, default=1),
             "time": st.column_config.TextColumn("Time", max_chars=20),
-            "title": st.column_config.TextColumn("Item", max_chars=200, required=True),
+            "title": st.column_config.TextColumn("Item", max_chars=200),
             "notes": st.column_config.TextColumn("Notes", max_chars=5000),
         },
     )
-    if st.session_state.get("agenda_error"):
-        st.error("Agenda not saved: " + ui.plain(st.session_state["agenda_error"]))
 
 with remove:
     n = len(db.participants(session.id))

@@ -40,7 +40,8 @@ if campaign is not None:
 
 # ---- import ---------------------------------------------------------------------------------
 st.header("Import a campaign backup", anchor=False)
-upload = st.file_uploader("Backup file (.c4d.json or .c4d.zip)", type=["json", "zip"], key="backup-upload")
+upload = st.file_uploader("Backup file (.c4d.json or .c4d.zip, at most 200 MB)", type=["json", "zip"],
+                          key="backup-upload", max_upload_size=ui.upload_limit_mb(backup.MAX_BACKUP_BYTES))
 if upload is not None:
     data = upload.getvalue()
     try:
@@ -82,7 +83,8 @@ with st.expander("Organisation logo (for reports and briefs)"):
         if st.button("Remove the logo"):
             commands.remove_logo(db)
             st.rerun()
-    image = st.file_uploader("Logo (PNG or JPEG, at most 2 MB)", type=["png", "jpg", "jpeg"], key="logo-upload")
+    image = st.file_uploader("Logo (PNG or JPEG, at most 2 MB)", type=["png", "jpg", "jpeg"], key="logo-upload",
+                             max_upload_size=ui.upload_limit_mb(branding.MAX_LOGO_BYTES))
     if image is not None:
         content = image.getvalue()
         try:

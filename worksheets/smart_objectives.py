@@ -8,6 +8,7 @@ import streamlit as st
 
 from c4d import ui
 from c4d.models import FIRST_DATE, LAST_DATE
+from c4d.removed.model import RemovedKind
 from c4d.strategy.commands import remove_objective, save_objective
 from c4d.strategy.model import (
     COMMON_MEANS,
@@ -23,7 +24,7 @@ from c4d.strategy.model import (
 from c4d.strategy.smart_checks import check, checked
 from c4d.strategy.wording import parse_number, result_line, sentence, status
 from c4d.strategy.worksheet import default_place, known_audiences, load_objectives
-from c4d.text import number, plural
+from c4d.text import DATE_INPUT, number, plural
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -42,37 +43,20 @@ if not projector:
                "by when, and how the change will be measured. Each objective is checked as you write it; you can "
                "save one with open checks, and they stay listed here until it is fixed.")
 ui.show_flash()
+ui.recently_removed(campaign, RemovedKind.objective)
 
-K = "smart-"  # the builder's widget keys
+K = "smart-"  # the builder's state; its fields live under ui.form_key("smart", <the objective edited>)
 
 
 # ---- the objectives so far ------------------------------------------------------------------
 def start_editing(objective: Objective) -> None:
     st.session_state[K + "editing"] = objective.id
-    option = resolve(objective.audience, audiences)
-    st.session_state[K + "audience"] = (option.name if option is not None
-                                        else objective.audience.name if objective.audience else None)
-    st.session_state[K + "audience_typed"] = objective.audience.name if objective.audience else ""
-    st.session_state[K + "element"] = objective.element
-    st.session_state[K + "behaviour"] = objective.behaviour
-    st.session_state[K + "indicator"] = objective.indicator
-    st.session_state[K + "measure"] = objective.measure
-    st.session_state[K + "direction"] = objective.direction
-    for name in ("baseline_value", "target_value", "result_value"):
-        value = getattr(objective, name)
-        st.session_state[K + name] = "" if value is None else number(value).replace(",", "")
-    st.session_state[K + "baseline_source"] = objective.baseline_source
-    st.session_state[K + "place"] = objective.place
-    st.session_state[K + "deadline"] = objective.deadline
-    st.session_state[K + "verification"] = objective.verification or None
-    st.session_state[K + "result_source"] = objective.result_source
-    st.session_state[K + "notes"] = objective.notes
 
 
-def clear_builder() -> None:
-    for key in list(st.session_state):
-        if isinstance(key, str) and key.startswith(K):
-            del st.session_state[key]
+def stop_editing() -> None:
+    """Back to an empty builder for a new objective (also 'Clear the form')."""
+    st.session_state.pop(K + "editing", None)
+    ui.form_saved("smart")
 
 
 if not objectives:
@@ -99,84 +83,96 @@ for n, (objective, flags) in enumerate(flagged, start=1):
             c1, c2 = st.columns([1, 1])
             c1.button("Edit", key=f"edit-{objective.id}", on_click=start_editing, args=(objective,),
                       icon=":material/edit:")
-            with c2.popover("Remove", icon=":material/delete:"):
-                st.write("The objective is deleted from the campaign.")
-                if st.button("Remove this objective", key=f"remove-{objective.id}"):
-                    remove_objective(db, campaign.id, objective.id)
-                    if st.session_state.get(K + "editing") == objective.id:
-                        clear_builder()
-                    ui.flash(f"Objective {n} removed.")
-                    st.rerun()
+            ui.remove_button(objective, lambda o=objective: remove_objective(db, campaign.id, o.id),
+                             key=f"remove-{objective.id}", label="Remove", where=c2,
+                             after=lambda o=objective: stop_editing() if st.session_state.get(K + "editing") == o.id
+                             else None)
 
 if projector:
     st.stop()
 
-# ---- the builder -------------------------------------------------------------------------------
+# ---- the builder: a stored objective, or empty for a new one ----------------------------------------
 editing_id = st.session_state.get(K + "editing")
 editing = next((o for o in objectives if o.id == editing_id), None)
 if editing_id and editing is None:  # removed meanwhile, e.g. on another laptop
-    clear_builder()
+    stop_editing()
 position = next((i for i, o in enumerate(objectives, start=1) if editing and o.id == editing.id), None)
-st.header(f"Edit objective {position}" if editing else "Add an objective", anchor=False)
+if editing is not None:
+    st.header(f"Editing objective {position}: {ui.plain(editing.title)}", anchor=False)
+else:
+    st.header("Add an objective", anchor=False)
+F = ui.form_key("smart", editing) + "-"  # every field starts from the objective edited, or empty
+start = editing or Objective(place=default_place(db, campaign.id))
 
-if K + "place" not in st.session_state:
-    st.session_state[K + "place"] = default_place(db, campaign.id)
-st.session_state.setdefault(K + "deadline", None)       # empty until chosen
-st.session_state.setdefault(K + "verification", None)
+
+def as_text(value: float | None) -> str:
+    return "" if value is None else number(value).replace(",", "")
+
 
 by_name = {a.name: a for a in audiences}
 if audiences:
     names = list(by_name)
-    held = st.session_state.get(K + "audience")
+    if editing is not None:
+        option = resolve(editing.audience, audiences)
+        held = option.name if option is not None else editing.audience.name if editing.audience else None
+    else:
+        held = next((a for a in audiences if a.role is not None and a.role.value == "primary"), audiences[0]).name
     if held and held not in by_name:  # an objective naming an audience the analysis no longer has
         names.append(held)
-    if K + "audience" not in st.session_state:
-        primary = next((a for a in audiences if a.role is not None and a.role.value == "primary"), audiences[0])
-        st.session_state[K + "audience"] = primary.name
     audience_name = st.selectbox(
-        "Audience", names, key=K + "audience",
+        "Audience", names, key=F + "audience", index=names.index(held) if held else None,
         format_func=lambda n: by_name[n].label if n in by_name else f"{n} (not in the audience analysis)",
         help="From the audience analysis (or the PPCD's decision on the primary target group).")
 else:
     audience_name = st.text_input(
-        "Audience", key=K + "audience_typed", max_chars=200, placeholder="e.g. Young women aged 18–27",
+        "Audience", key=F + "audience_typed", max_chars=200, placeholder="e.g. Young women aged 18–27",
+        value=start.audience.name if start.audience else "",
         help="No audience is recorded yet: type it here, and add it to the audience analysis later; the objective "
              "links to it by name.")
 c1, c2 = st.columns([1, 2])
-element = c1.selectbox("KAP element", list(KAPElement), key=K + "element", format_func=lambda e: e.label)
-behaviour = c2.text_input("What the audience will know, feel or do (one behaviour)", key=K + "behaviour",
-                          max_chars=500, placeholder="e.g. know where to report a suspected trafficking case")
-indicator = st.text_input("Indicator: what is counted", key=K + "indicator", max_chars=500,
+elements = list(KAPElement)
+element = c1.selectbox("KAP element", elements, key=F + "element", index=elements.index(start.element),
+                       format_func=lambda e: e.label)
+behaviour = c2.text_input("What the audience will know, feel or do (one behaviour)", key=F + "behaviour",
+                          value=start.behaviour, max_chars=500,
+                          placeholder="e.g. know where to report a suspected trafficking case")
+indicator = st.text_input("Indicator: what is counted", key=F + "indicator", value=start.indicator, max_chars=500,
                           placeholder="e.g. the share of respondents who can name a place to report")
 c1, c2 = st.columns(2)
-measure = c1.radio("Measured as", list(Measure), key=K + "measure", format_func=lambda m: m.label)
-direction = c2.radio("Intended direction", list(Direction), key=K + "direction",
+measures, directions = list(Measure), list(Direction)
+measure = c1.radio("Measured as", measures, key=F + "measure", index=measures.index(start.measure),
+                   format_func=lambda m: m.label)
+direction = c2.radio("Intended direction", directions, key=F + "direction", index=directions.index(start.direction),
                      format_func=lambda d: d.label, horizontal=True)
 c1, c2, c3 = st.columns([1, 2, 1])
-baseline_text = c1.text_input("Baseline value", key=K + "baseline_value", max_chars=40,
-                              placeholder="e.g. 45", help="In figures: 45, 45%, 20,000. Empty when not known yet.")
-baseline_source = c2.text_input("Baseline source", key=K + "baseline_source", max_chars=200,
-                                placeholder="e.g. KAP baseline survey, June 2020 (n=500)")
-target_text = c3.text_input("Target value", key=K + "target_value", max_chars=40, placeholder="e.g. 60")
+baseline_text = c1.text_input("Baseline value", key=F + "baseline_value", value=as_text(start.baseline_value),
+                              max_chars=40, placeholder="e.g. 45",
+                              help="In figures: 45, 45%, 20,000. Empty when not known yet.")
+baseline_source = c2.text_input("Baseline source", key=F + "baseline_source", value=start.baseline_source,
+                                max_chars=200, placeholder="e.g. KAP baseline survey, June 2020 (n=500)")
+target_text = c3.text_input("Target value", key=F + "target_value", value=as_text(start.target_value), max_chars=40,
+                            placeholder="e.g. 60")
 c1, c2 = st.columns([2, 1])
-place = c1.text_input("Place", key=K + "place", max_chars=200, placeholder="e.g. Ulaanbaatar and Darkhan-Uul")
-deadline = c2.date_input("Deadline", key=K + "deadline", min_value=FIRST_DATE,
-                         max_value=LAST_DATE, format="YYYY-MM-DD")
+place = c1.text_input("Place", key=F + "place", value=start.place, max_chars=200,
+                      placeholder="e.g. Ulaanbaatar and Darkhan-Uul")
+deadline = c2.date_input("Deadline", key=F + "deadline", value=start.deadline, min_value=FIRST_DATE,
+                         max_value=LAST_DATE, format=DATE_INPUT)
 means_options = list(COMMON_MEANS)
-held_means = st.session_state.get(K + "verification")
-if held_means and held_means not in means_options:  # typed by hand earlier: keep it on the list
-    means_options.append(held_means)
+if start.verification and start.verification not in means_options:  # typed by hand earlier: keep it on the list
+    means_options.append(start.verification)
 verification = st.selectbox(
-    "Means of verification", means_options, key=K + "verification",
+    "Means of verification", means_options, key=F + "verification",
+    index=means_options.index(start.verification) if start.verification else None,
     accept_new_options=True, placeholder="Choose one, or type your own",
     help="How the indicator will be measured. A knowledge or attitude change is measured by asking the audience "
          "(a survey), reach by the channels' own figures, actions by a service's log.")
 with st.expander("Result at the endline (when it is in)"):
     c1, c2 = st.columns([1, 2])
-    result_text = c1.text_input("Result value", key=K + "result_value", max_chars=40)
-    result_source = c2.text_input("Result source", key=K + "result_source", max_chars=200,
-                                  placeholder="e.g. endline KAP survey, 2021")
-notes = st.text_area("Notes", key=K + "notes", max_chars=5000, height=80)
+    result_text = c1.text_input("Result value", key=F + "result_value", value=as_text(start.result_value),
+                                max_chars=40)
+    result_source = c2.text_input("Result source", key=F + "result_source", value=start.result_source,
+                                  max_chars=200, placeholder="e.g. endline KAP survey, 2021")
+notes = st.text_area("Notes", key=F + "notes", value=start.notes, max_chars=5000, height=80)
 
 problems: list[str] = []
 values: dict[str, float | None] = {}
@@ -241,7 +237,9 @@ if c1.button("Save objective", type="primary", disabled=draft is None or bool(pr
         flags = check(draft, audiences=audiences)
         note = (f" It has {plural(len(flags), 'open check')}, listed with it until fixed."
                 if flags else "")
-        ui.flash(("Objective updated." if editing else "Objective saved.") + note)
-        clear_builder()
+        ui.flash((f"Objective {position} updated." if editing else
+                  f"Objective {len(objectives) + 1} saved; the form is empty for the next one.") + note)
+        stop_editing()
         st.rerun()
-c2.button("Cancel editing" if editing else "Clear the form", on_click=clear_builder)
+c2.button("Stop editing" if editing else "Clear the form", on_click=stop_editing,
+          help="Leaves the objective as it is stored." if editing else None)

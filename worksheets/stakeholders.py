@@ -12,7 +12,7 @@ from c4d.audience.pictures import stakeholder_chart
 from c4d.audience.reading import load_part
 from c4d.audience.worksheet import STAKEHOLDERS
 from c4d.models import OrgType
-from worksheets._audience_ui import clear, findings, fresh, page_top, pick, remove_button, save_changes, saving, short
+from worksheets._audience_ui import findings, page_top, pick, remove_button, save_changes, saving, short
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -56,19 +56,20 @@ def facilitator_tools() -> None:
 
 
     st.subheader("Add a stakeholder", anchor=False)
-    with st.form("sh-add"):
-        values = fields(fresh("sh-add"))
+    add = ui.form_key("sh-add")  # new, empty fields after each stakeholder
+    with st.form(add):
+        values = fields(add)
         if st.form_submit_button("Add the stakeholder", type="primary"):
             with saving("Stakeholder"):
                 added = add_stakeholder(db, campaign.id, **values)
                 ui.flash(f"Added: {ui.plain(short(added.organisation))} ({quadrant(added).lower()}).")
-                clear("sh-add")
+                ui.form_saved("sh-add")
                 st.rerun()
 
     if not stakeholders:
         return
     st.subheader("Stakeholders", anchor=False)
-    st.dataframe(pd.DataFrame([{"#": n, "Organisation": s.organisation, "Type": s.org_type.label,
+    ui.dataframe(pd.DataFrame([{"#": n, "Organisation": s.organisation, "Type": s.org_type.label,
                                 "SEM level": s.sem_level.label, "Influence": s.influence, "Interest": s.interest,
                                 "Where on the grid": quadrant(s), "Role": ", ".join(r.label for r in s.roles),
                                 "Contact person": s.contact_person, "Notes": s.notes}
@@ -76,12 +77,13 @@ def facilitator_tools() -> None:
 
     st.subheader("Edit or remove a stakeholder", anchor=False)
     chosen = pick("Stakeholder", {s.id: s for s in stakeholders}, "sh-edit-pick", lambda s: short(s.organisation))
-    with st.form(f"sh-edit-{chosen.id}"):
-        values = fields(f"sh-edit-{chosen.id}", chosen)
+    edit = ui.form_key("sh-edit", chosen)  # the stakeholder as it is stored now
+    with st.form(edit):
+        st.markdown(f"**Editing: {ui.plain(short(chosen.organisation))}**")
+        values = fields(edit, chosen)
         save_changes("Stakeholder", lambda: update_stakeholder(db, campaign.id, chosen.id, **values),
                      f"Stakeholder saved: {ui.plain(short(values['organisation']))}")
-    remove_button("stakeholder", f"sh-remove-{chosen.id}", lambda: remove_stakeholder(db, campaign.id, chosen.id),
-                  chosen.organisation)
+    remove_button(chosen, f"sh-remove-{chosen.id}", lambda: remove_stakeholder(db, campaign.id, chosen.id))
 
 
 if not projector:

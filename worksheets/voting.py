@@ -6,13 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from c4d import lan, ui
+from c4d.text import plural
+from worksheets._audience_ui import offer_as_audience
 from c4d.export.results import export_filename, results_csv, results_xlsx, votes_csv
 from c4d.models import DecisionTopic
 from c4d.phones.model import Showing
 from c4d.voting import commands
 from c4d.voting.cards import cards_sheet_html
 from c4d.voting.counting import describe_result
+from c4d.db.errors import NotFound
 from c4d.voting.model import (
+    HAND_COUNT_PEOPLE,
+    METHOD_SETTINGS,
     Ballot,
     BallotOption,
     BallotStatus,
@@ -35,9 +40,10 @@ from c4d.voting.results import (
     standing,
     tally,
     value_title,
+    voted,
 )
 from c4d.voting.templates import TEMPLATES
-from c4d.voting.worksheet import is_showing, projector_may_show_results
+from c4d.voting.worksheet import is_showing, projector_may_show_results, reveal_offer
 
 campaign = ui.require_campaign()
 db = ui.store()
@@ -69,7 +75,7 @@ address = lan.lan_address(db)
 join = lan.join_url(address, state.join_code, st.get_option("server.port"))
 st.markdown(f"Phones now show **{ui.plain(now)}**. Join code **{ui.plain(state.join_code)}** · "
             f"{ui.plain(join)}")
-st.page_link("worksheets/live_screen.py", label="Open the live screen for the projector", icon=":material/cast:")
+ui.projector_window_button(session)
 
 
 # ---- the ballots of this session ---------------------------------------------------------
@@ -77,13 +83,24 @@ def ballot_label(ballot: Ballot) -> str:
     return f"{numbers[ballot.id]}. {ballot.question} ({ballot.status.label.lower()})"
 
 
-if ballots:
-    st.dataframe(
+open_ids = [b.id for b in ballots if b.status is BallotStatus.open]
+settled = {b.id: db.vote_count(b.id) for b in ballots if b.id not in open_ids}  # no vote can arrive
+
+
+@ui.live(bool(open_ids))
+def ballot_list() -> None:
+    """The session's ballots; while one is open, its phone votes are counted anew every second."""
+    cast = settled | {bid: db.vote_count(bid) for bid in open_ids}
+    ui.dataframe(
         pd.DataFrame([{"#": numbers[b.id], "Question": b.question, "Method": b.method.label,
                        "Status": b.status.label, "On phones": "yes" if is_showing(state, b) else "",
-                       "Votes": db.vote_count(b.id)} for b in ballots]),
+                       "Phone votes": cast[b.id]} for b in ballots]),
         hide_index=True, width="stretch",
     )
+
+
+if ballots:
+    ballot_list()
 
 if not projector:
     with st.expander("New ballot", expanded=not ballots, icon=":material/add:"):
@@ -150,10 +167,27 @@ if ballot.runoff_of in numbers:
     status_line += f" · runoff after ballot {numbers[ballot.runoff_of]}"
 st.markdown(f"**{ui.plain(status_line)}**")
 
-# Turnout: always in view.
-c1, c2 = st.columns(2)
-c1.metric("Ballots cast", counted.turnout if counted.turnout is not None else counted.cast)
-c2.metric(f"People {could.label}", could.count)
+voting_open = ballot.status is BallotStatus.open
+
+
+@ui.live(voting_open)
+def turnout() -> None:
+    """Turnout, always in view, worded as the live screen and the report word it. While
+    voting is open it is counted anew every second; a ballot changed elsewhere (closed in
+    another tab, or from the command line) reruns the whole page, so its buttons agree."""
+    try:
+        now = db.ballot(ballot.id)
+    except NotFound:
+        st.rerun()
+    if (now.status, now.results_revealed, now.hide_live_results) != (
+            ballot.status, ballot.results_revealed, ballot.hide_live_results):
+        st.rerun()
+    st.metric(f"Turnout of the people {could.label}" if could.count else "Turnout",
+              could.of(voted(db, ballot), who=False))
+
+
+if ballot.status is not BallotStatus.draft or counted.result is not None:  # a draft has no turnout yet
+    turnout()
 if not participants:
     st.caption("Register the participants to compare turnout with the people present.")
 
@@ -186,14 +220,14 @@ if not projector:
                          + ("shows only how many have voted." if reopened.hide_live_results else
                             "shows the live results as votes arrive (hide them with the switch below)."))
                 st.rerun()
-        if ballot.status is not BallotStatus.draft:
-            if not ballot.results_revealed:
-                if cols[2].button("Reveal results", key="reveal"):
-                    commands.reveal(db, ballot.id)
-                    done("Results revealed on the phones and the projector.")
-            elif cols[2].button("Hide results", key="hide"):
+        offer = reveal_offer(ballot, has_result=result is not None, on_phones=is_showing(state, ballot))
+        if offer is not None and cols[2].button(offer.label, key=offer.action, help=offer.help):
+            if offer.action == "reveal":
+                commands.reveal(db, ballot.id)
+                done("Results revealed: " + offer.help[0].lower() + offer.help[1:])
+            else:
                 commands.hide_again(db, ballot.id)
-                done("Results hidden again.")
+                done("Results hidden again: " + offer.help[0].lower() + offer.help[1:])
         if is_showing(state, ballot) and cols[3].button("Take off the phones", key="take-off",
                                                         help="The phones show a 'please wait' page instead of "
                                                              "this ballot."):
@@ -209,42 +243,67 @@ if not projector:
 
     live_key = f"hide-live-{ballot.id}"
     st.session_state[live_key] = ballot.hide_live_results  # always what is saved (another tab may change it)
-    st.toggle("Hide live results on the projector while voting", key=live_key, on_change=toggle_live_results,
-              args=(live_key,), help="Avoids groupthink: the projector shows only how many have voted until you "
-                                     "reveal the results.")
+    if ballot.status is not BallotStatus.closed:  # it matters only before and while voting runs
+        st.toggle("Hide live results on the projector while voting", key=live_key, on_change=toggle_live_results,
+                  args=(live_key,), help="Avoids groupthink: the projector shows only how many have voted until "
+                                         "you reveal the results.")
 
 # ---- results ----------------------------------------------------------------------------------
+@ui.live(voting_open)
+def result_part() -> None:
+    """The result as it stands; while voting is open it is counted anew every second."""
+    now = tally(db, ballot) if voting_open else counted
+    result = now.result
+    if now.problem:
+        st.error(ui.plain(now.problem))
+    elif result is None:
+        st.caption("No votes yet." if ballot.status is not BallotStatus.draft else
+                   "No votes: open the ballot on the phones, or record a show of hands below.")
+    elif projector and not projector_may_show_results(ballot):
+        st.markdown("Results are hidden until the facilitator reveals them.")
+    else:
+        st.markdown(f"**{ui.plain(describe_result(result))}**")
+        if result.tie and ballot.status is BallotStatus.open:
+            st.caption("Tied for now; voting is still open.")
+        st.altair_chart(result_chart(ballot, result, big=projector), width="stretch")
+        headers, rows = result_table(ballot, result)
+        ui.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
+        if rounds := rounds_table(result):
+            with st.expander("Rounds of counting (instant runoff)"):
+                ui.dataframe(pd.DataFrame(rounds[1], columns=rounds[0]), hide_index=True, width="stretch")
+                for rnd in result.rounds:
+                    if rnd.tie_break:
+                        st.caption(ui.plain(f"Round {rnd.number}: {rnd.tie_break}"))
+        for note in result.notes:
+            st.caption(ui.plain(note))
+        if result.tie and ballot.status is not BallotStatus.open and not projector:
+            st.warning(f"Tie between {ui.plain(' and '.join(result.tied_labels))}.")
+            if st.button("Create a runoff among the tied options", key="runoff"):
+                with ui.saving("Runoff"):
+                    runoff = commands.create_runoff(db, ballot.id)
+                    st.session_state["voting_ballot"] = st.session_state["voting_ballot_pending"] = runoff.id
+                    ui.flash("Runoff ballot created as a draft: open it on the phones when the room is ready.")
+                    st.rerun()
+    breakdown_part(now)
+
+
+def breakdown_part(now) -> None:
+    """Results by sex and type of organisation, for the votes cast with a voter card."""
+    breakdown = None if projector else disaggregation_table(ballot, now.votes, participants)
+    if breakdown is None:
+        return
+    with st.expander("Results by sex and type of organisation"):
+        st.caption("Only votes cast with a voter card are linked to the register; the others are 'Not identified'. "
+                   "Each column is counted on its own, with its number of voters (n)"
+                   + (f"; figures are {value_title(ballot, now.result).lower()}." if now.result else "."))
+        ui.dataframe(pd.DataFrame(breakdown.rows, columns=breakdown.headers), hide_index=True, width="stretch")
+        if breakdown.small_groups:
+            st.warning(f"Careful: groups of fewer than {SMALL_GROUP} people can reveal how someone voted — "
+                       + ui.plain(", ".join(breakdown.small_groups)) + ". Do not show them on the projector.")
+
+
 st.subheader("Result", anchor=False)
-if counted.problem:
-    st.error(ui.plain(counted.problem))
-elif result is None:
-    st.caption("No votes yet." if ballot.status is not BallotStatus.draft else
-               "No votes: open the ballot on the phones, or record a show of hands below.")
-elif projector and not projector_may_show_results(ballot):
-    st.markdown("Results are hidden until the facilitator reveals them.")
-else:
-    st.markdown(f"**{ui.plain(describe_result(result))}**")
-    if result.tie and ballot.status is BallotStatus.open:
-        st.caption("Tied for now; voting is still open.")
-    st.altair_chart(result_chart(ballot, result, big=projector), width="stretch")
-    headers, rows = result_table(ballot, result)
-    st.dataframe(pd.DataFrame(rows, columns=headers), hide_index=True, width="stretch")
-    if rounds := rounds_table(result):
-        with st.expander("Rounds of counting (instant runoff)"):
-            st.dataframe(pd.DataFrame(rounds[1], columns=rounds[0]), hide_index=True, width="stretch")
-            for rnd in result.rounds:
-                if rnd.tie_break:
-                    st.caption(ui.plain(f"Round {rnd.number}: {rnd.tie_break}"))
-    for note in result.notes:
-        st.caption(ui.plain(note))
-    if result.tie and ballot.status is not BallotStatus.open and not projector:
-        st.warning(f"Tie between {ui.plain(' and '.join(result.tied_labels))}.")
-        if st.button("Create a runoff among the tied options", key="runoff"):
-            with ui.saving("Runoff"):
-                runoff = commands.create_runoff(db, ballot.id)
-                st.session_state["voting_ballot"] = st.session_state["voting_ballot_pending"] = runoff.id
-                ui.flash("Runoff ballot created as a draft: open it on the phones when the room is ready.")
-                st.rerun()
+result_part()
 
 if projector:
     st.stop()
@@ -258,6 +317,7 @@ if result is not None and result.winner_ids and ballot.status is not BallotStatu
         for decision_id in adopted:
             d = decisions[decision_id]
             st.success(f"Adopted: {ui.plain(d.topic.label)} — {ui.plain(d.choice)}")
+            offer_as_audience(d, campaign)
         topics = list(DecisionTopic)
         topic = st.selectbox("Decision on", topics, index=topics.index(ballot.topic or DecisionTopic.other),
                              format_func=lambda t: t.label, key=f"adopt-topic-{ballot.id}")
@@ -286,7 +346,8 @@ if result is not None and result.winner_ids and ballot.status is not BallotStatu
                 st.rerun()
 
 # ---- show of hands ------------------------------------------------------------------------------
-with st.expander("Show of hands (when phones are not an option)", icon=":material/back_hand:"):
+with st.expander("Show of hands (when phones are not an option)", icon=":material/back_hand:",
+                 key=f"hands-expander-{ballot.id}"):
     st.caption("Count the hands (or the stickers, for dot voting) for each option and type the numbers. "
                "The result will say it was a show of hands."
                + (" For a ranking or scoring ballot, count hands for each person's favourite only."
@@ -296,9 +357,13 @@ with st.expander("Show of hands (when phones are not an option)", icon=":materia
         typed = {o.id: st.number_input(ui.widget_label(o.label), min_value=0, max_value=100_000, step=1,
                                        value=(hands.counts.get(o.id, 0) if hands else 0), key=f"hand-{o.id}")
                  for o in ballot.options}
-        people = st.number_input("People who took part", min_value=0, max_value=100_000, step=1,
-                                 value=(hands.people if hands and hands.people is not None else None),
-                                 help="Needed for multiple choice; for dots, the number of people with dots.")
+        people = None  # elsewhere each hand is one person's one choice: the hands are the turnout
+        if ballot.method in HAND_COUNT_PEOPLE:
+            people = st.number_input(
+                "People who took part", min_value=0, max_value=100_000, step=1,
+                value=(hands.people if hands and hands.people is not None else None),
+                help="Needed: with several choices each, the hands alone do not say how many people voted."
+                if ballot.method is VotingMethod.multiple else "The number of people who placed dots.")
         note = st.text_input("Note (optional)", max_chars=500, value=hands.note if hands else "")
         if st.form_submit_button("Save the show of hands", type="primary"):
             with ui.saving("Show of hands"):
@@ -311,58 +376,59 @@ with st.expander("Show of hands (when phones are not an option)", icon=":materia
         ui.flash("Show of hands removed.")
         st.rerun()
 
-# ---- by sex and type of organisation -----------------------------------------------------------
-breakdown = disaggregation_table(ballot, counted.votes, participants)
-if breakdown is not None:
-    with st.expander("Results by sex and type of organisation"):
-        st.caption("Only votes cast with a voter card are linked to the register; the others are 'Not identified'. "
-                   "Each column is counted on its own, with its number of voters (n)"
-                   + (f"; figures are {value_title(ballot, result).lower()}." if result else "."))
-        st.dataframe(pd.DataFrame(breakdown.rows, columns=breakdown.headers), hide_index=True, width="stretch")
-        if breakdown.small_groups:
-            st.warning(f"Careful: groups of fewer than {SMALL_GROUP} people can reveal how someone voted — "
-                       + ui.plain(", ".join(breakdown.small_groups)) + ". Do not show them on the projector.")
-
 # ---- edit ------------------------------------------------------------------------------------
+# Keyed, so an expander opened stays open when a flash message above it shifts the page.
 with st.expander("Edit the ballot", expanded=ballot.status is BallotStatus.draft and bool(readiness_problems(ballot)),
-                 icon=":material/edit:"):
+                 icon=":material/edit:", key=f"edit-expander-{ballot.id}"):
     draft = ballot.status is BallotStatus.draft
-    if not draft:
+    uses = METHOD_SETTINGS[ballot.method]  # only the settings the ballot's method uses are offered
+    if draft:
+        def change_method(key: str) -> None:
+            with ui.saving("Counting method"):
+                changed = commands.change_method(db, ballot.id, st.session_state[key])
+                ui.flash(f"Counted by {changed.method.label.lower()} now. {changed.instructions()}")
+
+        # Outside the form and saved at once, so the form below offers that method's settings.
+        method_key = f"edit-method-{ballot.id}"
+        st.session_state[method_key] = ballot.method  # always what is saved (another tab may change it)
+        methods = list(VotingMethod)
+        st.radio("Counting method", methods, key=method_key, format_func=lambda m: m.label,
+                 captions=[m.explanation for m in methods], on_change=change_method, args=(method_key,))
+    else:
         st.caption("Voting has started: only the wording can change, so every vote keeps its meaning.")
     with st.form(f"edit-{ballot.id}"):
         question = st.text_input("Question", value=ballot.question, max_chars=200)
-        methods = list(VotingMethod)
-        method = st.radio("Counting method", methods, index=methods.index(ballot.method), disabled=not draft,
-                          format_func=lambda m: m.label, captions=[m.explanation for m in methods])
-        options = st.data_editor(
-            pd.DataFrame({"id": [o.id for o in ballot.options], "Option": [o.label for o in ballot.options]}),
-            column_order=["Option"], num_rows="dynamic" if draft else "fixed", hide_index=True, width="stretch",
-            column_config={"Option": st.column_config.TextColumn(max_chars=200, required=True)},
-            key=f"edit-options-{ballot.id}")
+        options = ui.editable_table(
+            f"edit-options-{ballot.id}", [{"id": o.id, "Option": o.label} for o in ballot.options], ["id", "Option"],
+            column_order=["Option"], num_rows="dynamic" if draft else "fixed", dtypes={"Option": "string"},
+            column_config={"Option": st.column_config.TextColumn(max_chars=200, required=True)})
         criteria = None
-        if ballot.method is VotingMethod.matrix or (draft and method is VotingMethod.matrix):
+        if "criteria" in uses:
             st.caption("Criteria for the scoring matrix, each with a weight (1 = normal, 2 = counts double).")
-            criteria = st.data_editor(
-                pd.DataFrame({"id": [c.id for c in ballot.criteria], "Criterion": [c.label for c in ballot.criteria],
-                              "Weight": [c.weight for c in ballot.criteria]}),
-                column_order=["Criterion", "Weight"], num_rows="dynamic" if draft else "fixed", hide_index=True,
-                width="stretch", disabled=[] if draft else ["Weight"],
+            criteria = ui.editable_table(
+                f"edit-criteria-{ballot.id}",
+                [{"id": c.id, "Criterion": c.label, "Weight": c.weight} for c in ballot.criteria],
+                ["id", "Criterion", "Weight"], dtypes={"Criterion": "string", "Weight": "float"},
+                column_order=["Criterion", "Weight"], num_rows="dynamic" if draft else "fixed",
+                disabled=[] if draft else ["Weight"],
                 column_config={"Criterion": st.column_config.TextColumn(max_chars=200, required=True),
-                               "Weight": st.column_config.NumberColumn(min_value=0.1, max_value=100, default=1.0)},
-                key=f"edit-criteria-{ballot.id}")
-        c1, c2, c3 = st.columns(3)
-        max_choices = c1.number_input("Choices per person (multiple choice)", min_value=1, max_value=30, step=1,
-                                      value=ballot.max_choices or 2, disabled=not draft)
-        dots = c2.number_input("Dots per person (dot voting)", min_value=1, max_value=100, step=1,
-                               value=ballot.dots or 3, disabled=not draft)
-        stacking = c3.checkbox("Several dots on one option", value=ballot.allow_stacking, disabled=not draft)
+                               "Weight": st.column_config.NumberColumn(min_value=0.1, max_value=100, default=1.0)})
+        settings: dict = {}  # the method's settings: fixed once voting has started
+        if draft and "max_choices" in uses:
+            settings["max_choices"] = int(st.number_input(
+                "Choices per person", min_value=1, max_value=30, step=1, value=ballot.max_choices or 2,
+                help="How many options each person may tick."))
+        if draft and "dots" in uses:
+            c1, c2 = st.columns(2)
+            settings["dots"] = int(c1.number_input("Dots per person", min_value=1, max_value=100, step=1,
+                                                   value=ballot.dots or 3))
+            settings["allow_stacking"] = c2.checkbox("Several dots on one option", value=ballot.allow_stacking)
         if st.form_submit_button("Save ballot", type="primary"):
             with ui.saving("Ballot"):
                 def rows(frame, label_column):
-                    for record in frame.to_dict("records"):
-                        label = str(record.get(label_column) or "").strip()
-                        if label and label not in ("None", "nan"):
-                            yield record, label
+                    for record in ui.table_rows(frame):
+                        if record[label_column]:
+                            yield record, record[label_column]
 
                 def known_id(record) -> dict:
                     value = record.get("id")
@@ -375,14 +441,12 @@ with st.expander("Edit the ballot", expanded=ballot.status is BallotStatus.draft
                 if criteria is not None:
                     changes["criteria"] = [Criterion(label=label, weight=float(r.get("Weight") or 1.0), **known_id(r))
                                            for r, label in rows(criteria, "Criterion")]
-                if draft:
-                    changes |= {"method": method, "allow_stacking": stacking,
-                                "max_choices": int(max_choices) if method is VotingMethod.multiple else ballot.max_choices,
-                                "dots": int(dots) if method is VotingMethod.dots else ballot.dots}
-                commands.change_ballot(db, ballot.id, **changes)
+                commands.change_ballot(db, ballot.id, **changes, **settings)
                 done("Ballot saved.")
     with st.popover("Delete this ballot", icon=":material/delete:"):
-        st.write(f"The ballot and its {counted.cast} vote(s) are deleted for good. Decisions already adopted stay.")
+        st.write("The ballot and every vote cast on it are deleted for good." if voting_open else
+                 f"The ballot and its {plural(counted.cast, 'vote')} are deleted for good.")
+        st.caption("Decisions already adopted stay.")
         if st.button("Delete", key=f"delete-{ballot.id}"):
             with ui.saving("Ballot"):
                 commands.delete_ballot(db, ballot.id)
@@ -391,7 +455,8 @@ with st.expander("Edit the ballot", expanded=ballot.status is BallotStatus.draft
                 st.rerun()
 
 # ---- voter cards -------------------------------------------------------------------------------
-with st.expander("Voter cards (formal votes, and results by sex and organisation)", icon=":material/badge:"):
+with st.expander("Voter cards (formal votes, and results by sex and organisation)", icon=":material/badge:",
+                 key="cards-expander"):
     cards = db.cards(session.id)
     st.write("A voter card carries a code that a participant types on their phone. It links the vote to their "
              "register entry, so results can be split by sex and type of organisation, and it allows one vote per "

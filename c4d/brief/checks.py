@@ -136,6 +136,10 @@ def check(brief: ComposedBrief) -> list[Gap]:
                                  "or page).")
     if not f.deliverables:
         gap("deliverables", "missing", "No deliverables: what should the partner produce, in which formats?")
+    for number, d in enumerate(f.deliverables, start=1):
+        if not d.item.strip():
+            gap("deliverables", "missing", f"Deliverable {number} has no name: say what the partner should "
+                                           f"produce.")
     absent = [name for name, value in (("timeline", f.timeline), ("budget", f.budget), ("approvals", f.approvals))
               if not value.strip()]
     if absent:

@@ -31,7 +31,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from c4d.models import LongText, Model, OptionalName, RequiredName, new_id, slugify
+from c4d.models import LongText, Model, OptionalName, new_id, slugify
+from c4d.text import date_time, short_date
 
 KIND = "creative_brief"
 VERSIONS_KIND = "creative_brief_versions"
@@ -67,7 +68,10 @@ GAPS_TITLE = "Gaps to close before production"
 
 # ---- the brief's own fields -------------------------------------------------------------------
 class Deliverable(Model):
-    item: RequiredName
+    """One thing the partner produces. A row may be saved before its name is typed (the
+    facilitator started it in another column); the brief's checks then name it as missing."""
+
+    item: OptionalName = ""
     format: OptionalName = ""       # e.g. "60 s video, 16:9 and 9:16"
     quantity: OptionalName = ""
     due: OptionalName = ""
@@ -240,13 +244,11 @@ class BriefVersion(Snapshot):
 
     @property
     def label(self) -> str:
-        local = self.created_at.astimezone()
-        return f"Version {self.number} · {local.day} {local:%B} {local.year}, {local:%H:%M}"
+        return f"Version {self.number} · {date_time(self.created_at)}"
 
     @property
     def date_label(self) -> str:
-        local = self.created_at.astimezone()
-        return f"{local.day} {local:%B} {local.year}"
+        return short_date(self.created_at)
 
 
 class VersionLog(Snapshot):

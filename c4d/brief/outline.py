@@ -203,7 +203,7 @@ def outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> list[Sec
     if f.deliverables:
         body["deliverables"].append(TableBlock(
             ("Deliverable", "Format", "Quantity", "Due"),
-            tuple((d.item, d.format or "–", d.quantity or "–", d.due or "–") for d in f.deliverables),
+            tuple((d.item or "–", d.format or "–", d.quantity or "–", d.due or "–") for d in f.deliverables),
             (5.0, 5.6, 2.6, 3.4)))
     body["logistics"] += _labelled("Timeline", f.timeline)
     body["logistics"] += _labelled("Budget", f.budget)
@@ -290,7 +290,7 @@ def summary_outline(brief: ComposedBrief, gaps: Sequence[Gap] | None = None) -> 
                                for x in brief.channels))
     production = [(label, short_text(text, limit)) for label, text, limit in (
         ("Tone", f.tone, 240), ("Channels", ", ".join(media), 220), ("Mandatory elements", f.mandatory_elements, 260),
-        ("Deliverables", "; ".join(d.item for d in f.deliverables), 220)) if text.strip()]
+        ("Deliverables", "; ".join(d.item for d in f.deliverables if d.item), 220)) if text.strip()]
     absent = [label for label, text in (
         ("tone", f.tone), ("channels", media), ("mandatory elements", f.mandatory_elements),
         ("deliverables", f.deliverables)) if not text]

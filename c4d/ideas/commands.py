@@ -50,6 +50,25 @@ def close_board(store: "Store", session_id: str) -> LiveState:
         return store.save_live_state(state.model_copy(update={"showing": Showing.wait}))
 
 
+# ---- ideas the facilitator types (said aloud, on cards) ------------------------------------------
+
+FROM_THE_ROOM = "facilitator"  # the voter key of ideas typed on the facilitator's page
+
+
+def add_idea(store: "Store", campaign_id: str, session_id: str, text: str) -> Idea:
+    """An idea from the room, typed by the facilitator: on the board like a phone's, short
+    enough for a ballot. Raises ValueError in the facilitator's terms, with nothing saved."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValueError("type the idea first")
+    if len(text) > IDEA_MAX:
+        raise ValueError(f"the idea is {len(text)} characters long; an option on a ballot can have at most "
+                         f"{IDEA_MAX}")
+    with store.transaction():
+        return store.save_idea(Idea(campaign_id=campaign_id, session_id=session_id, text=text,
+                                    voter_key=FROM_THE_ROOM))
+
+
 # ---- tidying ideas ------------------------------------------------------------------------------
 
 def merge_ideas(store: "Store", keep: Idea, others: list[Idea]) -> int:

@@ -66,10 +66,11 @@ def projector_app(app, page, campaign):
     return at
 
 
-def widget(elements, label):
+def widget(elements, label, last=False):
+    """The field with this label: the 'add' form's (the first), or with `last` the edit form's."""
     matches = [w for w in elements if w.label == label]
     assert matches, f"no widget {label!r}; have {[w.label for w in elements]}"
-    return matches[0]
+    return matches[-1] if last else matches[0]
 
 
 def svgs(at) -> list[str]:
@@ -178,11 +179,11 @@ def test_editing_and_removing_an_entry(app, fresh):
     store, campaign, _ = fresh
     entry = add_entry(store, campaign.id, side=Side.origin, level=Level.community, who="Parents")
     at = app(FRAMEWORK, campaign=campaign)
-    at.text_input(key=f"fw-edit-who-{entry.id}").input("Parents of girls")
-    at.radio(key=f"fw-edit-kind-{entry.id}").set_value(EntryKind.audience)
+    widget(at.text_input, "Who (the audience) or the activity", last=True).input("Parents of girls")
+    widget(at.radio, "Kind", last=True).set_value(EntryKind.audience)
     button(at, "Save changes").click().run()
     assert load_part(store, campaign.id, "audience_framework").entries[0].who == "Parents of girls"
-    at.text_input(key=f"fw-edit-who-{entry.id}").input("")
+    widget(at.text_input, "Who (the audience) or the activity", last=True).input("")
     button(at, "Save changes").click().run()
     assert "Entry not saved: Who cannot be empty" in texts(at)
     assert load_part(store, campaign.id, "audience_framework").entries[0].who == "Parents of girls"
@@ -255,9 +256,9 @@ def test_adding_audiences_with_their_usual_approach(app, fresh):
     store, campaign, _ = fresh
     entry = add_entry(store, campaign.id, side=Side.origin, level=Level.community, who="Police in the provinces")
     at = app(AUDIENCES, campaign=campaign)
-    at.selectbox(key="aud-role").set_value(AudienceRole.tertiary)
+    widget(at.selectbox, "Role").set_value(AudienceRole.tertiary)
     widget(at.text_input, "Audience").input("Police and prosecutors")
-    at.multiselect(key="aud-links-0").set_value([entry.id])
+    widget(at.multiselect, "Linked framework entries").set_value([entry.id])
     button(at, "Add the audience").click().run()
     [police] = load_analysis(store, campaign.id).audiences
     assert (police.role.value, police.approach.value, police.framework_entry_ids) == ("tertiary", "advocacy", [entry.id])
@@ -282,7 +283,7 @@ def test_bad_audiences_are_refused_and_nothing_is_saved(app, fresh, name, messag
     add_audience(store, campaign.id, role=AudienceRole.tertiary, name="Police")
     before = store.worksheet(campaign.id, "audiences")
     at = app(AUDIENCES, campaign=campaign)
-    at.selectbox(key="aud-role").set_value(AudienceRole.secondary)
+    widget(at.selectbox, "Role").set_value(AudienceRole.secondary)
     widget(at.text_input, "Audience").input(name)
     button(at, "Add the audience").click().run()
     assert message in texts(at)
@@ -292,17 +293,17 @@ def test_bad_audiences_are_refused_and_nothing_is_saved(app, fresh, name, messag
 def test_profile_parts_save_with_their_own_button(app, fresh):
     store, campaign, _ = fresh
     at = app(AUDIENCES, campaign=campaign)
-    at.text_input(key="pf-age").input("18–27")
-    at.text_input(key="pf-location").input("Darkhan-Uul")
+    widget(at.text_input, 'Age band').input("18–27")
+    widget(at.text_input, 'Location').input("Darkhan-Uul")
     button(at, "Save who they are").click().run()
-    at.text_area(key="pf-barriers").input("Need for money\n\nFear of stigma\n")
-    at.text_area(key="pf-quotes").input(SCRIPT)
+    widget(at.text_area, 'Barriers (one a line)').input("Need for money\n\nFear of stigma\n")
+    widget(at.text_area, 'Quotes in their own words (one a line; never a name or a detail that identifies someone)').input(SCRIPT)
     button(at, "Save barriers, motivators and quotes").click().run()
     profile = load_part(store, campaign.id, "audience_profile")
     assert (profile.age_band, profile.location) == ("18–27", "Darkhan-Uul")
     assert profile.barriers == ["Need for money", "Fear of stigma"] and profile.quotes == [SCRIPT]
-    at.number_input(key="pf-share").set_value(86)
-    at.text_area(key="pf-influencers").input("Siblings 45%\nParents")
+    widget(at.number_input, 'Share who say others influence their decisions (%)').set_value(86)
+    widget(at.text_area, "Influencers, one a line, with the share when known (e.g. 'Friends and peers 62%')").input("Siblings 45%\nParents")
     button(at, "Save influence and agency").click().run()
     profile = load_part(store, campaign.id, "audience_profile")
     assert profile.influenced_share == 86 and [(i.who, i.share) for i in profile.influencers] == [
@@ -311,14 +312,14 @@ def test_profile_parts_save_with_their_own_button(app, fresh):
 
 
 @pytest.mark.parametrize("field, value, button_label, message", [
-    ("pf-influencers", "Friends 120%", "Save influence and agency", "a share runs from 0 to 100%"),
-    ("pf-barriers", "Need for money\nneed for MONEY", "Save barriers, motivators and quotes", "listed twice"),
-    ("pf-knows", LONG + "!", "Save know, feel, do", "What they know is too long (at most 5000 characters)"),
+    ("Influencers, one a line, with the share when known (e.g. 'Friends and peers 62%')", "Friends 120%", "Save influence and agency", "a share runs from 0 to 100%"),
+    ("Barriers (one a line)", "Need for money\nneed for MONEY", "Save barriers, motivators and quotes", "listed twice"),
+    ("What they know", LONG + "!", "Save know, feel, do", "What they know is too long (at most 5000 characters)"),
 ])
 def test_profile_bad_input_is_refused(app, fresh, field, value, button_label, message):
     store, campaign, _ = fresh
     at = app(AUDIENCES, campaign=campaign)
-    at.text_area(key=field).input(value)
+    widget(at.text_area, field).input(value)
     button(at, button_label).click().run()
     assert message in texts(at)
     assert store.worksheet(campaign.id, "audience_profile") is None
@@ -338,8 +339,8 @@ def test_sem_add_an_influence_and_the_level_warnings(app, fresh):
     store, campaign, _ = fresh
     at = app(SEM, campaign=campaign)
     at.selectbox(key="sem-level").set_value(SEMLevel.interpersonal)
-    at.radio(key="sem-direction").set_value(Direction.harms)
-    at.select_slider(key="sem-strength").set_value(3)
+    widget(at.radio, "Direction").set_value(Direction.harms)
+    widget(at.select_slider, "Strength").set_value(3)
     widget(at.text_input, "Who or what").input("Friends who pass on job offers")
     widget(at.text_input, "Addressed by (activity or partner)").input("Peer videos")
     button(at, "Add the influence").click().run()
@@ -366,14 +367,14 @@ def test_sem_bad_input_is_refused(app, fresh, who, by, message):
 
 def test_sem_duplicate_at_a_level_is_refused_and_editing_works(app, fresh):
     store, campaign, _ = fresh
-    first = add_influence(store, campaign.id, level=SEMLevel.community, who_or_what="Recruiters",
-                          direction=Direction.harms)
+    add_influence(store, campaign.id, level=SEMLevel.community, who_or_what="Recruiters",
+                  direction=Direction.harms)
     at = app(SEM, campaign=campaign)
     at.selectbox(key="sem-level").set_value(SEMLevel.community)
     widget(at.text_input, "Who or what").input("RECRUITERS")
     button(at, "Add the influence").click().run()
     assert "'RECRUITERS' is already at the community level" in texts(at)
-    at.text_input(key=f"sem-edit-by-{first.id}").input("Police unit")
+    widget(at.text_input, "Addressed by (activity or partner)", last=True).input("Police unit")
     button(at, "Save changes").click().run()
     assert load_part(store, campaign.id, "sem").influences[0].addressed_by == "Police unit"
 
@@ -447,7 +448,7 @@ def test_stakeholder_duplicate_and_long_names_are_refused(app, fresh):
     before = store.worksheet(campaign.id, "stakeholders")
     for name, message in ((" POLICE", "'Police' is listed twice"), (LONG, "Organisation is too long")):
         at = app(STAKEHOLDERS, campaign=campaign)
-        at.text_input(key="sh-add-0-org").input(name)
+        widget(at.text_input, "Organisation").input(name)
         button(at, "Add the stakeholder").click().run()
         assert message in texts(at)
     assert store.worksheet(campaign.id, "stakeholders") == before

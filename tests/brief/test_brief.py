@@ -153,7 +153,7 @@ def test_the_example_brief_is_complete_and_reflects_the_final_campaign(demo, rea
     assert holding_old == ["history"]
     assert CreativeBriefWorksheet().progress(ready_store, demo).status is Status.done
     [production] = versions(ready_store, demo.id)
-    assert (production.number, production.date_label) == (1, "26 February 2021")
+    assert (production.number, production.date_label) == (1, "26 Feb 2021")
     assert save_version(ready_store, demo) == (production, False)  # nothing changed since
 
 
@@ -178,7 +178,7 @@ def test_each_export_is_a_numbered_version_and_an_unchanged_brief_reuses_the_lat
     second, made = save_version(store, campaign, now=datetime(2021, 2, 21, 9, 0, tzinfo=timezone.utc))
     assert (second.number, made) == (2, True)
     assert [v.number for v in versions(store, campaign.id)] == [1, 2]
-    assert "21 February 2021" in second.label
+    assert "21 Feb 2021" in second.label
     # the first version keeps what it said
     first_again = version(store, campaign.id, 1)
     assert first_again.brief.fields.key_promise == "Checking an agency keeps your plans on track."
@@ -227,7 +227,7 @@ def test_a_recorded_pretest_decision_is_a_line_of_the_history(store, campaign):
     material = slogan_a(store, campaign)
     record_decision(store, campaign.id, material.id, "drop", "Both groups found it confusing.", on=date(2021, 2, 20))
     [line] = pretest_history(store, campaign.id)
-    assert line == brief.HistoryLine(when="20 February 2021", what=f"Slogan: Slogan A (v1) “{SLOGAN_A}”",
+    assert line == brief.HistoryLine(when="20 Feb 2021", what=f"Slogan: Slogan A (v1) “{SLOGAN_A}”",
                                      change="Drop — Both groups found it confusing.", source="pre-test")
 
 
@@ -237,8 +237,8 @@ def test_the_history_keeps_the_pretests_order_and_every_revision(store, campaign
     record_decision(store, campaign.id, material.id, "revise", "Too long for a poster.", on=date(2021, 2, 20))
     lines = pretest_history(store, campaign.id)
     assert [(h.when, h.change, h.source) for h in lines] == [
-        ("20 February 2021", "Revise — Too long for a poster.", "pre-test"),
-        ("24 February 2021", "New version — Plainer words", "pre-test"),
+        ("20 Feb 2021", "Revise — Too long for a poster.", "pre-test"),
+        ("24 Feb 2021", "New version — Plainer words", "pre-test"),
     ]
     assert lines[1].what == f"Slogan: Slogan A (v2) “{SLOGAN_A}”"
 
@@ -249,7 +249,7 @@ def test_the_pretest_history_comes_before_the_briefs_own_notes(store, campaign):
     update_fields(store, campaign.id, revisions=[
         brief.RevisionNote(when=date(2021, 2, 19), what="Agency review", change="Shorter script")])
     history = compose(store, campaign).pretest_history
-    assert [(h.source, h.when) for h in history] == [("pre-test", "20 February 2021"), ("brief", "19 February 2021")]
+    assert [(h.source, h.when) for h in history] == [("pre-test", "20 Feb 2021"), ("brief", "19 Feb 2021")]
 
 
 def test_an_unreadable_pretest_record_gives_no_history_and_the_brief_still_composes(store, campaign, caplog):
@@ -379,7 +379,7 @@ def test_the_summary_keeps_the_service_contact_and_production_notes_whole(demo, 
     assert "; ".join(d.item for d in fields.deliverables) in text
     # each objective keeps its target and deadline, however long its behaviour
     bullets = [p.text for p in export(ready_store, demo, summary=True).paragraphs if p.style.name == "List Bullet"]
-    assert any(b.startswith("Attitude: ") and b.endswith("up by at least 5% on the baseline by 30 June 2021")
+    assert any(b.startswith("Attitude: ") and b.endswith("up by at least 5% on the baseline by 30 Jun 2021")
                for b in bullets), bullets
 
 
@@ -436,7 +436,7 @@ def test_c4d_export_brief(demo, ready_store, tmp_path, capsys):
     out = tmp_path / "brief.docx"
     assert cli.main(["export", "brief", "dream-umbrella", "-o", str(out)]) == 0
     said = capsys.readouterr().out
-    assert "version 1 (nothing changed since it was saved on 26 February 2021)" in said and "Complete" in said
+    assert "version 1 (nothing changed since it was saved on 26 Feb 2021)" in said and "Complete" in said
     assert headings(docx.Document(str(out)))[0] == "Background and problem"
     assert cli.main(["export", "brief", "dream-umbrella", "--summary", "-o", str(tmp_path)]) == 0
     assert "version 1 (nothing changed" in capsys.readouterr().out

@@ -115,7 +115,8 @@ def test_build_export_and_share_a_brief(browser, app_with_passcode, artifacts):
     choose(page, "Means of verification", "Endline KAP survey (n≈500), compared with the baseline")
     wait_for_app(page)
     click_button(page, "Save objective")
-    expect(page.get_by_text("Objective saved.")).to_be_visible(timeout=30_000)
+    # Saved as objective 1, and the builder is empty again for the next one.
+    expect(page.get_by_text("Objective 1 saved; the form is empty for the next one.")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("young jobseekers aged 18–25 in Battambang check an agency's licence").first
            ).to_be_visible()
 

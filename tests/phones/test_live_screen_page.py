@@ -63,7 +63,25 @@ def test_the_qr_code_and_the_code_stay_on_screen_while_a_ballot_shows(app, fresh
     [qr] = qr_images(at)  # compact, beside the question
     assert qr.alt == "QR code that opens the voting page"
     assert f'<div class="c4d-qr-code" style="width: 160px">{code}</div>' in markdown_html(at)
-    assert f"http://192.168.137.1:8501/j/{code}" in markdown_html(at)  # and the link, for those who type it
+    assert ">http://192.168.137.1:8501</span><wbr>/j<wbr>/" + code in markdown_html(at)  # and the link, to type
+
+
+def test_the_join_address_breaks_only_at_a_slash_after_the_port(app, fresh):
+    """"http://host:port" is one unbreakable piece whose type shrinks to its box, on the big
+    invitation and on the line above a ballot; the path may break before a "/"."""
+    store, campaign, session = fresh
+    code = store.live_state(session.id).join_code
+    at = app(LIVE, campaign=campaign)
+    whole = '<span class="c4d-address" style="font-size: min({rem}rem, calc(100cqi / 15.50))">'
+    origin = f"http://192.168.137.1:8501</span><wbr>/j<wbr>/{code}"
+    assert f'<div class="c4d-url">{whole.format(rem=2.4)}{origin}</div>' in markdown_html(at)
+    assert "break-all" not in markdown_html(at)
+    ballot = store.save_ballot(open_ballot(Ballot(
+        campaign_id=campaign.id, session_id=session.id, question="Who first?",
+        options=[BallotOption(label="Young women"), BallotOption(label="Students")])))
+    show_ballot(store, ballot)
+    at = app(LIVE, campaign=campaign)
+    assert f'Join: {whole.format(rem=1.6)}{origin} · code {code}</div>' in markdown_html(at)
 
 
 def test_the_qr_code_stays_on_screen_while_the_idea_board_shows(app, fresh):

@@ -231,7 +231,9 @@ def test_grid_rows_come_from_the_composition(app, planned):
     doc = record.load(store, campaign.id)
     assert [(r.label, r.sex) for r in doc.respondents] == [("P1", Sex.woman), ("P2", Sex.woman), ("P3", Sex.man)]
     assert not [b for b in at.button if b.label.startswith("Add rows for")]
-    grid = at.session_state[f"pretest-grid-{session.id}-{a.id}-1-base"]  # drawn again from what is saved
+    from tests.tables import editor
+
+    grid = editor(at, "Participant").value.to_dict("records")  # drawn again from what is saved
     assert [(r["Participant"], r["Sex"], r["From"]) for r in grid] == [
         ("P1", "Woman", "paper"), ("P2", "Woman", "paper"), ("P3", "Man", "paper")]
 
