@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from c4d import access, config, permissions
+from c4d import access, config, permissions, projector_table
 
 from c4d.pretest import preview as material_preview
 from c4d.models import Campaign, Session, friendly_errors
@@ -39,6 +39,8 @@ footer, .projector-hide { display: none !important; }
 [data-testid="stMetricValue"] { font-size: 4rem !important; font-weight: 800; color: #000 !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #222 !important; font-size: 1.5rem !important; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+.stApp [data-testid="stBaseButton-primary"] p { color: #fff; }
 /* A floor for every piece of text on the page (inputs, tabs, buttons, widget labels, dates,
    file names...): at least 24 px, or its parent's size when that is larger. Headings, the
    metric number and the corner button keep their own (!important) sizes; drawings (SVG)
@@ -50,9 +52,14 @@ footer, .projector-hide { display: none !important; }
 .c4d-projector-table { width: 100%; overflow: hidden; }
 .c4d-projector-table table { width: 100%; border-collapse: collapse; table-layout: auto; }
 .c4d-projector-table th, .c4d-projector-table td { font-size: 1.5rem !important; line-height: 1.25; padding: 0.25rem 0.6rem;
-  text-align: left; vertical-align: top; border-bottom: 2px solid #888; color: #000; overflow-wrap: anywhere; }
+  text-align: left; vertical-align: top; border-bottom: 2px solid #888; color: #000; overflow-wrap: break-word; }
 .c4d-projector-table th { font-weight: 800; border-bottom: 3px solid #000; }
-.c4d-projector-table td.number { text-align: right; white-space: nowrap; }
+.c4d-projector-table .number { text-align: right; white-space: nowrap; }
+.c4d-projector-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(32rem, 1fr)); gap: 0.8rem; }
+.c4d-projector-cards > div { border: 2px solid #888; border-radius: 0.5rem; padding: 0.5rem 0.8rem; min-width: 0; }
+.c4d-projector-cards div { font-size: 1.5rem; line-height: 1.25; color: #000; overflow-wrap: break-word; }
+.c4d-projector-cards .title { font-weight: 800; }
+.c4d-projector-cards b { font-weight: 700; }
 </style>
 """
 
@@ -263,37 +270,6 @@ def projector_exit_button() -> None:
         st.button("Leave projector mode", key="leave-projector", on_click=_leave_projector, type="tertiary")
 
 
-def _cell_text(value: Any) -> str:
-    """A table cell as the projector shows it: numbers grouped by thousands, nothing for empty."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
-    return str(value)
-
-
-def projector_table_html(frame: Any) -> str:
-    """A table as large text for the room: every cell escaped, long text wrapped to the page's
-    width (a canvas grid draws 14 px text and cuts wide tables on the right)."""
-    import html
-    import numbers
-
-    def cell(tag: str, value: Any) -> str:
-        number = isinstance(value, numbers.Number) and not isinstance(value, bool)
-        text = html.escape(_cell_text(value.item() if hasattr(value, "item") else value)).replace("\n", "<br>")
-        attributes = ' class="number"' if number else ""
-        return f"<{tag}{attributes}>{text}</{tag}>"
-
-    head = "".join(cell("th", str(c)) for c in frame.columns)
-    body = "".join("<tr>" + "".join(cell("td", v) for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False, name=None))
-    return f'<div class="c4d-projector-table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-
-
 def dataframe(frame: Any, **options: Any) -> Any:
     """A read-only table: Streamlit's grid normally (sortable, scrollable); in projector mode the
     same rows as large wrapped text that fits the screen (options such as column_config apply
@@ -301,7 +277,7 @@ def dataframe(frame: Any, **options: Any) -> Any:
     if projector_on():
         if len(frame.columns) == 0:
             return None
-        return st.html(projector_table_html(frame))
+        return st.html(projector_table.html_table(frame))
     return st.dataframe(frame, **options)
 
 

@@ -34,14 +34,15 @@ campaign = ui.require_campaign()
 db = ui.store()
 projector = ui.projector_on()
 
-# Large type for the parts the room reads; keyed containers get a CSS class.
+# Large type for the parts the room reads; keyed containers get a CSS class. The join code and
+# address keep their own sizes (!important) over the projector's floor for text (c4d.ui).
 st.markdown("""
 <style>
-.c4d-code { font: 800 7.5rem/1 monospace; letter-spacing: .6rem; color: #000; margin: .4rem 0 1rem; }
-.c4d-url { font: 700 2.4rem/1.2 monospace; color: #000; container-type: inline-size; }
-.c4d-small-join { font: 700 1.6rem/1.3 monospace; color: #000; container-type: inline-size; }
+.c4d-code { font: 800 7.5rem/1 monospace !important; letter-spacing: .6rem; color: #000; margin: .4rem 0 1rem; }
+.c4d-url { font: 700 2.4rem/1.2 monospace !important; color: #000; container-type: inline-size; }
+.c4d-small-join { font: 700 1.6rem/1.3 monospace !important; color: #000; container-type: inline-size; }
 .c4d-address { white-space: nowrap; }
-.c4d-qr-code { font: 800 2rem/1 monospace; letter-spacing: .2rem; color: #000; text-align: center; }
+.c4d-qr-code { font: 800 2rem/1 monospace !important; letter-spacing: .2rem; color: #000; text-align: center; }
 .st-key-live-count p { font-size: 3.6rem !important; font-weight: 800; color: #000; margin: 0; }
 .st-key-live-question h2, .st-key-live-question h2 * { font-size: 3rem !important; font-weight: 800; color: #000; }
 .st-key-live-ideas p { font-size: 2rem !important; line-height: 1.25; color: #000; }

@@ -32,7 +32,9 @@ from c4d.audience.model import (
     Stakeholder,
 )
 from c4d.audience.checks import HIGH, framework_findings, quadrant, sem_level_addressed
-from c4d.pictures import INK, BarRow, bar_chart, bar_chart_png, esc, svg_png, text_element, text_width, wrap
+from c4d.pictures import (
+    INK, BarRow, bar_chart, bar_chart_png, esc, svg_png, text_element, text_width, wrap, wrap_words,
+)
 from c4d.text import clip, plural
 
 if TYPE_CHECKING:
@@ -205,8 +207,9 @@ def _strength(n: int) -> str:
     return "●" * n + "○" * (3 - n)
 
 
-def _chips(influences, width: float, size: float, max_rows: int | None = None):
-    """Chips laid out in rows inside `width`: [(influence, x, row, w, lines)], rows used."""
+def _chips(influences, width: float, size: float, sub_ratio: float = 0.72):
+    """Chips laid out in rows inside `width`: [(influence, x, row, w, lines, sub)], rows used.
+    The line saying who addresses it is in type `sub_ratio` of the chip's name."""
     pad, gap = size * 0.5, size * 0.5
     max_chip = min(width, 560 * size / 22)
     rows: list[float] = [0.0]
@@ -215,9 +218,9 @@ def _chips(influences, width: float, size: float, max_rows: int | None = None):
         sign = "+" if inf.direction is Direction.helps else "−"
         title = f"{sign} {inf.who_or_what}  {_strength(inf.strength)}"
         lines = wrap(title, size, max_chip - 2 * pad, 2, bold=True)
-        sub = wrap(f"by {inf.addressed_by}" if inf.addressed_by else "nothing addresses it yet", size * 0.72,
+        sub = wrap(f"by {inf.addressed_by}" if inf.addressed_by else "nothing addresses it yet", size * sub_ratio,
                    max_chip - 2 * pad, 1)
-        w = max(max(text_width(line, size, True) for line in lines), text_width(sub[0], size * 0.72)) + 2 * pad
+        w = max(max(text_width(line, size, True) for line in lines), text_width(sub[0], size * sub_ratio)) + 2 * pad
         w = min(w + 4, max_chip)
         if rows[-1] and rows[-1] + w > width:
             rows.append(0.0)
@@ -226,28 +229,133 @@ def _chips(influences, width: float, size: float, max_rows: int | None = None):
     return placed, len(rows) if influences else 0
 
 
+# The projector's drawing: one level open at a time, drawn about 1:1 on a 1280×720 screen under the
+# page's title and the level buttons (worksheets/sem.py shows it at most SEM_ROOM_H pixels high),
+# so its chips' type is at least ROOM_TYPE_PX where a level's influences allow.
+SEM_ROOM_W, SEM_ROOM_H = 1180, 490
+ROOM_TYPE_PX = 24
+
+
 def sem_svg(sem: SEMMap, *, title: str = "") -> str:
     """Nested rings, societal outside and individual at the centre; each influence is a
     chip (green helps, red harms, ●●○ strength) with the activity or partner that
     addresses it. A level nobody addresses says so in red."""
+    return _rings(sem, title=title, width=SEM_W, most=900, least=520, sizes=(34, 30, 26, 23, 21, 19, 17, 15, 13),
+                  sub_ratio=0.72, open_levels=set(SEMLevel))
+
+
+def sem_room_svg(sem: SEMMap, level: SEMLevel) -> str:
+    """The rings for the projector: `level` open, its influences one under the other in type
+    for the back of the room (the name and who addresses it in the same size, each on up to two
+    lines), and the other levels as one line each with how many influences they hold."""
+    inset, gap = 12.0, 8.0
+    depth_open = OUTSIDE_IN.index(level)
+    chip_x = inset * depth_open + 6 + 22
+    chip_most = SEM_ROOM_W - 2 * chip_x
+    influences = sem.at(level)
+    chosen = None
+    for size in (32, 30, 28, 26, ROOM_TYPE_PX, 22, 20, 18, 16, 14, 13):
+        level_size = max(26.0, size * 1.05)
+        head = level_size + 16
+        pad = size * 0.35
+        chips = []
+        for inf in influences:
+            sign = "+" if inf.direction is Direction.helps else "−"
+            lines = wrap(f"{sign} {inf.who_or_what}  {_strength(inf.strength)}", size, chip_most - 2 * pad, 2,
+                         bold=True)
+            sub = wrap(f"by {inf.addressed_by}" if inf.addressed_by else "nothing addresses it yet", size,
+                       chip_most - 2 * pad, 2)
+            w = min(chip_most, max(text_width(t, size, i < len(lines)) for i, t in enumerate(lines + sub))
+                    + 2 * pad + 4)
+            chips.append((inf, lines, sub, w, 2 * pad + (len(lines) + len(sub)) * size * 1.22))
+        body = sum(c[4] for c in chips) + gap * len(chips) if chips else size * 1.8
+        height = 4 * head + body + 8 + inset * 4 + 6
+        chosen = (size, level_size, head, chips, height)
+        if height <= SEM_ROOM_H:
+            break
+    size, level_size, head, chips, height = chosen
+    height = max(height, SEM_ROOM_H)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{SEM_ROOM_W}" height="{height:.0f}" '
+             f'viewBox="0 0 {SEM_ROOM_W} {height:.0f}" role="img">',
+             f'<rect width="{SEM_ROOM_W}" height="{height:.0f}" fill="#ffffff"/>']
+    y = 6.0
+    for depth, ring in enumerate(OUTSIDE_IN):
+        x = inset * depth + 6
+        w = SEM_ROOM_W - 2 * x
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{height - y - inset * depth - 6:.1f}" '
+                     f'rx="{40 - depth * 6}" fill="{RING_FILL[ring]}" stroke="#5c708a" stroke-width="2"/>')
+        baseline = y + level_size + 4
+        note_size = max(ROOM_TYPE_PX, level_size * 0.85)
+        is_open = ring is level
+        parts.append(text_element(x + 22, baseline, [ring.label], level_size, bold=True))
+        note = RING_HINT[ring] if is_open else level_summary(sem, ring)
+        room = w - 44 - text_width(ring.label, level_size, True) - 16
+        if not sem_level_addressed(sem, ring):
+            alert = "No activity or partner yet"
+            parts.append(text_element(x + w - 22, baseline, [alert], note_size, bold=True, fill=ALERT, anchor="end"))
+            room -= text_width(alert, note_size, True) + 24
+        if text_width(note, note_size) <= room or not is_open:  # the hint gives way to the alert
+            parts.append(text_element(x + 22 + text_width(ring.label, level_size, True) + 16, baseline,
+                                      wrap(note, note_size, max(room, 40), 1), note_size,
+                                      fill=MUTED if is_open else INK, italic=is_open))
+        y += head
+        if not is_open:
+            continue
+        if not chips:
+            parts.append(text_element(chip_x, y + size * 1.1, ["Nothing mapped at this level"], size,
+                                      fill="#4d5b6b", italic=True))
+            y += size * 1.8
+        for inf, lines, sub, cw, ch in chips:
+            dash = "" if inf.addressed_by else ' stroke-dasharray="8 5"'
+            parts.append(f'<rect x="{chip_x:.1f}" y="{y:.1f}" width="{cw:.1f}" height="{ch:.1f}" rx="10" '
+                         f'fill="{CHIP_FILL[inf.direction]}" stroke="{CHIP_EDGE[inf.direction]}" stroke-width="2.5"{dash}/>')
+            first = y + size * 0.35 + size * 0.95
+            parts.append(text_element(chip_x + size * 0.4, first, lines, size, bold=True))
+            parts.append(text_element(chip_x + size * 0.4, first + len(lines) * size * 1.22, sub, size,
+                                      fill=INK if inf.addressed_by else ALERT, italic=not inf.addressed_by))
+            y += ch + gap
+        y += 8
+    parts.append(f"<desc>{esc(RINGS_DESCRIPTION)}</desc>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def level_summary(sem: SEMMap, level: SEMLevel) -> str:
+    """'3 influences: 1 helps, 2 harm' — a closed level on the projector."""
+    at = sem.at(level)
+    if not at:
+        return "none yet"
+    helps = sum(1 for i in at if i.direction is Direction.helps)
+    return f"{plural(len(at), 'influence')}: {helps} {'helps' if helps == 1 else 'help'}, {len(at) - helps} " + (
+        "harms" if len(at) - helps == 1 else "harm")
+
+
+def _rings(sem: SEMMap, *, title: str, width: int, most: float, least: float, sizes: tuple[float, ...],
+           sub_ratio: float, open_levels: set[SEMLevel]) -> str:
+    """The nested rings `width` wide, in the largest chip type of `sizes` at which the drawing
+    is no taller than `most` (at least `least` tall); levels not in `open_levels` are one line."""
+    SEM_W = width  # noqa: N806  (the drawing's width, as in the report's rings)
     inset = 34.0
     top_title = 56.0 if title else 0.0
     chosen = None
-    for size in (34, 30, 26, 23, 21, 19, 17, 15, 13):
+    for size in sizes:
         level_size = max(26.0, size * 1.05)
         title_h = level_size + 18
-        chip_h = size * (2 * 1.22 + 0.72 * 1.22) + size * 1.0
+        chip_h = size * (2 * 1.22 + sub_ratio * 1.22) + size * 1.0
         bands = {}
         for depth, level in enumerate(OUTSIDE_IN):
-            width = SEM_W - 2 * inset * (depth + 1) - 2 * 20
-            placed, rows = _chips(sem.at(level), width, size)
+            if level not in open_levels:
+                bands[level] = ([], 0, title_h + 4)
+                continue
+            band_w = SEM_W - 2 * inset * (depth + 1) - 2 * 20
+            placed, rows = _chips(sem.at(level), band_w, size, sub_ratio)
             bands[level] = (placed, rows, title_h + max(rows, 1) * (chip_h + size * 0.4) + 12)
         height = top_title + sum(b[2] for b in bands.values()) + inset * 4 + 10
         chosen = (size, chip_h, bands, height, level_size, title_h)
-        if height <= 900:
+        if height <= most:
             break
     size, chip_h, bands, height, level_size, title_h = chosen
-    height = max(height, 520)
+    height = max(height, least)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{SEM_W}" height="{height:.0f}" '
              f'viewBox="0 0 {SEM_W} {height:.0f}" role="img">',
              f'<rect width="{SEM_W}" height="{height:.0f}" fill="#ffffff"/>']
@@ -263,12 +371,15 @@ def sem_svg(sem: SEMMap, *, title: str = "") -> str:
         placed, rows, band_h = bands[level]
         baseline = y + level_size + 6
         parts.append(text_element(x + 28, baseline, [f"{level.label}"], level_size, bold=True))
+        is_open = level in open_levels
         parts.append(text_element(x + 28 + text_width(level.label, level_size, True) + 16, baseline,
-                                  [RING_HINT[level]], level_size * 0.7, fill=MUTED, italic=True))
+                                  [RING_HINT[level] if is_open else level_summary(sem, level)],
+                                  level_size * (0.7 if is_open else 0.85), fill=MUTED if is_open else INK,
+                                  italic=is_open))
         if not sem_level_addressed(sem, level):
             parts.append(text_element(x + w - 28, baseline, ["No activity or partner yet"], level_size * 0.82,
                                       bold=True, fill=ALERT, anchor="end"))
-        if not placed:
+        if is_open and not placed:
             parts.append(text_element(x + 28, y + title_h + size * 1.2, ["Nothing mapped at this level"], size * 0.85,
                                       fill="#6b7785", italic=True))
         for inf, cx, row, cw, lines, sub in placed:
@@ -278,7 +389,7 @@ def sem_svg(sem: SEMMap, *, title: str = "") -> str:
             parts.append(f'<rect x="{px:.1f}" y="{py:.1f}" width="{cw:.1f}" height="{chip_h:.1f}" rx="10" '
                          f'fill="{CHIP_FILL[inf.direction]}" stroke="{CHIP_EDGE[inf.direction]}" stroke-width="2.5"{dash}/>')
             parts.append(text_element(px + size * 0.5, py + size * 0.5 + size * 0.9, lines, size, bold=True))
-            parts.append(text_element(px + size * 0.5, py + chip_h - size * 0.45, sub, size * 0.72,
+            parts.append(text_element(px + size * 0.5, py + chip_h - size * 0.45, sub, size * sub_ratio,
                                       fill=INK if inf.addressed_by else ALERT, italic=not inf.addressed_by))
         y += band_h
     parts.append(f"<desc>{esc(RINGS_DESCRIPTION)}</desc>")
@@ -325,10 +436,20 @@ def stakeholder_chart(stakeholders: list[Stakeholder], *, big: bool = False) -> 
     height = 440 if big else 420  # big: the grid, its axis and legend fit a 720-pixel projector
     rects = pd.DataFrame([{"Quadrant": q[0], "x": q[1], "x2": q[2], "y": q[3], "y2": q[4]} for q in QUADRANTS])
     labels = pd.DataFrame([{"Quadrant": q[0], "x": q[5], "y": q[6], "align": q[7]} for q in QUADRANTS])
-    limit = 38 if big else 44
+    # The key: every name in full, on two lines where it needs them (three when the rows leave
+    # room), in type as large as the rows allow.
+    count = max(len(stakeholders), 1)
+    room = max(12.0, height / count)  # a row's height when the key is as tall as the grid
+    key_size = min(label_size - (4 if big else 0), room / 1.4)
+    key_w = 430 if big else 340
+    most_lines = max(2, min(3, int(room // (key_size * 1.25))))
+    keys = [wrap_words(f"{n}  {s.organisation}", key_size, key_w - 12, most_lines, bold=True)
+            for n, s in enumerate(stakeholders, start=1)]
+    used = max((len(k) for k in keys), default=1)
+    row = max(label_size * 1.6, used * key_size * 1.25 + 8)
     points = pd.DataFrame([
         {"n": n, "Number": str(n), "Organisation": s.organisation, "Interest": x, "Influence": y,
-         "Key": f"{n}  " + clip(s.organisation, limit),
+         "Key": "\n".join(keys[n - 1]),
          "SEM level": s.sem_level.label, "Type": s.org_type.label, "Quadrant": quadrant(s)}
         for n, (s, (x, y)) in enumerate(zip(stakeholders, _spread(stakeholders)), start=1)
     ], columns=["n", "Number", "Organisation", "Interest", "Influence", "Key", "SEM level", "Type", "Quadrant"])
@@ -363,11 +484,10 @@ def stakeholder_chart(stakeholders: list[Stakeholder], *, big: bool = False) -> 
         x=alt.X("Interest:Q", scale=scale_x), y=alt.Y("Influence:Q", scale=scale_y), text="Number:N")
     grid = alt.layer(background, *corners, dots, numbers).resolve_scale(color="independent").properties(
         height=height, width=height * 1.15)
-    row = min(label_size * 1.6, max(12.0, height / max(len(stakeholders), 1)))
-    key = alt.Chart(points).mark_text(align="left", baseline="middle", fontSize=min(label_size - (4 if big else 0), row / 1.4),
+    key = alt.Chart(points).mark_text(align="left", baseline="middle", fontSize=key_size, lineHeight=key_size * 1.2, lineBreak="\n",
                                       fontWeight="bold", color=INK).encode(
         x=alt.value(0), y=alt.Y("n:O", axis=None, scale=alt.Scale(paddingOuter=0.2)), text="Key:N",
-    ).properties(height=min(height, row * len(stakeholders) + 20), width=(430 if big else 340))
+    ).properties(height=row * count + 20 if row > room else min(height, row * count + 20), width=key_w)
     return alt.hconcat(grid, key, spacing=24).configure_view(stroke=None).properties(background="#ffffff")
 
 

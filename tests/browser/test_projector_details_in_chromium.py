@@ -130,6 +130,7 @@ READ_JOIN = """(hostPort) => {
     const holder = node.parentElement;
     const box = holder.getBoundingClientRect();
     out.push({tops, right: box.right, width: window.innerWidth, text: holder.textContent,
+              size: parseFloat(getComputedStyle(holder).fontSize),
               overflowing: holder.scrollWidth > holder.clientWidth + 1});
   }
   return out;
@@ -150,6 +151,10 @@ def test_the_join_address_never_breaks_inside_host_and_port(browser, workshop, a
         assert len(set(address["tops"])) == 1, (
             f"the join address is broken inside {ADDRESS!r}: lines at {sorted(set(address['tops']))}")
         assert not address["overflowing"] and address["right"] <= address["width"] + 1, address
+        assert address["size"] >= ROOM_PX, f"the join address is too small for the room: {address}"
+    if which == "waiting":  # the invitation: the code to type, in the largest type on the screen
+        code = page.locator(".c4d-code")
+        assert float(code.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 96
     page.context.close()
 
 
@@ -179,7 +184,7 @@ def test_the_sem_chips_are_read_from_the_back_of_the_room(browser, workshop, art
     seen = []
     for level in ("Societal", "Community", "Interpersonal", "Individual"):
         buttons = page.locator("[data-testid='stButtonGroup']")
-        buttons.get_by_role("button", name=level, exact=True).click()
+        buttons.get_by_text(level, exact=True).click()
         wait_for_app(page)
         scale, texts = displayed_svg_text(page, ".st-key-c4d-picture")
         page.screenshot(path=str(artifacts / f"projector-details-sem-{level.lower()}-1280x720.png"))
@@ -228,7 +233,9 @@ def test_the_stakeholder_key_is_whole_inside_its_picture(browser, workshop, arti
     inside = {side: max(drawn["frame"][side], drawn["picture"][side]) if side in ("left", "top")
               else min(drawn["frame"][side], drawn["picture"][side], drawn["window"] if side == "right" else 1e9)
               for side in ("left", "right", "top", "bottom")}
-    for text in drawn["texts"]:
+    entries = [text for text in drawn["texts"] if re.match(r"\d+ +\D", text["text"])]  # "1  Police …"
+    assert len(entries) == 8, [t["text"] for t in drawn["texts"]]
+    for text in entries:
         assert (text["left"] >= inside["left"] - 1 and text["right"] <= inside["right"] + 1
                 and text["top"] >= inside["top"] - 1 and text["bottom"] <= inside["bottom"] + 1), (
             f"{text['text']!r} is cut by the picture's edge: {text} in {inside}")
