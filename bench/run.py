@@ -4,7 +4,7 @@
 
 Each benchmark is also runnable on its own (python bench/cold_start.py --runs N,
 bench/report_export.py, bench/phone_page_bytes.py --loads N, bench/phone_load.py
---rounds N, bench/vote_to_projector.py --samples N) and leaves its raw figures in
+--rounds N, bench/vote_to_projector.py --samples N, bench/facilitator_speed.py --rounds N) and leaves its raw figures in
 bench/results/<name>.json.
 """
 
@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import brief_export  # noqa: E402
 import cold_start  # noqa: E402
 import common  # noqa: E402
+import facilitator_speed  # noqa: E402
 import phone_load  # noqa: E402
 import phone_page_bytes  # noqa: E402
 import report_export  # noqa: E402
@@ -35,7 +36,8 @@ def verdict(result: dict[str, Any]) -> str:
 
 def document(machine: dict[str, Any], load_after: str, elapsed_s: float,
              cold: dict[str, Any], report: dict[str, Any], weight: dict[str, Any],
-             load: dict[str, Any], projector: dict[str, Any], brief: dict[str, Any] | None = None) -> str:
+             load: dict[str, Any], projector: dict[str, Any], brief: dict[str, Any] | None = None,
+             facilitator: dict[str, Any] | None = None) -> str:
     inside = report["in_process"]
     answered = cold["app_server_answered"]["median_s"]
     return f"""# Benchmarks
@@ -116,6 +118,8 @@ process (0.4–0.7 s) and needed Altair and pandas imported, which kept the comm
 {brief_export.markdown(brief) if brief else ''}
 
 {participation(weight, load, projector)}
+
+{facilitator_speed.section(facilitator) if facilitator else ''}
 
 A benchmark passes when the median of each row that has a target is under it (for the
 participation figures: when each stated target is met). No test checks these times:
@@ -271,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Vote to projector: {vote_to_projector.SAMPLES} phone votes and {vote_to_projector.SAMPLES} direct writes:",
           flush=True)
     projector = vote_to_projector.run()
+    print(f"Facilitator speed: the example, a campaign ten times its size and a bare Streamlit app, "
+          f"{facilitator_speed.ROUNDS} round(s):", flush=True)
+    facilitator = facilitator_speed.run()
     load_after = common.load_average()
     elapsed = time.perf_counter() - started
 
@@ -279,12 +286,15 @@ def main(argv: list[str] | None = None) -> int:
     print(phone_page_bytes.console(weight))
     print(phone_load.console(load))
     print(vote_to_projector.console(projector))
+    print(facilitator_speed.console(facilitator))
     print(f"\nCold start: {verdict(cold)}; report export: {verdict(report)}; brief export: {verdict(brief)}; "
           f"page weight: {verdict(weight)}; "
-          f"phones under load: {verdict(load)}; vote to projector: {verdict(projector)}; took {elapsed:.0f} s.")
+          f"phones under load: {verdict(load)}; vote to projector: {verdict(projector)}; "
+          f"facilitator speed: {verdict(facilitator)}; took {elapsed:.0f} s.")
     if not args.no_doc:
         DOC.parent.mkdir(parents=True, exist_ok=True)
-        DOC.write_text(document(machine, load_after, elapsed, cold, report, weight, load, projector, brief),
+        DOC.write_text(document(machine, load_after, elapsed, cold, report, weight, load, projector, brief,
+                                facilitator),
                        encoding="utf-8")
         print(f"Wrote {DOC.relative_to(common.ROOT)}")
     return 0
