@@ -13,6 +13,8 @@ winner has a long name, its results revealed and on the phones."""
 
 from __future__ import annotations
 
+import time
+
 import re
 import xml.etree.ElementTree as ET
 
@@ -182,9 +184,17 @@ def test_the_sem_chips_are_read_from_the_back_of_the_room(browser, workshop, art
     base, _, _ = workshop
     page = projector_page(browser, f"{base}/sem?campaign=dream-umbrella&projector=1")
     seen = []
-    for level in ("Societal", "Community", "Interpersonal", "Individual"):
+    picture = page.locator(".st-key-c4d-picture img").first
+    for n, level in enumerate(("Societal", "Community", "Interpersonal", "Individual")):
+        before = picture.get_attribute("src")
         buttons = page.locator("[data-testid='stButtonGroup']")
         buttons.get_by_text(level, exact=True).click()
+        wait_for_app(page)
+        # The drawing is replaced once the level's run has ended (the first level may already show).
+        end = time.monotonic() + 15
+        while picture.get_attribute("src") == before and n and time.monotonic() < end:
+            time.sleep(0.1)
+        assert n == 0 or picture.get_attribute("src") != before, f"{level}: the drawing did not change"
         wait_for_app(page)
         scale, texts = displayed_svg_text(page, ".st-key-c4d-picture")
         page.screenshot(path=str(artifacts / f"projector-details-sem-{level.lower()}-1280x720.png"))

@@ -69,15 +69,49 @@ def add_row(page, table, *, row: int, column: int, text: str) -> None:
     while table.bounding_box()["height"] <= height and time.monotonic() < end:  # the new row is drawn
         time.sleep(0.1)
     wait_for_app(page)
-    box = table.bounding_box()
-    page.mouse.click(box["x"] + 60, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)  # under the header row
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
+    select_cell(page, table, row=row, column=column)
     page.keyboard.press("Enter")
     box = page.locator("textarea.gdg-input")  # the cell's editor, once open
     expect(box).to_be_focused(timeout=DEADLINE)
     box.press_sequentially(text)
     box.press("Enter")
+
+
+SELECTED_COLUMN = """table => {
+  const cell = table.querySelector("td[role='gridcell'][aria-selected='true']");
+  return cell ? Number(cell.getAttribute('aria-colindex')) : null;
+}"""
+
+
+def _poll(read, good, deadline_s: float = 3.0):
+    """What `read()` gives once `good` accepts it, or its last answer at the deadline."""
+    end = time.monotonic() + deadline_s
+    found = read()
+    while not good(found) and time.monotonic() < end:
+        time.sleep(0.05)
+        found = read()
+    return found
+
+
+def select_cell(page, table, *, row: int, column: int) -> None:
+    """Click the row's first cell and move `column` cells right with the arrow key, as a
+    person does; the grid's own accessible cells say which one is selected, so a page run
+    that redraws the grid in between (and loses the selection) is noticed and the move made
+    again, within a deadline."""
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        wait_for_app(page)
+        box = table.bounding_box()
+        page.mouse.click(box["x"] + 60, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)  # under the header row
+        first = _poll(lambda: table.evaluate(SELECTED_COLUMN), lambda found: found is not None)
+        if first is None:
+            page.keyboard.press("Escape")  # nothing selected: start again from a quiet grid
+            continue
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        if _poll(lambda: table.evaluate(SELECTED_COLUMN), lambda found: found == first + column) == first + column:
+            return
+    raise AssertionError(f"could not select column {column} of row {row} in the table")
 
 
 def cells(page, table, deadline_s: float = 30.0) -> list[str]:
